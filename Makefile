@@ -1,0 +1,48 @@
+# The README's two commands: `make run` and `make test`. Both create or reuse .venv.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
+
+# Local runs are development runs unless the environment says otherwise.
+export DEBUG ?= 1
+
+.PHONY: run test venv lint format messages
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+venv: $(STAMP)
+
+run: venv
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	bash scripts/serve.sh
+
+# Tests always run on PostgreSQL and Redis (defaults below), never on SQLite.
+test: export DEBUG = 0
+test: export SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abcdef
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/doithoai
+test: export REDIS_URL ?= redis://127.0.0.1:6379/0
+test: venv
+	$(PY) scripts/check_services.py
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.
+messages: venv
+	$(PY) manage.py makemessages -l en --no-obsolete
+	$(PY) manage.py compilemessages -l en

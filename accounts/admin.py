@@ -1,0 +1,82 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.models import OrgUnit, User
+
+
+class ScopedAdminMixin:
+    """Admin pages obey the same scoping as the rest of the site: a ward's admin manages
+    the ward, a city's admin the city. Foreign-key choices are scoped the same way."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is OrgUnit:
+            kwargs["queryset"] = OrgUnit.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["indented_name", "symbol", "kind", "code", "valid_from", "valid_to"]
+    list_filter = ["kind"]
+    search_fields = ["name", "symbol", "code", "search_text"]
+    autocomplete_fields = ["parent", "successor"]
+    fields = ["name", "symbol", "kind", "code", "parent", "successor", "valid_from", "valid_to"]
+    ordering = ["path"]
+    list_per_page = 100
+
+    @admin.display(description=_("tên"), ordering="path")
+    def indented_name(self, obj: OrgUnit) -> str:
+        return "— " * obj.depth + obj.name
+
+
+class AdminUserCreationForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "full_name", "agency"]
+
+
+class AdminUserChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
+    form = AdminUserChangeForm
+    add_form = AdminUserCreationForm
+    list_display = ["username", "full_name", "agency", "title", "role_list", "is_active"]
+    list_filter = ["is_clerk", "is_leader", "is_handler", "is_monitor", "is_sysadmin", "is_active"]
+    search_fields = ["username", "full_name", "email", "search_text"]
+    autocomplete_fields = ["agency"]
+    ordering = ["full_name"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Thông tin cá nhân"), {"fields": ["full_name", "title", "email", "phone", "agency"]}),
+        (_("Vai trò"), {"fields": ["is_clerk", "is_leader", "is_handler", "is_monitor", "is_sysadmin"]}),
+        (_("Trạng thái"), {"fields": ["is_active", "is_superuser", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {"classes": ["wide"], "fields": ["username", "full_name", "agency", "password1", "password2"]},
+        ),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser makes another superuser: a ward admin cannot escape its scope.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly.append("is_superuser")
+        return readonly
+
+    @admin.display(description=_("vai trò"))
+    def role_list(self, obj: User) -> str:
+        return ", ".join(str(role.label) for role in obj.roles)

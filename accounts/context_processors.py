@@ -1,0 +1,22 @@
+"""The navigation bar, built from the user's roles (only entries they may open)."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(_("Trang chủ"), reverse("home"), "home")]
+    if user.is_superuser or user.roles:
+        items.append((_("Cơ quan, đơn vị"), reverse("accounts:orgunit_list"), "orgunits"))
+    if user.is_superuser or user.has_role(Role.ADMIN):
+        items.append((_("Người dùng"), reverse("accounts:user_list"), "users"))
+    return {
+        "nav_items": [{"label": label, "url": url, "key": key} for label, url, key in items],
+        "nav_admin_url": reverse("admin:index") if user.is_staff else None,
+    }

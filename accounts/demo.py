@@ -1,0 +1,305 @@
+"""Demo organisations and users: Hanoi as it is now (the city and its 126 wards and communes
+directly under it since 1/7/2025, Resolution 1656/NQ-UBTVQH15), and a historical slice as it
+was in 2022 (the city → Long Biên district → Bồ Đề ward), whose old ward is succeeded by the
+new Bồ Đề ward so that today's staff see its records.
+
+Idempotent: units are found by (parent, name) and users by username; running it again
+creates nothing new and leaves passwords alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+
+from accounts.models import OrgUnit, User
+
+Kind = OrgUnit.Kind
+REFORM_DAY = date(2025, 7, 1)
+LAST_DAY_BEFORE_REFORM = date(2025, 6, 30)
+
+HANOI_WARDS = [
+    "Hoàn Kiếm",
+    "Cửa Nam",
+    "Ba Đình",
+    "Ngọc Hà",
+    "Giảng Võ",
+    "Hai Bà Trưng",
+    "Vĩnh Tuy",
+    "Bạch Mai",
+    "Đống Đa",
+    "Kim Liên",
+    "Văn Miếu - Quốc Tử Giám",
+    "Láng",
+    "Ô Chợ Dừa",
+    "Hồng Hà",
+    "Lĩnh Nam",
+    "Hoàng Mai",
+    "Vĩnh Hưng",
+    "Tương Mai",
+    "Định Công",
+    "Hoàng Liệt",
+    "Yên Sở",
+    "Thanh Xuân",
+    "Khương Đình",
+    "Phương Liệt",
+    "Cầu Giấy",
+    "Nghĩa Đô",
+    "Yên Hòa",
+    "Tây Hồ",
+    "Phú Thượng",
+    "Tây Tựu",
+    "Phú Diễn",
+    "Xuân Đỉnh",
+    "Đông Ngạc",
+    "Thượng Cát",
+    "Từ Liêm",
+    "Xuân Phương",
+    "Tây Mỗ",
+    "Đại Mỗ",
+    "Long Biên",
+    "Bồ Đề",
+    "Việt Hưng",
+    "Phúc Lợi",
+    "Hà Đông",
+    "Dương Nội",
+    "Yên Nghĩa",
+    "Phú Lương",
+    "Kiến Hưng",
+    "Thanh Liệt",
+    "Chương Mỹ",
+    "Sơn Tây",
+    "Tùng Thiện",
+]
+HANOI_COMMUNES = [
+    "Sóc Sơn",
+    "Kim Anh",
+    "Trung Giã",
+    "Đa Phúc",
+    "Nội Bài",
+    "Đông Anh",
+    "Phúc Thịnh",
+    "Thư Lâm",
+    "Thiên Lộc",
+    "Vĩnh Thanh",
+    "Mê Linh",
+    "Yên Lãng",
+    "Tiến Thắng",
+    "Quang Minh",
+    "Gia Lâm",
+    "Thuận An",
+    "Bát Tràng",
+    "Phù Đổng",
+    "Thanh Trì",
+    "Đại Thanh",
+    "Nam Phù",
+    "Ngọc Hồi",
+    "Thượng Phúc",
+    "Thường Tín",
+    "Chương Dương",
+    "Hồng Vân",
+    "Phú Xuyên",
+    "Phượng Dực",
+    "Chuyên Mỹ",
+    "Đại Xuyên",
+    "Thanh Oai",
+    "Bình Minh",
+    "Tam Hưng",
+    "Dân Hòa",
+    "Vân Đình",
+    "Ứng Thiên",
+    "Hòa Xá",
+    "Ứng Hòa",
+    "Mỹ Đức",
+    "Hồng Sơn",
+    "Phúc Sơn",
+    "Hương Sơn",
+    "Phú Nghĩa",
+    "Xuân Mai",
+    "Trần Phú",
+    "Hòa Phú",
+    "Quảng Bị",
+    "Minh Châu",
+    "Quảng Oai",
+    "Vật Lại",
+    "Cổ Đô",
+    "Bất Bạt",
+    "Suối Hai",
+    "Ba Vì",
+    "Yên Bài",
+    "Đoài Phương",
+    "Phúc Thọ",
+    "Phúc Lộc",
+    "Hát Môn",
+    "Thạch Thất",
+    "Hạ Bằng",
+    "Tây Phương",
+    "Hòa Lạc",
+    "Yên Xuân",
+    "Quốc Oai",
+    "Hưng Đạo",
+    "Kiều Phú",
+    "Phú Cát",
+    "Hoài Đức",
+    "Dương Hòa",
+    "Sơn Đồng",
+    "An Khánh",
+    "Đan Phượng",
+    "Ô Diên",
+    "Liên Minh",
+]
+
+# The bodies of a ward or commune after the 2025 reform: (kind, name pattern, symbol).
+# "{level}" is "phường" or "xã", "{name}" the area's own name.
+LOCAL_BODIES = [
+    (Kind.PARTY_COMMITTEE, "Đảng ủy {level} {name}", "ĐU"),
+    (Kind.PEOPLES_COUNCIL, "Hội đồng nhân dân {level} {name}", "HĐND"),
+    (Kind.PEOPLES_COMMITTEE, "Ủy ban nhân dân {level} {name}", "UBND"),
+    (Kind.FATHERLAND_FRONT, "Ủy ban MTTQ Việt Nam {level} {name}", "MTTQ"),
+    (Kind.SPECIALISED_OFFICE, "Văn phòng HĐND và UBND {level} {name}", "VP"),
+    (Kind.SPECIALISED_OFFICE, "Phòng Kinh tế, Hạ tầng và Đô thị {level} {name}", "KTHTĐT"),
+    (Kind.SPECIALISED_OFFICE, "Phòng Văn hóa - Xã hội {level} {name}", "VHXH"),
+    (Kind.PUBLIC_SERVICE, "Trung tâm Phục vụ hành chính công {level} {name}", "TTPVHCC"),
+    (Kind.POLICE, "Công an {level} {name}", "CA"),
+    (Kind.SOCIO_POLITICAL, "Hội Liên hiệp Phụ nữ {level} {name}", "HLHPN"),
+    (Kind.SOCIO_POLITICAL, "Đoàn Thanh niên Cộng sản Hồ Chí Minh {level} {name}", "ĐTN"),
+    (Kind.SOCIO_POLITICAL, "Hội Cựu chiến binh {level} {name}", "HCCB"),
+]
+# Before the reform a ward had no specialised offices of its own; these are the 2022 bodies.
+OLD_WARD_BODIES = [
+    (Kind.PARTY_COMMITTEE, "Đảng ủy phường {name}", "ĐU"),
+    (Kind.PEOPLES_COMMITTEE, "Ủy ban nhân dân phường {name}", "UBND"),
+    (Kind.FATHERLAND_FRONT, "Ủy ban MTTQ Việt Nam phường {name}", "MTTQ"),
+    (Kind.POLICE, "Công an phường {name}", "CA"),
+    (Kind.SOCIO_POLITICAL, "Hội Liên hiệp Phụ nữ phường {name}", "HLHPN"),
+]
+CITY_BODIES = [
+    (Kind.PARTY_COMMITTEE, "Thành ủy Hà Nội", "TU"),
+    (Kind.PEOPLES_COMMITTEE, "Ủy ban nhân dân thành phố Hà Nội", "UBND"),
+    (Kind.FATHERLAND_FRONT, "Ủy ban MTTQ Việt Nam thành phố Hà Nội", "MTTQ"),
+]
+OLD_DISTRICT_BODIES = [
+    (Kind.PARTY_COMMITTEE, "Quận ủy Long Biên", "QU"),
+    (Kind.PEOPLES_COMMITTEE, "Ủy ban nhân dân quận Long Biên", "UBND"),
+    (Kind.FATHERLAND_FRONT, "Ủy ban MTTQ Việt Nam quận Long Biên", "MTTQ"),
+]
+
+# username → (full name, title, agency name, roles). Fictitious people.
+DEMO_USERS = {
+    "clerk": (
+        "Trần Thị Thu Hà",
+        "Chuyên viên Văn phòng HĐND và UBND",
+        "Văn phòng HĐND và UBND phường Bồ Đề",
+        ["is_clerk"],
+    ),
+    "leader": ("Nguyễn Văn Minh", "Chủ tịch UBND phường", "Ủy ban nhân dân phường Bồ Đề", ["is_leader"]),
+    "handler": (
+        "Lê Quang Huy",
+        "Chuyên viên Phòng Kinh tế, Hạ tầng và Đô thị",
+        "Phòng Kinh tế, Hạ tầng và Đô thị phường Bồ Đề",
+        ["is_handler"],
+    ),
+    "monitor": (
+        "Phạm Thị Lan",
+        "Phó Chủ tịch Ủy ban MTTQ phường",
+        "Ủy ban MTTQ Việt Nam phường Bồ Đề",
+        ["is_monitor"],
+    ),
+    "admin": (
+        "Đỗ Mạnh Cường",
+        "Quản trị hệ thống phường",
+        "Văn phòng HĐND và UBND phường Bồ Đề",
+        ["is_sysadmin"],
+    ),
+    "giamsat_tp": (
+        "Vũ Thị Hồng",
+        "Trưởng ban Dân chủ - Pháp luật, Ủy ban MTTQ thành phố",
+        "Ủy ban MTTQ Việt Nam thành phố Hà Nội",
+        ["is_monitor"],
+    ),
+    "quantri_tp": (
+        "Hoàng Anh Tuấn",
+        "Quản trị hệ thống thành phố",
+        "Ủy ban nhân dân thành phố Hà Nội",
+        ["is_sysadmin"],
+    ),
+    "vanphong_caugiay": (
+        "Bùi Thị Mai",
+        "Chuyên viên Văn phòng HĐND và UBND",
+        "Văn phòng HĐND và UBND phường Cầu Giấy",
+        ["is_clerk"],
+    ),
+}
+ALL_ROLE_FIELDS = ["is_clerk", "is_leader", "is_handler", "is_monitor", "is_sysadmin"]
+
+
+class TreeBuilder:
+    """Finds or creates units by (parent, name) with the existing ones read in one query."""
+
+    def __init__(self) -> None:
+        self.known = {(unit.parent_id, unit.name): unit for unit in OrgUnit.objects.all()}
+        self.created = 0
+
+    def unit(self, parent: OrgUnit | None, name: str, kind: str, symbol: str = "", **extra) -> OrgUnit:
+        key = (parent.pk if parent else None, name)
+        if key not in self.known:
+            self.known[key] = OrgUnit.objects.create(
+                parent=parent, name=name, kind=kind, symbol=symbol, **extra
+            )
+            self.created += 1
+        return self.known[key]
+
+    def bodies(self, area: OrgUnit, patterns, **names) -> None:
+        for kind, pattern, symbol in patterns:
+            self.unit(
+                area,
+                pattern.format(**names),
+                kind,
+                symbol,
+                valid_from=area.valid_from,
+                valid_to=area.valid_to,
+            )
+
+
+def seed(*, stdout, scale: int = 0) -> None:
+    tree = TreeBuilder()
+    city = tree.unit(None, "Thành phố Hà Nội", Kind.CITY, "TP", code="01")
+    tree.bodies(city, CITY_BODIES)
+    for names, kind, level in ((HANOI_WARDS, Kind.WARD, "phường"), (HANOI_COMMUNES, Kind.COMMUNE, "xã")):
+        for name in names:
+            area = tree.unit(city, f"{level.capitalize()} {name}", kind, valid_from=REFORM_DAY)
+            tree.bodies(area, LOCAL_BODIES, level=level, name=name)
+
+    long_bien = tree.unit(
+        city, "Quận Long Biên", Kind.DISTRICT, valid_from=date(2004, 1, 1), valid_to=LAST_DAY_BEFORE_REFORM
+    )
+    tree.bodies(long_bien, OLD_DISTRICT_BODIES)
+    new_bo_de = tree.known[(city.pk, "Phường Bồ Đề")]
+    old_bo_de = tree.unit(
+        long_bien,
+        "Phường Bồ Đề (quận Long Biên, đến 30/6/2025)",
+        Kind.WARD,
+        valid_from=date(2004, 1, 1),
+        valid_to=LAST_DAY_BEFORE_REFORM,
+        successor=new_bo_de,
+    )
+    tree.bodies(old_bo_de, OLD_WARD_BODIES, name="Bồ Đề")
+
+    agencies = {
+        unit.name: unit for unit in OrgUnit.objects.filter(name__in=[u[2] for u in DEMO_USERS.values()])
+    }
+    for username, (full_name, title, agency_name, roles) in DEMO_USERS.items():
+        user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
+        user.full_name, user.title, user.agency = full_name, title, agencies[agency_name]
+        user.email = f"{username}@demo.doithoai.local"
+        for field in ALL_ROLE_FIELDS:
+            setattr(user, field, field in roles)
+        if created:
+            user.set_password(settings.DEMO_PASSWORD)
+        user.save()
+
+    stdout.write(f"Tổ chức: {OrgUnit.objects.count()} cơ quan, đơn vị ({tree.created} mới).")
+    stdout.write(f"Tài khoản demo (mật khẩu chỉ dùng để thử: {settings.DEMO_PASSWORD}):")
+    for username, (full_name, title, agency_name, _roles) in DEMO_USERS.items():
+        stdout.write(f"  {username:<18} {full_name} – {title}, {agency_name}")

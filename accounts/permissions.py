@@ -1,0 +1,32 @@
+"""What a user may do, by role. Which rows they may see is decided in accounts.scoping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from accounts.models import Role
+
+
+def role_required(*roles: Role) -> Callable:
+    """Log in first; then a user holding none of `roles` gets 403 (superusers pass)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not (request.user.is_superuser or request.user.has_role(*roles)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+ANY_ROLE = tuple(Role)
+staff_required = role_required(*ANY_ROLE)

@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/xong/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("don-vi/", views.orgunit_list, name="orgunit_list"),
+    path("don-vi/<int:pk>/", views.orgunit_detail, name="orgunit_detail"),
+    path("nguoi-dung/", views.user_list, name="user_list"),
+]

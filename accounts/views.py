@@ -1,0 +1,102 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse_lazy
+
+from accounts.forms import LoginForm, UserFilterForm
+from accounts.models import OrgUnit, Role, User
+from accounts.permissions import role_required, staff_required
+
+PAGE_SIZE = 50
+MAX_INDENT = 5
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """One page per user, with a section for each role they hold (a clerk who is also a
+    handler sees both). Sections show what exists now and say what will come."""
+    user = request.user
+    context = {"roles": user.roles, "area": user.area}
+    if user.has_role(Role.ADMIN) or user.is_superuser:
+        visible_units = OrgUnit.objects.visible_to(user)
+        context["admin_stats"] = visible_units.aggregate(
+            areas=Count("pk", filter=Q(kind__in=OrgUnit.AREA_KINDS)),
+            bodies=Count("pk", filter=~Q(kind__in=OrgUnit.AREA_KINDS)),
+        )
+        context["admin_stats"]["users"] = User.objects.visible_to(user).filter(is_active=True).count()
+    if user.has_role(Role.MONITOR):
+        area = user.area
+        context["monitored_areas"] = (
+            OrgUnit.objects.visible_to(user).areas().filter(parent=area).order_by("name")[:12] if area else []
+        )
+    return render(request, "accounts/home.html", context)
+
+
+@staff_required
+def orgunit_list(request: HttpRequest) -> HttpResponse:
+    """The directory of areas and bodies the user can see, as an indented tree."""
+    query = request.GET.get("q", "").strip()
+    units = OrgUnit.objects.visible_to(request.user).select_related("parent")
+    if query:
+        units = units.search(query)
+    page = Paginator(units.order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Indent by depth below the user's own area; search results are a flat list.
+    base_depth = request.user.area.depth if request.user.area else 0
+    rows = [(unit, 0 if query else max(0, min(unit.depth - base_depth, MAX_INDENT))) for unit in page]
+    return render(
+        request,
+        "accounts/orgunit_list.html",
+        {"page": page, "rows": rows, "query": query, "nav_active": "orgunits"},
+    )
+
+
+@staff_required
+def orgunit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(
+        OrgUnit.objects.visible_to(request.user).select_related("parent", "successor"), pk=pk
+    )
+    children = unit.children.order_by("kind", "name")
+    staff = unit.users.filter(is_active=True).order_by("full_name")
+    # Ancestors above the user's own scope stay out of the breadcrumbs: they cannot open them.
+    visible_ancestors = unit.ancestors().visible_to(request.user)
+    return render(
+        request,
+        "accounts/orgunit_detail.html",
+        {
+            "unit": unit,
+            "children": children,
+            "staff": staff,
+            "ancestors": visible_ancestors,
+            "predecessors": unit.predecessors.order_by("name"),
+            "nav_active": "orgunits",
+        },
+    )
+
+
+@role_required(Role.ADMIN)
+def user_list(request: HttpRequest) -> HttpResponse:
+    """Users of the admin's scope, for finding who holds which role in which agency."""
+    form = UserFilterForm(request.GET or None)
+    users = User.objects.visible_to(request.user)
+    if form.is_valid():
+        users = form.filter(users)
+    page = Paginator(users.order_by("full_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page, "form": form, "nav_active": "users"})

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from accounts import views as account_views
+from core import views as core_views
+
+admin.site.site_header = _("Đối thoại – Quản trị hệ thống")
+admin.site.site_title = _("Đối thoại")
+admin.site.index_title = _("Quản trị")
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("tai-khoan/", include("accounts.urls")),
+    path("quan-tri/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,63 @@
+"""Shared fixtures. Tests run on PostgreSQL and Redis (see `make test`), never SQLite."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from tests.factories import OrgUnitFactory, UserFactory, ward_with_bodies
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
+# tests around it are still synchronous, so Django's async-safety guard is lifted for tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    # Production defaults redirect to HTTPS; the test client speaks plain HTTP.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def city(db):
+    return OrgUnitFactory(name="Thành phố Hà Nội", kind="city", symbol="TP")
+
+
+@pytest.fixture
+def ward(city):
+    return ward_with_bodies(city, "Bồ Đề")
+
+
+@pytest.fixture
+def other_ward(city):
+    return ward_with_bodies(city, "Cầu Giấy")
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def make_user(ward):
+    """make_user("clerk") → a user of the ward's People's Committee holding that role."""
+
+    def make(*roles: str, agency=None, **fields):
+        flags = {f"is_{'sysadmin' if role == 'admin' else role}": True for role in roles}
+        return UserFactory(agency=agency or ward.bodies["UBND"], **flags, **fields)
+
+    return make
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine or not settings.REDIS_URL:
+        pytest.exit("The tests run on PostgreSQL and Redis: use `make test` (see README).", returncode=2)
