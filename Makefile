@@ -26,6 +26,9 @@ run: venv
 
 # Tests always run on PostgreSQL and Redis (defaults below), never on SQLite.
 test: export DEBUG = 0
+# The test servers (client and live server) speak plain HTTP.
+test: export SECURE_SSL_REDIRECT = 0
+test: export SECURE_COOKIES = 0
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abcdef
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/doithoai
 test: export REDIS_URL ?= redis://127.0.0.1:6379/0

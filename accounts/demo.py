@@ -9,6 +9,7 @@ creates nothing new and leaves passwords alone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -185,52 +186,86 @@ OLD_DISTRICT_BODIES = [
     (Kind.FATHERLAND_FRONT, "Ủy ban MTTQ Việt Nam quận Long Biên", "MTTQ"),
 ]
 
-# username → (full name, title, agency name, roles). Fictitious people.
-DEMO_USERS = {
-    "clerk": (
+
+# Fictitious people, all in today's units. The old 2022 ward has bodies of the same names, so
+# an agency is looked up inside a named area.
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    title: str
+    area: str
+    agency: str
+    roles: tuple[str, ...]
+
+
+BO_DE, CAU_GIAY, HANOI = "Phường Bồ Đề", "Phường Cầu Giấy", "Thành phố Hà Nội"
+DEMO_USERS = [
+    DemoUser(
+        "clerk",
         "Trần Thị Thu Hà",
         "Chuyên viên Văn phòng HĐND và UBND",
+        BO_DE,
         "Văn phòng HĐND và UBND phường Bồ Đề",
-        ["is_clerk"],
+        ("is_clerk",),
     ),
-    "leader": ("Nguyễn Văn Minh", "Chủ tịch UBND phường", "Ủy ban nhân dân phường Bồ Đề", ["is_leader"]),
-    "handler": (
+    DemoUser(
+        "leader",
+        "Nguyễn Văn Minh",
+        "Chủ tịch UBND phường",
+        BO_DE,
+        "Ủy ban nhân dân phường Bồ Đề",
+        ("is_leader",),
+    ),
+    DemoUser(
+        "handler",
         "Lê Quang Huy",
         "Chuyên viên Phòng Kinh tế, Hạ tầng và Đô thị",
+        BO_DE,
         "Phòng Kinh tế, Hạ tầng và Đô thị phường Bồ Đề",
-        ["is_handler"],
+        ("is_handler",),
     ),
-    "monitor": (
+    DemoUser(
+        "monitor",
         "Phạm Thị Lan",
         "Phó Chủ tịch Ủy ban MTTQ phường",
+        BO_DE,
         "Ủy ban MTTQ Việt Nam phường Bồ Đề",
-        ["is_monitor"],
+        ("is_monitor",),
     ),
-    "admin": (
+    DemoUser(
+        "admin",
         "Đỗ Mạnh Cường",
         "Quản trị hệ thống phường",
+        BO_DE,
         "Văn phòng HĐND và UBND phường Bồ Đề",
-        ["is_sysadmin"],
+        ("is_sysadmin",),
     ),
-    "giamsat_tp": (
+    DemoUser(
+        "giamsat_tp",
         "Vũ Thị Hồng",
         "Trưởng ban Dân chủ - Pháp luật, Ủy ban MTTQ thành phố",
+        HANOI,
         "Ủy ban MTTQ Việt Nam thành phố Hà Nội",
-        ["is_monitor"],
+        ("is_monitor",),
     ),
-    "quantri_tp": (
+    DemoUser(
+        "quantri_tp",
         "Hoàng Anh Tuấn",
         "Quản trị hệ thống thành phố",
+        HANOI,
         "Ủy ban nhân dân thành phố Hà Nội",
-        ["is_sysadmin"],
+        ("is_sysadmin",),
     ),
-    "vanphong_caugiay": (
+    DemoUser(
+        "vanphong_caugiay",
         "Bùi Thị Mai",
         "Chuyên viên Văn phòng HĐND và UBND",
+        CAU_GIAY,
         "Văn phòng HĐND và UBND phường Cầu Giấy",
-        ["is_clerk"],
+        ("is_clerk",),
     ),
-}
+]
 ALL_ROLE_FIELDS = ["is_clerk", "is_leader", "is_handler", "is_monitor", "is_sysadmin"]
 
 
@@ -286,20 +321,21 @@ def seed(*, stdout, scale: int = 0) -> None:
     )
     tree.bodies(old_bo_de, OLD_WARD_BODIES, name="Bồ Đề")
 
-    agencies = {
-        unit.name: unit for unit in OrgUnit.objects.filter(name__in=[u[2] for u in DEMO_USERS.values()])
-    }
-    for username, (full_name, title, agency_name, roles) in DEMO_USERS.items():
-        user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
-        user.full_name, user.title, user.agency = full_name, title, agencies[agency_name]
-        user.email = f"{username}@demo.doithoai.local"
+    areas = {BO_DE: new_bo_de, HANOI: city, CAU_GIAY: tree.known[(city.pk, CAU_GIAY)]}
+    for demo in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=demo.username, defaults={"full_name": demo.full_name}
+        )
+        user.full_name, user.title = demo.full_name, demo.title
+        user.agency = tree.known[(areas[demo.area].pk, demo.agency)]
+        user.email = f"{demo.username}@demo.doithoai.local"
         for field in ALL_ROLE_FIELDS:
-            setattr(user, field, field in roles)
+            setattr(user, field, field in demo.roles)
         if created:
             user.set_password(settings.DEMO_PASSWORD)
         user.save()
 
     stdout.write(f"Tổ chức: {OrgUnit.objects.count()} cơ quan, đơn vị ({tree.created} mới).")
     stdout.write(f"Tài khoản demo (mật khẩu chỉ dùng để thử: {settings.DEMO_PASSWORD}):")
-    for username, (full_name, title, agency_name, _roles) in DEMO_USERS.items():
-        stdout.write(f"  {username:<18} {full_name} – {title}, {agency_name}")
+    for demo in DEMO_USERS:
+        stdout.write(f"  {demo.username:<18} {demo.full_name} – {demo.title}, {demo.agency}")

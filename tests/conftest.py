@@ -17,12 +17,6 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    # Production defaults redirect to HTTPS; the test client speaks plain HTTP.
-    settings.SECURE_SSL_REDIRECT = False
-
-
 @pytest.fixture
 def city(db):
     return OrgUnitFactory(name="Thành phố Hà Nội", kind="city", symbol="TP")

@@ -1,0 +1,39 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import OrgUnit, User
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_builds_hanoi_and_is_idempotent(settings):
+    output = seed()
+    city = OrgUnit.objects.get(name="Thành phố Hà Nội")
+    assert city.children.filter(kind__in=["ward", "commune"], valid_to__isnull=True).count() == 126
+    units, users = OrgUnit.objects.count(), User.objects.count()
+    assert "clerk" in output and settings.DEMO_PASSWORD in output
+    seed()
+    assert (OrgUnit.objects.count(), User.objects.count()) == (units, users)
+
+
+def test_demo_users_and_the_2022_slice(settings):
+    seed()
+    for username in ["clerk", "leader", "handler", "monitor", "admin"]:
+        user = User.objects.get(username=username)
+        assert user.area.name == "Phường Bồ Đề" and user.area.valid_to is None
+        assert user.check_password(settings.DEMO_PASSWORD)
+    assert User.objects.get(username="leader").is_leader
+    old_ward = OrgUnit.objects.get(name__startswith="Phường Bồ Đề (quận Long Biên")
+    assert old_ward.parent.name == "Quận Long Biên" and old_ward.parent.parent.name == "Thành phố Hà Nội"
+    # Today's Bồ Đề staff see the records of the 2022 ward they succeeded, not other wards.
+    visible = OrgUnit.objects.visible_to(User.objects.get(username="clerk"))
+    assert visible.filter(pk=old_ward.pk).exists()
+    assert not visible.filter(name="Phường Cầu Giấy").exists()
