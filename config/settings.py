@@ -85,6 +85,8 @@ TEMPLATES = [
 
 # --- Data -------------------------------------------------------------------------------
 # No DATABASE_URL: SQLite in var/ so `make run` works on a machine with only Python.
+if "DATABASE_URL" not in env:
+    (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'doithoai.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
