@@ -13,6 +13,9 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav_items": []}
     items = [(_("Trang chủ"), reverse("home"), "home")]
     if user.is_superuser or user.roles:
+        # Resolved by name: the apps above accounts own these pages.
+        items.append((_("Hội nghị"), reverse("dialogue:list"), "conferences"))
+        items.append((_("Ý kiến, kiến nghị"), reverse("petitions:list"), "petitions"))
         items.append((_("Cơ quan, đơn vị"), reverse("accounts:orgunit_list"), "orgunits"))
     if user.is_superuser or user.has_role(Role.ADMIN):
         items.append((_("Người dùng"), reverse("accounts:user_list"), "users"))

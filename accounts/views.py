@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 
 from accounts.forms import LoginForm, UserFilterForm
 from accounts.models import OrgUnit, Role, User
+from accounts.panels import home_panels
 from accounts.permissions import role_required, staff_required
 
 PAGE_SIZE = 50
@@ -34,7 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """One page per user, with a section for each role they hold (a clerk who is also a
     handler sees both). Sections show what exists now and say what will come."""
     user = request.user
-    context = {"roles": user.roles, "area": user.area}
+    panels = {role.value: home_panels.render(request, None, slot=role.value) for role in user.roles}
+    context = {"roles": user.roles, "area": user.area, "panels": panels}
     if user.has_role(Role.ADMIN) or user.is_superuser:
         visible_units = OrgUnit.objects.visible_to(user)
         context["admin_stats"] = visible_units.aggregate(

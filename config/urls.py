@@ -14,6 +14,9 @@ admin.site.index_title = _("Quản trị")
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("tai-khoan/", include("accounts.urls")),
+    path("hoi-nghi/", include("dialogue.urls")),
+    path("y-kien/", include("petitions.urls")),
+    path("api/", include("config.api_urls")),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

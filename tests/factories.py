@@ -39,3 +39,39 @@ def ward_with_bodies(parent: OrgUnit, name: str) -> OrgUnit:
         ]
     }
     return ward
+
+
+def conference_for(area: OrgUnit, **fields):
+    """A conference planned (or, with status="held", held) in `area`, in the past by default."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dialogue.models import Conference, ConferenceBasis
+
+    status = fields.pop("status", Conference.Status.PLANNED)
+    defaults = {
+        "title": "Hội nghị đối thoại năm 2026",
+        "basis": ConferenceBasis.objects.order_by("position").first(),
+        "starts_at": datetime(2026, 9, 30, 14, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+        "place": "Hội trường UBND phường",
+    }
+    conference = Conference.objects.create(host_area=area, status=status, **{**defaults, **fields})
+    if conference.is_held:
+        conference.held_on = conference.local_date
+        conference.save(update_fields=["held_on"])
+    return conference
+
+
+def petition_for(conference, **fields):
+    from petitions.models import Category, Petition
+
+    position = fields.pop("position", None) or conference.petitions.count() + 1
+    defaults = {
+        "area": conference.host_area,
+        "received_on": conference.local_date,
+        "category": Category.objects.get(name="Khác"),
+        "content": f"Ý kiến số {position}",
+        "petitioner_name": "Ông Nguyễn Văn An",
+        "petitioner_address": "Tổ dân phố 1",
+    }
+    return Petition.objects.create(conference=conference, position=position, **{**defaults, **fields})

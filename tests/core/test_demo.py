@@ -37,3 +37,20 @@ def test_demo_users_and_the_2022_slice(settings):
     visible = OrgUnit.objects.visible_to(User.objects.get(username="clerk"))
     assert visible.filter(pk=old_ward.pk).exists()
     assert not visible.filter(name="Phường Cầu Giấy").exists()
+
+
+def test_demo_has_the_bo_de_conference_of_seed_004():
+    from dialogue.demo import BO_DE_2022_TITLE
+    from dialogue.models import Conference
+
+    seed()
+    conference = Conference.objects.get(title=BO_DE_2022_TITLE)
+    assert conference.local_date.isoformat() == "2022-09-30" and conference.status == "held"
+    assert conference.host_area.valid_to.isoformat() == "2025-06-30"  # the old ward, under Long Biên
+    petitions = conference.petitions.all()
+    assert petitions.count() == 14
+    assert petitions.filter(outcome="answered").count() == 5
+    assert petitions.open().exists()  # some are still to be handled: the conclusions issue assigns them
+    assert Conference.objects.filter(status="planned").exists()
+    seed()
+    assert conference.petitions.count() == 14

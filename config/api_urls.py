@@ -1,0 +1,30 @@
+"""The JSON API under /api/v1/ (see the apps' api.py), its OpenAPI schema and its docs.
+
+Included at /api/ by config/urls.py: /api/v1/..., /api/schema/, /api/docs/. The docs are the
+split Swagger view, whose start-up script is a file (the CSP allows no inline code), with
+Swagger UI's files from drf-spectacular-sidecar (SPECTACULAR_SETTINGS: no CDN).
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from dialogue.api import ConferenceViewSet
+from petitions.api import CategoryViewSet, ConferencePetitionViewSet, PetitionViewSet
+
+router = DefaultRouter()
+router.register("conferences", ConferenceViewSet, basename="conference")
+router.register(
+    r"conferences/(?P<conference_pk>\d+)/petitions", ConferencePetitionViewSet, basename="conference-petition"
+)
+router.register("petitions", PetitionViewSet, basename="petition")
+router.register("categories", CategoryViewSet, basename="category")
+
+
+urlpatterns = [
+    path("v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("v1/", include((router.urls, "api"), namespace="api")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+]

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit
+from core.uploads import ACCEPT_ATTRIBUTE
+from dialogue.models import Conference, ConferenceAttachment, ConferenceBasis
+from dialogue.services import Chair
+
+CHAIR_LINE_INVALID = _("Dòng %(line)s: hãy viết “Họ và tên – Chức vụ”.")
+CHAIRS_REQUIRED = _("Hội nghị cần ít nhất một người chủ trì.")
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+_CHAIR_SEPARATOR = re.compile(r"\s+[–—-]\s+|\s*[,;]\s+")
+
+
+def parse_chairs(text: str) -> list[Chair]:
+    """One chair a line, "Nguyễn Thị Thanh Hằng – Bí thư Đảng ủy phường": fast to type."""
+    chairs, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        parts = _CHAIR_SEPARATOR.split(line, maxsplit=1)
+        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+            errors.append(forms.ValidationError(CHAIR_LINE_INVALID, params={"line": number}))
+            continue
+        chairs.append(Chair(full_name=parts[0].strip(), title=parts[1].strip()))
+    if errors:
+        raise forms.ValidationError(errors)
+    if not chairs:
+        raise forms.ValidationError(CHAIRS_REQUIRED)
+    return chairs
+
+
+def area_choices(user):
+    """Areas in which this user may organise a conference: those they may edit."""
+    return OrgUnit.objects.editable_by(user).areas().order_by("path")
+
+
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            format="%d/%m/%Y",
+            attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off", **kwargs},
+        )
+
+
+class ConferenceForm(forms.ModelForm):
+    starts_on = forms.DateField(label=_("Ngày"), widget=DateInput())
+    starts_time = forms.TimeField(
+        label=_("Giờ"),
+        widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "14:00", "inputmode": "numeric"}),
+    )
+    chairs_text = forms.CharField(
+        label=_("Chủ trì"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mỗi người một dòng: Họ và tên – Chức vụ."),
+    )
+
+    class Meta:
+        model = Conference
+        fields = ["host_area", "title", "basis", "kind", "place", "agenda", "invited_guests"]
+        widgets = {
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "invited_guests": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host_area"].queryset = area_choices(user)
+        self.fields["basis"].queryset = ConferenceBasis.objects.filter(is_active=True)
+        if self.instance.pk:
+            local = timezone.localtime(self.instance.starts_at)
+            self.initial.update(
+                starts_on=local.date(), starts_time=local.time().replace(second=0, microsecond=0)
+            )
+            self.initial["chairs_text"] = "\n".join(
+                f"{chair.full_name} – {chair.title}" for chair in self.instance.chairs.all()
+            )
+        elif user.area is not None:
+            self.initial.setdefault("host_area", user.area.pk)
+            self.initial.setdefault(
+                "basis", ConferenceBasis.objects.filter(is_active=True).values_list("pk", flat=True).first()
+            )
+        self.order_fields(
+            ["host_area", "title", "basis", "kind", "starts_on", "starts_time", "place", "chairs_text"]
+        )
+
+    def clean_chairs_text(self) -> list[Chair]:
+        return parse_chairs(self.cleaned_data["chairs_text"])
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        starts_at = timezone.make_aware(
+            datetime.combine(data["starts_on"], data["starts_time"]), timezone.get_current_timezone()
+        )
+        fields = {name: data[name] for name in self.Meta.fields}
+        return {**fields, "starts_at": starts_at, "chairs": data["chairs_text"]}
+
+
+class HoldForm(forms.Form):
+    participant_count = forms.IntegerField(label=_("Số người dự"), min_value=1, max_value=100_000)
+    minutes = forms.CharField(
+        label=_("Biên bản hội nghị"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Diễn biến chính, ý kiến phát biểu, kết luận của chủ trì."),
+    )
+    report_summary = forms.CharField(
+        label=_("Tóm tắt báo cáo"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = ConferenceAttachment
+        fields = ["file", "kind", "description"]
+        widgets = {"file": forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE})}
+
+
+YEAR_CHOICES_BACK = 8
+
+
+def year_choices():
+    this_year = timezone.localdate().year
+    return [("", _("Mọi năm"))] + [
+        (str(year), str(year)) for year in range(this_year + 1, this_year - YEAR_CHOICES_BACK, -1)
+    ]
+
+
+class ConferenceFilter(django_filters.FilterSet):
+    """The list's filters; every one of them is served by an index on Conference."""
+
+    q = django_filters.CharFilter(label=_("Tìm"), method="filter_search")
+    host_area = django_filters.ModelChoiceFilter(
+        label=_("Địa bàn"),
+        queryset=OrgUnit.objects.none(),
+        method="filter_area",
+        empty_label=_("Mọi địa bàn trong phạm vi"),
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("Năm"), choices=year_choices, method="filter_year", empty_label=None
+    )
+    date_from = django_filters.DateFilter(
+        label=_("Từ ngày"), field_name="starts_at", lookup_expr="date__gte", widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Đến ngày"), field_name="starts_at", lookup_expr="date__lte", widget=DateInput()
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Trạng thái"), choices=Conference.Status.choices, empty_label=_("Mọi trạng thái")
+    )
+    basis = django_filters.ModelChoiceFilter(
+        label=_("Căn cứ"), queryset=ConferenceBasis.objects.all(), empty_label=_("Mọi căn cứ")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Hình thức"), choices=Conference.Kind.choices, empty_label=_("Định kỳ và đột xuất")
+    )
+
+    class Meta:
+        model = Conference
+        fields = ["q", "host_area", "year", "date_from", "date_to", "status", "basis", "kind"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["host_area"].queryset = OrgUnit.objects.visible_to(user).areas().order_by("path")
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_area(self, queryset, name, area):
+        # An area includes everything below it (a city filter shows its wards' conferences).
+        return queryset.filter(host_area__path__startswith=area.path)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(starts_at__year=int(value)) if value else queryset

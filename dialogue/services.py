@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit, User
+from dialogue.models import (
+    Conference,
+    ConferenceAttachment,
+    ConferenceBasis,
+    ConferenceChair,
+    ConferenceRequirement,
+)
+
+CANNOT_HOLD = _("Chỉ hội nghị đang ở trạng thái “Đã lên kế hoạch” mới được ghi nhận là đã tổ chức.")
+CANNOT_HOLD_IN_FUTURE = _("Hội nghị chưa diễn ra: thời gian tổ chức còn ở phía trước.")
+CANNOT_CANCEL = _("Chỉ hủy được hội nghị chưa tổ chức.")
+CANNOT_EDIT = _("Hội nghị đã hoàn thành hoặc đã hủy thì không sửa được nữa.")
+CANCEL_NEEDS_REASON = _("Hãy ghi lý do hủy hội nghị.")
+
+
+@dataclass(frozen=True)
+class Chair:
+    full_name: str
+    title: str
+
+
+def _set_chairs(conference: Conference, chairs: list[Chair]) -> None:
+    conference.chairs.all().delete()
+    ConferenceChair.objects.bulk_create(
+        ConferenceChair(conference=conference, full_name=chair.full_name, title=chair.title, position=index)
+        for index, chair in enumerate(chairs)
+    )
+    # The chairs' names are searchable: refresh the folded column now that they are saved.
+    conference.save(update_fields=["search_text"])
+
+
+@transaction.atomic
+def conference_plan(
+    *,
+    by: User,
+    host_area: OrgUnit,
+    title: str,
+    basis: ConferenceBasis,
+    kind: str,
+    starts_at: datetime,
+    place: str,
+    agenda: str = "",
+    invited_guests: str = "",
+    chairs: list[Chair] = (),
+) -> Conference:
+    conference = Conference(
+        host_area=host_area,
+        title=title,
+        basis=basis,
+        kind=kind,
+        starts_at=starts_at,
+        place=place,
+        agenda=agenda,
+        invited_guests=invited_guests,
+        created_by=by,
+    )
+    conference._history_user = by
+    conference.full_clean()
+    conference.save()
+    _set_chairs(conference, list(chairs))
+    return conference
+
+
+EDITABLE_FIELDS = ("host_area", "title", "basis", "kind", "starts_at", "place", "agenda", "invited_guests")
+
+
+@transaction.atomic
+def conference_update(
+    *, conference: Conference, by: User, chairs: list[Chair] | None = None, **fields
+) -> Conference:
+    if conference.status in (Conference.Status.CLOSED, Conference.Status.CANCELLED):
+        raise ValidationError(CANNOT_EDIT)
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise TypeError(f"conference_update does not change {name}")
+        setattr(conference, name, value)
+    if conference.is_held:
+        conference.held_on = conference.local_date
+    conference._history_user = by
+    conference.full_clean()
+    conference.save()
+    if chairs is not None:
+        _set_chairs(conference, chairs)
+    return conference
+
+
+@transaction.atomic
+def conference_hold(
+    *, conference: Conference, by: User, participant_count: int, minutes: str, report_summary: str = ""
+) -> Conference:
+    """Record that the conference took place: who came, the minutes, the report."""
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    if conference.status != Conference.Status.PLANNED:
+        raise ValidationError(CANNOT_HOLD)
+    if conference.starts_at > timezone.now():
+        raise ValidationError(CANNOT_HOLD_IN_FUTURE)
+    conference.status = Conference.Status.HELD
+    conference.held_on = conference.local_date
+    conference.participant_count = participant_count
+    conference.minutes = minutes
+    conference.report_summary = report_summary
+    conference._history_user = by
+    conference.save()
+    return conference
+
+
+@transaction.atomic
+def conference_record_minutes(
+    *, conference: Conference, by: User, participant_count: int, minutes: str, report_summary: str = ""
+) -> Conference:
+    """Correct the minutes of a conference already held (typing errors, a late count)."""
+    if not conference.is_held or conference.status == Conference.Status.CLOSED:
+        raise ValidationError(CANNOT_EDIT)
+    conference.participant_count = participant_count
+    conference.minutes = minutes
+    conference.report_summary = report_summary
+    conference._history_user = by
+    conference.save()
+    return conference
+
+
+@transaction.atomic
+def conference_cancel(*, conference: Conference, by: User, reason: str) -> Conference:
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    if conference.status != Conference.Status.PLANNED:
+        raise ValidationError(CANNOT_CANCEL)
+    if not reason.strip():
+        raise ValidationError({"reason": CANCEL_NEEDS_REASON})
+    conference.status = Conference.Status.CANCELLED
+    conference.cancel_reason = reason.strip()
+    conference._history_user = by
+    conference.save()
+    return conference
+
+
+@transaction.atomic
+def conference_attach(
+    *, conference: Conference, by: User, file, kind: str, description: str = ""
+) -> ConferenceAttachment:
+    attachment = ConferenceAttachment(
+        conference=conference, file=file, kind=kind, description=description, uploaded_by=by, size=file.size
+    )
+    attachment._history_user = by
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """How many conferences an area held in a year against the number required."""
+
+    area: OrgUnit
+    held: int
+    required: int
+
+    @property
+    def met(self) -> bool:
+        return self.held >= self.required
+
+
+def conference_compliance(*, areas, year: int) -> list[Compliance]:
+    """One aggregate query over the given areas (those of a kind that has a requirement and
+    that existed during the year), sorted weakest first."""
+    requirements = dict(ConferenceRequirement.objects.values_list("area_kind", "per_year"))
+    rows = (
+        areas.filter(kind__in=requirements.keys())
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__year__lte=year))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__year__gte=year))
+        .annotate(
+            held=Count(
+                "conferences",
+                filter=Q(conferences__status__in=Conference.HELD_STATUSES, conferences__starts_at__year=year),
+            )
+        )
+        .order_by("held", "name")
+    )
+    return [Compliance(area=area, held=area.held, required=requirements[area.kind]) for area in rows]

@@ -1,0 +1,211 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import OrgUnit, Role
+from accounts.permissions import role_required, staff_required
+from dialogue import services
+from dialogue.forms import AttachmentForm, CancelForm, ConferenceFilter, ConferenceForm, HoldForm
+from dialogue.models import Conference, ConferenceAttachment
+from dialogue.panels import conference_panels
+
+PAGE_SIZE = 25
+EDITORS = (Role.CLERK, Role.LEADER)
+
+
+def _editable_conference(request: HttpRequest, pk: int) -> Conference:
+    return get_object_or_404(Conference.objects.editable_by(request.user), pk=pk)
+
+
+def _attach_petition_counts(conferences) -> None:
+    """Opinion counts for one page of conferences, in one grouped query. Annotating the whole
+    filtered queryset instead would make the paginator's COUNT join every opinion in scope."""
+    conferences = list(conferences)
+    counts = dict(
+        Conference.objects.filter(pk__in=[conference.pk for conference in conferences])
+        .annotate(petition_count=Count("petitions"))
+        .values_list("pk", "petition_count")
+    )
+    for conference in conferences:
+        conference.petition_count = counts.get(conference.pk, 0)
+
+
+@staff_required
+def conference_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    visible = Conference.objects.visible_to(user)
+    filterset = ConferenceFilter(request.GET or None, queryset=visible, user=user)
+    conferences = (filterset.qs if filterset.is_bound else visible).select_related("host_area", "basis")
+    page = Paginator(conferences.order_by("-starts_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    _attach_petition_counts(page.object_list)
+    year = (
+        int(filterset.form.cleaned_data.get("year") or timezone.localdate().year)
+        if filterset.is_valid()
+        else timezone.localdate().year
+    )
+    compliance = services.conference_compliance(areas=OrgUnit.objects.visible_to(user), year=year)
+    return render(
+        request,
+        "dialogue/conference_list.html",
+        {
+            "page": page,
+            "filter": filterset,
+            "compliance_year": year,
+            "compliance_lacking": [row for row in compliance if not row.met][:20],
+            "compliance_met": sum(row.met for row in compliance),
+            "compliance_total": len(compliance),
+            "can_create": user.has_role(*EDITORS),
+            "nav_active": "conferences",
+        },
+    )
+
+
+@role_required(*EDITORS)
+def conference_create(request: HttpRequest) -> HttpResponse:
+    form = ConferenceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        conference = services.conference_plan(by=request.user, **form.service_arguments())
+        messages.success(request, _("Đã lên kế hoạch hội nghị. Có thể in thông báo tổ chức để niêm yết."))
+        return redirect("dialogue:detail", pk=conference.pk)
+    return render(request, "dialogue/conference_form.html", {"form": form, "nav_active": "conferences"})
+
+
+@role_required(*EDITORS)
+def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = _editable_conference(request, pk)
+    form = ConferenceForm(request.POST or None, instance=conference, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conference_update(conference=conference, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("dialogue:detail", pk=conference.pk)
+    return render(
+        request,
+        "dialogue/conference_form.html",
+        {"form": form, "conference": conference, "nav_active": "conferences"},
+    )
+
+
+@staff_required
+def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_object_or_404(
+        Conference.objects.visible_to(request.user).select_related("host_area", "basis", "created_by"), pk=pk
+    )
+    can_edit = request.user.has_role(*EDITORS) and conference.status not in (
+        Conference.Status.CLOSED,
+        Conference.Status.CANCELLED,
+    )
+    return render(
+        request,
+        "dialogue/conference_detail.html",
+        {
+            "conference": conference,
+            "chairs": conference.chairs.all(),
+            "attachments": conference.attachments.all(),
+            "panels": conference_panels.render(request, conference),
+            "can_edit": can_edit,
+            "attachment_form": AttachmentForm() if can_edit else None,
+            "nav_active": "conferences",
+        },
+    )
+
+
+@role_required(*EDITORS)
+def conference_hold(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a planned conference held, or correct the minutes of one already held."""
+    conference = _editable_conference(request, pk)
+    initial = {
+        "participant_count": conference.participant_count,
+        "minutes": conference.minutes,
+        "report_summary": conference.report_summary,
+    }
+    form = HoldForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        action = (
+            services.conference_hold
+            if conference.status == Conference.Status.PLANNED
+            else services.conference_record_minutes
+        )
+        try:
+            action(conference=conference, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã ghi biên bản hội nghị. Tiếp theo: nhập các ý kiến của Nhân dân."))
+            return redirect("dialogue:detail", pk=conference.pk)
+    return render(
+        request,
+        "dialogue/conference_hold.html",
+        {"form": form, "conference": conference, "nav_active": "conferences"},
+    )
+
+
+@role_required(*EDITORS)
+def conference_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = _editable_conference(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conference_cancel(
+                conference=conference, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã hủy hội nghị."))
+            return redirect("dialogue:detail", pk=conference.pk)
+    return render(
+        request,
+        "dialogue/conference_cancel.html",
+        {"form": form, "conference": conference, "nav_active": "conferences"},
+    )
+
+
+@require_POST
+@role_required(*EDITORS)
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = _editable_conference(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.conference_attach(conference=conference, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("file", error)
+    if form.errors:
+        for error in form.errors.get("file", []) + form.non_field_errors():
+            messages.error(request, error)
+    else:
+        messages.success(request, _("Đã đính kèm tệp."))
+    return redirect("dialogue:detail", pk=conference.pk)
+
+
+@staff_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(
+        ConferenceAttachment.objects.filter(conference__in=Conference.objects.visible_to(request.user)), pk=pk
+    )
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+
+
+@staff_required
+def conference_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public notice of the conference, printed and posted at the ward office and the
+    residential groups' notice boards."""
+    conference = get_object_or_404(
+        Conference.objects.visible_to(request.user).select_related("host_area", "basis"), pk=pk
+    )
+    organiser = OrgUnit.objects.filter(parent=conference.host_area, kind=OrgUnit.Kind.PARTY_COMMITTEE).first()
+    return render(
+        request,
+        "dialogue/conference_notice.html",
+        {"conference": conference, "chairs": conference.chairs.all(), "organiser": organiser},
+    )

@@ -1,0 +1,318 @@
+"""The petitions' part of the JSON API: /api/v1/petitions/, /api/v1/conferences/{id}/petitions/
+and /api/v1/categories/.
+
+A denouncer's identity never leaves through the API, whoever asks (see DESIGN.md,
+"Confidentiality"): every answer shows `public_petitioner`, and the raw name, address and phone
+of a denunciation are left out of every serializer's output.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from accounts.api import AreaSerializer, RolePermission, ScopedRelatedField, api_error, choice_field
+from accounts.models import OrgUnit
+from dialogue.api import visible_areas
+from dialogue.models import Conference
+from petitions import services
+from petitions.models import Category, Petition
+
+CONFERENCE_NOT_EDITABLE = _("Không tìm thấy hội nghị (mã {pk_value}) trong phạm vi bạn được nhập ý kiến.")
+MAX_BATCH = 500  # as the web's fast-entry grid
+
+PetitionKindField = choice_field(Petition.Kind, "PetitionKindEnum")
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name"]
+
+
+class ConferenceRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Conference
+        fields = ["id", "title", "starts_at"]
+
+
+class PetitionSerializer(serializers.ModelSerializer):
+    """A row of a list: never any raw identity, only the display the public may see too."""
+
+    area = AreaSerializer(read_only=True)
+    conference = ConferenceRefSerializer(read_only=True)
+    category = CategorySerializer(read_only=True)
+    kind = PetitionKindField(read_only=True)
+    petitioner = serializers.CharField(source="public_petitioner", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    channel_display = serializers.CharField(source="get_channel_display", read_only=True)
+    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+
+    class Meta:
+        model = Petition
+        fields = [
+            "id",
+            "tracking_code",
+            "area",
+            "conference",
+            "position",
+            "kind",
+            "kind_display",
+            "channel",
+            "channel_display",
+            "received_on",
+            "category",
+            "content",
+            "petitioner_type",
+            "petitioner",
+            "answered_at_conference",
+            "outcome",
+            "outcome_display",
+            "duplicate_of",
+        ]
+        read_only_fields = fields
+
+
+class PetitionDetailSerializer(PetitionSerializer):
+    # Output only. `required=False` rather than `read_only=True` so that the schema says these
+    # keys may be absent: they are, for a denunciation.
+    petitioner_name = serializers.CharField(required=False)
+    petitioner_address = serializers.CharField(required=False)
+    petitioner_phone = serializers.CharField(required=False)
+
+    IDENTITY_FIELDS = ("petitioner_name", "petitioner_address", "petitioner_phone")
+
+    class Meta(PetitionSerializer.Meta):
+        fields = [
+            *PetitionSerializer.Meta.fields,
+            "petitioner_name",
+            "petitioner_address",
+            "petitioner_phone",
+            "conference_answer",
+            "answered_by",
+            "outcome_decided_on",
+            "transferred_to",
+            "transferred_on",
+            "rejection_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, petition: Petition) -> dict:
+        data = super().to_representation(petition)
+        if petition.is_confidential:
+            for name in self.IDENTITY_FIELDS:
+                del data[name]
+        return data
+
+
+class ActiveCategoryField(serializers.PrimaryKeyRelatedField):
+    """An active category, the list read once for a whole batch (as the web grid does) rather
+    than once per row: it is kept in the root serializer's context, which every row shares."""
+
+    _CACHE_KEY = "_active_categories"
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Category.objects.filter(is_active=True), **kwargs)
+
+    def to_internal_value(self, data) -> Category:
+        try:
+            pk = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        categories = self.context.get(self._CACHE_KEY)
+        if categories is None:
+            categories = self.context[self._CACHE_KEY] = {
+                category.pk: category for category in self.get_queryset()
+            }
+        if pk not in categories:
+            self.fail("does_not_exist", pk_value=data)
+        return categories[pk]
+
+
+class PetitionDraftSerializer(serializers.Serializer):
+    """One opinion to save: the fields of `services.PetitionDraft`."""
+
+    kind = PetitionKindField(default=Petition.Kind.RECOMMENDATION)
+    channel = serializers.ChoiceField(
+        choices=Petition.Channel.choices, default=Petition.Channel.AT_CONFERENCE
+    )
+    category = ActiveCategoryField()
+    content = serializers.CharField()
+    petitioner_type = serializers.ChoiceField(
+        choices=Petition.PetitionerType.choices, default=Petition.PetitionerType.PERSON
+    )
+    petitioner_name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    petitioner_address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    petitioner_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    answered_at_conference = serializers.BooleanField(required=False, default=False)
+    conference_answer = serializers.CharField(required=False, allow_blank=True, default="")
+    answered_by = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs: dict) -> dict:
+        # The rules that span fields live on the draft, shared with the web grid and the import.
+        problems = services.PetitionDraft(**attrs).errors()
+        if problems:
+            raise serializers.ValidationError(problems)
+        return attrs
+
+
+class PetitionRowsSerializer(serializers.Serializer):
+    """Input of POST /conferences/{id}/petitions/: the opinions, saved all or none."""
+
+    petitions = PetitionDraftSerializer(many=True, allow_empty=False, max_length=MAX_BATCH)
+
+    def drafts(self) -> list[services.PetitionDraft]:
+        return [services.PetitionDraft(**row) for row in self.validated_data["petitions"]]
+
+
+class EditableConferenceField(ScopedRelatedField):
+    default_error_messages = {"does_not_exist": CONFERENCE_NOT_EDITABLE}
+
+    def scoped(self, queryset, user):
+        return super().scoped(queryset, user).select_related("host_area")
+
+
+class PetitionBatchSerializer(PetitionRowsSerializer):
+    """Input of POST /petitions/: the conference, then its opinions, saved all or none."""
+
+    conference = EditableConferenceField(queryset=Conference.objects.all())
+
+
+class PetitionBatchResultSerializer(serializers.Serializer):
+    """Answer to a batch: the opinions saved, numbered, each with its tracking code."""
+
+    petitions = PetitionSerializer(many=True, read_only=True)
+
+
+class PetitionApiFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tìm (không cần dấu)"), method="filter_search")
+    area = django_filters.ModelChoiceFilter(
+        label=_("Địa bàn, gồm cả các địa bàn trực thuộc"), queryset=visible_areas, method="filter_area"
+    )
+    conference = django_filters.NumberFilter(label=_("Hội nghị"), field_name="conference")
+    category = django_filters.NumberFilter(label=_("Lĩnh vực"), field_name="category")
+    kind = django_filters.ChoiceFilter(choices=Petition.Kind.choices)
+    channel = django_filters.ChoiceFilter(choices=Petition.Channel.choices)
+    outcome = django_filters.ChoiceFilter(choices=Petition.Outcome.choices)
+    received_from = django_filters.DateFilter(
+        label=_("Tiếp nhận từ ngày"), field_name="received_on", lookup_expr="gte"
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Tiếp nhận đến ngày"), field_name="received_on", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = Petition
+        fields = [
+            "q",
+            "area",
+            "conference",
+            "category",
+            "kind",
+            "channel",
+            "outcome",
+            "received_from",
+            "received_to",
+        ]
+
+    def filter_search(self, queryset, name, value: str):
+        # A denouncer's name is not in the search column (Petition.search_source).
+        return queryset.search(value)
+
+    def filter_area(self, queryset, name, area: OrgUnit):
+        return queryset.filter(area__path__startswith=area.path)
+
+
+class PetitionViewSetBase(viewsets.GenericViewSet):
+    permission_classes = [RolePermission]
+    filterset_class = PetitionApiFilter
+    input_serializer_class: type[PetitionRowsSerializer]
+
+    def visible_petitions(self):
+        return (
+            Petition.objects.visible_to(self.request.user)
+            .select_related("area", "conference", "category")
+            .order_by("-received_on", "-pk")
+        )
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return self.input_serializer_class
+        return PetitionDetailSerializer if self.action == "retrieve" else PetitionSerializer
+
+    def save_batch(self, *, conference: Conference, drafts: list[services.PetitionDraft]) -> Response:
+        try:
+            petitions = services.petitions_add_to_conference(
+                conference=conference, by=self.request.user, drafts=drafts
+            )
+        except DjangoValidationError as error:
+            raise api_error(error) from error
+        result = PetitionBatchResultSerializer(
+            {"petitions": petitions}, context=self.get_serializer_context()
+        )
+        return Response(result.data, status=status.HTTP_201_CREATED)
+
+
+class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PetitionViewSetBase):
+    """Opinions and petitions in the caller's area and below. POST adds a batch of opinions to
+    one conference, all or none."""
+
+    input_serializer_class = PetitionBatchSerializer
+
+    def get_queryset(self):
+        return self.visible_petitions()
+
+    @extend_schema(responses={201: PetitionBatchResultSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self.save_batch(conference=serializer.validated_data["conference"], drafts=serializer.drafts())
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("conference_pk", OpenApiTypes.INT, OpenApiParameter.PATH)]
+    ),
+    create=extend_schema(
+        parameters=[OpenApiParameter("conference_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={201: PetitionBatchResultSerializer},
+    ),
+)
+class ConferencePetitionViewSet(mixins.ListModelMixin, PetitionViewSetBase):
+    """The opinions of one conference; POST adds a batch of them, all or none."""
+
+    input_serializer_class = PetitionRowsSerializer
+
+    def conference(self, queryset) -> Conference:
+        return get_object_or_404(queryset.select_related("host_area"), pk=self.kwargs["conference_pk"])
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
+            return Petition.objects.none()
+        conference = self.conference(Conference.objects.visible_to(self.request.user))
+        return self.visible_petitions().filter(conference=conference).order_by("position", "pk")
+
+    def create(self, request, *args, **kwargs):
+        conference = self.conference(Conference.objects.editable_by(request.user))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self.save_batch(conference=conference, drafts=serializer.drafts())
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The active categories (lĩnh vực), to choose from when adding opinions."""
+
+    permission_classes = [RolePermission]
+    queryset = Category.objects.filter(is_active=True)
+    serializer_class = CategorySerializer
+    pagination_class = None  # a short list kept by the administrator
+    filter_backends = []

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PetitionsConfig(AppConfig):
+    name = "petitions"
+    verbose_name = _("Ý kiến, kiến nghị")
+
+    def ready(self) -> None:
+        # The conference page shows the opinions through panels this app registers with
+        # dialogue (which may not import petitions: imports go one way).
+        from petitions import panels  # noqa: F401

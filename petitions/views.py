@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import Role
+from accounts.permissions import role_required, staff_required
+from dialogue.models import Conference
+from petitions import services
+from petitions.forms import OutcomeForm, PetitionFilter, PetitionRowFormSet
+from petitions.models import Petition
+
+PAGE_SIZE = 50
+EDITORS = (Role.CLERK, Role.LEADER)
+
+
+@role_required(*EDITORS)
+def petition_entry(request: HttpRequest, conference_pk: int) -> HttpResponse:
+    """Fast entry: many opinions of one conference on one page, typed with the keyboard
+    (Enter adds a row), saved together or not at all."""
+    conference = get_object_or_404(
+        Conference.objects.editable_by(request.user).select_related("host_area"), pk=conference_pk
+    )
+    formset = PetitionRowFormSet(request.POST or None, prefix="rows")
+    if request.method == "POST" and formset.is_valid():
+        try:
+            saved = services.petitions_add_to_conference(
+                conference=conference, by=request.user, drafts=formset.drafts()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                ngettext("Đã lưu %(count)d ý kiến.", "Đã lưu %(count)d ý kiến.", len(saved))
+                % {"count": len(saved)},
+            )
+            return redirect("dialogue:detail", pk=conference.pk)
+    return render(
+        request,
+        "petitions/entry.html",
+        {
+            "conference": conference,
+            "formset": formset,
+            "existing_count": conference.petitions.count(),
+            "nav_active": "conferences",
+        },
+    )
+
+
+@staff_required
+def petition_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    visible = Petition.objects.visible_to(user)
+    filterset = PetitionFilter(request.GET or None, queryset=visible, user=user)
+    petitions = (filterset.qs if filterset.is_bound else visible).select_related(
+        "category", "conference", "area", "duplicate_of"
+    )
+    page = Paginator(petitions.order_by("-received_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    conference = None
+    if filterset.is_valid() and filterset.form.cleaned_data.get("conference"):
+        conference = (
+            Conference.objects.visible_to(user).filter(pk=filterset.form.cleaned_data["conference"]).first()
+        )
+    return render(
+        request,
+        "petitions/petition_list.html",
+        {"page": page, "filter": filterset, "conference": conference, "nav_active": "petitions"},
+    )
+
+
+@staff_required
+def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = get_object_or_404(
+        Petition.objects.visible_to(request.user).select_related(
+            "category", "conference__host_area", "area", "duplicate_of"
+        ),
+        pk=pk,
+    )
+    can_edit = request.user.has_role(*EDITORS)
+    form = None
+    if can_edit:
+        initial = {
+            "outcome": petition.outcome,
+            "transferred_to": petition.transferred_to,
+            "transferred_on": petition.transferred_on,
+            "duplicate_of": petition.duplicate_of_id,
+            "rejection_reason": petition.rejection_reason,
+            "conference_answer": petition.conference_answer,
+        }
+        form = OutcomeForm(request.POST or None, petition=petition, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.petition_set_outcome(petition=petition, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Đã cập nhật hướng xử lý."))
+                return redirect("petitions:detail", pk=petition.pk)
+    elif request.method == "POST":
+        raise PermissionDenied  # a monitor reads only
+    return render(
+        request,
+        "petitions/petition_detail.html",
+        {
+            "petition": petition,
+            "petitioner": petition.petitioner_for(request.user),
+            "repeats": petition.repeats.select_related("conference").order_by("received_on", "pk"),
+            "form": form,
+            "history": petition.history.select_related("history_user").order_by("-history_date")[:20],
+            "nav_active": "petitions",
+        },
+    )
