@@ -16,7 +16,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api import AreaSerializer, RolePermission, ScopedRelatedField, api_error, choice_field
+from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
+from core.filters import SearchFilter
 from dialogue import services
 from dialogue.forms import CHAIRS_REQUIRED
 from dialogue.models import Conference, ConferenceBasis, ConferenceChair
@@ -135,9 +137,9 @@ def visible_areas(request):
 
 
 class ConferenceApiFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Tìm (không cần dấu)"), method="filter_search")
-    host_area = django_filters.ModelChoiceFilter(
-        label=_("Địa bàn, gồm cả các địa bàn trực thuộc"), queryset=visible_areas, method="filter_area"
+    q = SearchFilter(label=_("Tìm (không cần dấu)"))
+    host_area = AreaSubtreeFilter(
+        label=_("Địa bàn, gồm cả các địa bàn trực thuộc"), queryset=visible_areas, field_name="host_area"
     )
     status = django_filters.ChoiceFilter(choices=Conference.Status.choices)
     basis = django_filters.NumberFilter(label=_("Căn cứ"), field_name="basis")
@@ -149,13 +151,6 @@ class ConferenceApiFilter(django_filters.FilterSet):
     class Meta:
         model = Conference
         fields = ["q", "host_area", "status", "basis", "kind", "year", "date_from", "date_to"]
-
-    def filter_search(self, queryset, name, value: str):
-        return queryset.search(value)
-
-    def filter_area(self, queryset, name, area: OrgUnit):
-        # An area includes everything below it, as on the web list.
-        return queryset.filter(host_area__path__startswith=area.path)
 
 
 class ConferenceViewSet(

@@ -8,7 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
+from core.filters import SearchFilter
 from core.uploads import ACCEPT_ATTRIBUTE
 from dialogue.models import Conference, ConferenceAttachment, ConferenceBasis
 from dialogue.services import Chair
@@ -142,11 +144,11 @@ def year_choices():
 class ConferenceFilter(django_filters.FilterSet):
     """The list's filters; every one of them is served by an index on Conference."""
 
-    q = django_filters.CharFilter(label=_("Tìm"), method="filter_search")
-    host_area = django_filters.ModelChoiceFilter(
+    q = SearchFilter(label=_("Tìm"))
+    host_area = AreaSubtreeFilter(
         label=_("Địa bàn"),
         queryset=OrgUnit.objects.none(),
-        method="filter_area",
+        field_name="host_area",
         empty_label=_("Mọi địa bàn trong phạm vi"),
     )
     year = django_filters.ChoiceFilter(
@@ -175,13 +177,6 @@ class ConferenceFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["host_area"].queryset = OrgUnit.objects.visible_to(user).areas().order_by("path")
-
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)
-
-    def filter_area(self, queryset, name, area):
-        # An area includes everything below it (a city filter shows its wards' conferences).
-        return queryset.filter(host_area__path__startswith=area.path)
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(starts_at__year=int(value)) if value else queryset

@@ -108,12 +108,7 @@ def conference_hold(
         raise ValidationError(CANNOT_HOLD_IN_FUTURE)
     conference.status = Conference.Status.HELD
     conference.held_on = conference.local_date
-    conference.participant_count = participant_count
-    conference.minutes = minutes
-    conference.report_summary = report_summary
-    conference._history_user = by
-    conference.save()
-    return conference
+    return _write_minutes(conference, by, participant_count, minutes, report_summary)
 
 
 @transaction.atomic
@@ -123,9 +118,15 @@ def conference_record_minutes(
     """Correct the minutes of a conference already held (typing errors, a late count)."""
     if not conference.is_held or conference.status == Conference.Status.CLOSED:
         raise ValidationError(CANNOT_EDIT)
+    return _write_minutes(conference, by, participant_count, minutes, report_summary)
+
+
+def _write_minutes(
+    conference: Conference, by: User, participant_count: int, minutes: str, summary: str
+) -> Conference:
     conference.participant_count = participant_count
     conference.minutes = minutes
-    conference.report_summary = report_summary
+    conference.report_summary = summary
     conference._history_user = by
     conference.save()
     return conference

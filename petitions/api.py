@@ -18,7 +18,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from accounts.api import AreaSerializer, RolePermission, ScopedRelatedField, api_error, choice_field
-from accounts.models import OrgUnit
+from accounts.filters import AreaSubtreeFilter
+from core.filters import SearchFilter
 from dialogue.api import visible_areas
 from dialogue.models import Conference
 from petitions import services
@@ -194,9 +195,9 @@ class PetitionBatchResultSerializer(serializers.Serializer):
 
 
 class PetitionApiFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Tìm (không cần dấu)"), method="filter_search")
-    area = django_filters.ModelChoiceFilter(
-        label=_("Địa bàn, gồm cả các địa bàn trực thuộc"), queryset=visible_areas, method="filter_area"
+    q = SearchFilter(label=_("Tìm (không cần dấu)"))
+    area = AreaSubtreeFilter(
+        label=_("Địa bàn, gồm cả các địa bàn trực thuộc"), queryset=visible_areas, field_name="area"
     )
     conference = django_filters.NumberFilter(label=_("Hội nghị"), field_name="conference")
     category = django_filters.NumberFilter(label=_("Lĩnh vực"), field_name="category")
@@ -223,13 +224,6 @@ class PetitionApiFilter(django_filters.FilterSet):
             "received_from",
             "received_to",
         ]
-
-    def filter_search(self, queryset, name, value: str):
-        # A denouncer's name is not in the search column (Petition.search_source).
-        return queryset.search(value)
-
-    def filter_area(self, queryset, name, area: OrgUnit):
-        return queryset.filter(area__path__startswith=area.path)
 
 
 class PetitionViewSetBase(viewsets.GenericViewSet):

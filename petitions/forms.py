@@ -4,7 +4,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
+from core.filters import SearchFilter
 from dialogue.forms import DateInput
 from petitions.models import Category, Petition
 from petitions.services import PetitionDraft
@@ -146,11 +148,11 @@ class OutcomeForm(forms.Form):
 
 
 class PetitionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Tìm"), method="filter_search")
-    area = django_filters.ModelChoiceFilter(
+    q = SearchFilter(label=_("Tìm"))
+    area = AreaSubtreeFilter(
         label=_("Địa bàn"),
         queryset=OrgUnit.objects.none(),
-        method="filter_area",
+        field_name="area",
         empty_label=_("Mọi địa bàn trong phạm vi"),
     )
     is_open = django_filters.BooleanFilter(
@@ -198,12 +200,6 @@ class PetitionFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["area"].queryset = OrgUnit.objects.visible_to(user).areas().order_by("path")
-
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)
-
-    def filter_area(self, queryset, name, area):
-        return queryset.filter(area__path__startswith=area.path)
 
     def filter_open(self, queryset, name, value):
         if value is None:
