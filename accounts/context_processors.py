@@ -14,12 +14,18 @@ def navigation(request: HttpRequest) -> dict:
     items = [(_("Trang chủ"), reverse("home"), "home")]
     if user.is_superuser or user.roles:
         # Resolved by name: the apps above accounts own these pages.
-        items.append((_("Hội nghị"), reverse("dialogue:list"), "conferences"))
-        items.append((_("Ý kiến, kiến nghị"), reverse("petitions:list"), "petitions"))
-        items.append((_("Cơ quan, đơn vị"), reverse("accounts:orgunit_list"), "orgunits"))
+        items += [
+            (_("Hội nghị"), reverse("dialogue:list"), "conferences"),
+            (_("Ý kiến, kiến nghị"), reverse("petitions:list"), "petitions"),
+            (_("Thông báo kết luận"), reverse("conclusions:notices"), "notices"),
+            (_("Việc được giao"), reverse("conclusions:assignments"), "assignments"),
+            (_("Cơ quan, đơn vị"), reverse("accounts:orgunit_list"), "orgunits"),
+        ]
     if user.is_superuser or user.has_role(Role.ADMIN):
         items.append((_("Người dùng"), reverse("accounts:user_list"), "users"))
     return {
+        # One small indexed count per page for the bell.
+        "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
         "nav_items": [{"label": label, "url": url, "key": key} for label, url, key in items],
         "nav_admin_url": reverse("admin:index") if user.is_staff else None,
     }

@@ -258,6 +258,14 @@ DEMO_USERS = [
         ("is_sysadmin",),
     ),
     DemoUser(
+        "lanhdao_caugiay",
+        "Lê Thu Trang",
+        "Chủ tịch UBND phường",
+        CAU_GIAY,
+        "Ủy ban nhân dân phường Cầu Giấy",
+        ("is_leader",),
+    ),
+    DemoUser(
         "vanphong_caugiay",
         "Bùi Thị Mai",
         "Chuyên viên Văn phòng HĐND và UBND",

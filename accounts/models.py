@@ -322,3 +322,29 @@ class User(SearchableModel, AbstractUser):
         if self.is_active and self.is_sysadmin:
             return True
         return super().has_module_perms(app_label)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app message to one user (assigned, returned, extended, accepted; reminders)."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(_("nội dung"), max_length=500)
+    url = models.CharField(_("đường dẫn"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return self.text

@@ -13,4 +13,6 @@ urlpatterns = [
     path("don-vi/", views.orgunit_list, name="orgunit_list"),
     path("don-vi/<int:pk>/", views.orgunit_detail, name="orgunit_detail"),
     path("nguoi-dung/", views.user_list, name="user_list"),
+    path("thong-bao/", views.notification_list, name="notifications"),
+    path("thong-bao/da-doc/", views.notification_read, name="notifications_read"),
 ]

@@ -3,13 +3,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
 
 from accounts.forms import LoginForm, UserFilterForm
-from accounts.models import OrgUnit, Role, User
+from accounts.models import Notification, OrgUnit, Role, User
 from accounts.panels import home_panels
 from accounts.permissions import role_required, staff_required
+from accounts.services import notifications_mark_read
 
 PAGE_SIZE = 50
 MAX_INDENT = 5
@@ -102,3 +104,22 @@ def user_list(request: HttpRequest) -> HttpResponse:
         users = form.filter(users)
     page = Paginator(users.order_by("full_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "form": form, "nav_active": "users"})
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.filter(recipient=request.user)
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/notification_list.html", {"page": page, "nav_active": "notifications"})
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest) -> HttpResponse:
+    """Mark one (`id`), several, or all (no `id`) of the user's notifications read."""
+    ids = [int(pk) for pk in request.POST.getlist("id") if pk.isdigit()]
+    notifications_mark_read(user=request.user, ids=ids or None)
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("accounts:notifications")

@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from conclusions.api import AssignmentViewSet, NoticeViewSet
 from dialogue.api import ConferenceViewSet
 from petitions.api import CategoryViewSet, ConferencePetitionViewSet, PetitionViewSet
 
@@ -20,6 +21,8 @@ router.register(
 )
 router.register("petitions", PetitionViewSet, basename="petition")
 router.register("categories", CategoryViewSet, basename="category")
+router.register("notices", NoticeViewSet, basename="notice")
+router.register("assignments", AssignmentViewSet, basename="assignment")
 
 
 urlpatterns = [

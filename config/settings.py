@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "dialogue",
     "petitions",
+    "conclusions",
 ]
 
 MIDDLEWARE = [
@@ -117,7 +118,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Later issues add their periodic tasks here (reminder sweep, pending PDFs).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every 5 minutes: PDFs of issued notices whose render task was lost or gave up.
+    "notices-render-pending": {"task": "conclusions.tasks.notices_render_pending", "schedule": 300.0},
+}
 
 # --- Accounts and authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -233,6 +237,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint and fontTools narrate every rendering step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
 
 # --- API ---------------------------------------------------------------------------------

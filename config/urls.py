@@ -16,6 +16,7 @@ urlpatterns = [
     path("tai-khoan/", include("accounts.urls")),
     path("hoi-nghi/", include("dialogue.urls")),
     path("y-kien/", include("petitions.urls")),
+    path("ket-luan/", include("conclusions.urls")),
     path("api/", include("config.api_urls")),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -68,6 +68,16 @@ def demo_conferences() -> list[DemoConference]:
             guests="Thường trực Đảng ủy, HĐND, UBND, Ủy ban MTTQ phường; đại diện các tổ dân phố.",
         ),
         DemoConference(
+            area="Phường Bồ Đề",
+            title="Đối thoại về trật tự đô thị và thoát nước",
+            basis="Khác",
+            kind=ad_hoc,
+            starts_at=_at(2026, 10, 15, 19),
+            place="Nhà văn hóa tổ dân phố 10",
+            chairs=(Chair("Nguyễn Văn Minh", "Chủ tịch UBND phường"),),
+            held=(85, "Người dân phản ánh ngập úng, lấn chiếm vỉa hè và xây dựng sai phép trên địa bàn."),
+        ),
+        DemoConference(
             area="Phường Cầu Giấy",
             title="Đối thoại với Nhân dân về trật tự đô thị và hạ tầng năm 2025",
             basis="Luật TCCQĐP 2025, Đ.43",

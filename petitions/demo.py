@@ -82,6 +82,14 @@ BO_DE_2022 = [
 ]  # fmt: skip
 
 OTHERS = {
+    "Đối thoại về trật tự đô thị và thoát nước": [
+        DemoOpinion("Ông Đào Văn Hùng", "Tổ dân phố 10", INFRA, Kind.RECOMMENDATION,
+                    "Đề nghị nạo vét rãnh thoát nước ngõ 22 phố Bồ Đề, mưa lớn nước tràn vào nhà."),
+        DemoOpinion("Bà Khổng Thị Liên", "Tổ dân phố 12", URBAN, Kind.REFLECTION,
+                    "Phản ánh hàng quán lấn chiếm vỉa hè phố Nguyễn Văn Cừ, người đi bộ phải xuống lòng đường."),
+        DemoOpinion("Ông Mạc Văn Toàn", "Tổ dân phố 9", URBAN, Kind.REFLECTION,
+                    "Phản ánh công trình nhà ở số 18 ngõ 279 xây vượt số tầng được cấp phép."),
+    ],
     "Đối thoại với Nhân dân về trật tự đô thị và hạ tầng năm 2025": [
         DemoOpinion("Ông Đinh Công Tráng", "Tổ dân phố 20", URBAN, Kind.REFLECTION,
                     "Phản ánh các quán ăn lấn chiếm vỉa hè phố Trần Đăng Ninh sau 22 giờ."),

@@ -204,4 +204,4 @@ class PetitionFilter(django_filters.FilterSet):
     def filter_open(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.open() if value else queryset.exclude(outcome__in=Petition.OPEN_OUTCOMES)
+        return queryset.open() if value else queryset.exclude(Petition.open_condition())

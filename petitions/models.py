@@ -46,8 +46,9 @@ class PetitionQuerySet(ScopedQuerySet, SearchQuerySet):
     scope_field = "area"
 
     def open(self):
-        """Still waiting for something to be done: no outcome yet, or to be handled here."""
-        return self.filter(outcome__in=Petition.OPEN_OUTCOMES)
+        """Still waiting for something to be done: no outcome yet, or to be handled here and
+        not yet resolved by the assignments that answer it."""
+        return self.filter(Petition.open_condition())
 
     def originals(self):
         return self.filter(duplicate_of__isnull=True)
@@ -134,6 +135,9 @@ class Petition(SearchableModel, BaseModel):
         related_name="repeats",
     )
     rejection_reason = models.TextField(_("lý do không tiếp nhận"), blank=True)
+    # Set by the conclusions workflow when every assignment answering this opinion has been
+    # accepted: the opinion's status follows from its assignments, nobody sets it by hand.
+    resolved_on = models.DateField(_("ngày giải quyết xong"), null=True, blank=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -177,9 +181,13 @@ class Petition(SearchableModel, BaseModel):
     def is_confidential(self) -> bool:
         return self.kind == self.Kind.DENUNCIATION
 
+    @classmethod
+    def open_condition(cls) -> Q:
+        return Q(outcome__in=cls.OPEN_OUTCOMES, resolved_on__isnull=True)
+
     @property
     def is_open(self) -> bool:
-        return self.outcome in self.OPEN_OUTCOMES
+        return self.outcome in self.OPEN_OUTCOMES and self.resolved_on is None
 
     def petitioner_for(self, user) -> str:
         """The petitioner as this user may see them. A denouncer's identity is shown only to

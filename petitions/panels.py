@@ -27,7 +27,7 @@ def opinions_panel(request: HttpRequest, conference: Conference) -> str:
     stats = conference.petitions.aggregate(
         total=Count("pk"),
         answered=Count("pk", filter=Q(outcome=Outcome.ANSWERED)),
-        open=Count("pk", filter=Q(outcome__in=Petition.OPEN_OUTCOMES)),
+        open=Count("pk", filter=Petition.open_condition()),
         transferred=Count("pk", filter=Q(outcome=Outcome.TRANSFERRED)),
         duplicates=Count("pk", filter=Q(outcome=Outcome.DUPLICATE)),
         rejected=Count("pk", filter=Q(outcome=Outcome.REJECTED)),

@@ -110,6 +110,8 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "petition": petition,
             "petitioner": petition.petitioner_for(request.user),
             "repeats": petition.repeats.select_related("conference").order_by("received_on", "pk"),
+            # The assignments answering it (conclusions app, through the reverse relation).
+            "assignments": petition.assignments.select_related("lead_agency", "notice").order_by("deadline"),
             "form": form,
             "history": petition.history.select_related("history_user").order_by("-history_date")[:20],
             "nav_active": "petitions",

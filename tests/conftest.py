@@ -17,6 +17,25 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests empty every table when they end, data migrations included: put
+    the reference lists (bases, requirements, categories) back for each test that uses the
+    database."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    from dialogue import defaults as dialogue_defaults
+    from dialogue.models import ConferenceBasis, ConferenceRequirement
+    from petitions import defaults as petition_defaults
+    from petitions.models import Category
+
+    dialogue_defaults.ensure(ConferenceBasis, ConferenceRequirement)
+    petition_defaults.ensure(Category)
+
+
 @pytest.fixture
 def city(db):
     return OrgUnitFactory(name="Thành phố Hà Nội", kind="city", symbol="TP")

@@ -1,28 +1,11 @@
 from django.db import migrations
 
 from core.migration_ops import TrigramIndex
-
-CATEGORIES = [
-    "Đất đai – GPMB – tái định cư",
-    "Quy hoạch – xây dựng – trật tự đô thị",
-    "Giao thông – hạ tầng",
-    "Tài nguyên – môi trường",
-    "An ninh trật tự",
-    "Văn hóa – xã hội",
-    "Y tế",
-    "Giáo dục",
-    "Lao động – chính sách xã hội",
-    "Cải cách hành chính",
-    "Cán bộ – công chức",
-    "Đảng – đoàn thể",
-    "Khác",
-]
+from petitions import defaults
 
 
 def add_categories(apps, schema_editor):
-    Category = apps.get_model("petitions", "Category")
-    for position, name in enumerate(CATEGORIES):
-        Category.objects.get_or_create(name=name, defaults={"position": position})
+    defaults.ensure(apps.get_model("petitions", "Category"))
 
 
 class Migration(migrations.Migration):

@@ -45,7 +45,11 @@ def test_demo_has_the_bo_de_conference_of_seed_004():
 
     seed()
     conference = Conference.objects.get(title=BO_DE_2022_TITLE)
-    assert conference.local_date.isoformat() == "2022-09-30" and conference.status == "held"
+    # Its notice has been issued (seed 004's four points); one point still awaits acceptance.
+    assert conference.local_date.isoformat() == "2022-09-30" and conference.status == "concluded"
+    notice = conference.notices.get()
+    assert notice.number_label == "01-TB/ĐU" and notice.items.count() == 4
+    assert sorted(str(a.deadline) for a in notice.assignments.all())[:2] == ["2022-10-10", "2022-10-30"]
     assert conference.host_area.valid_to.isoformat() == "2025-06-30"  # the old ward, under Long Biên
     petitions = conference.petitions.all()
     assert petitions.count() == 14

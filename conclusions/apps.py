@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConclusionsConfig(AppConfig):
+    name = "conclusions"
+    verbose_name = _("Kết luận và việc được giao")
+
+    def ready(self) -> None:
+        from conclusions import panels  # noqa: F401 — the notice on a conference's page, home sections

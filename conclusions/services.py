@@ -1,0 +1,550 @@
+"""Workflows of conclusion notices and assignments. Every change of a notice or an assignment
+goes through here: views, the API and the demo data call these functions."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit, Role, User
+from accounts.services import notifications_send
+from conclusions.models import (
+    Assignment,
+    CommitteeTerm,
+    ConclusionNotice,
+    ExtensionRequest,
+    NoticeItem,
+    NumberCounter,
+    ProgressUpdate,
+)
+from core.calendar import add_working_days
+from dialogue.models import Conference
+from petitions.models import Petition
+
+logger = logging.getLogger(__name__)
+
+ALREADY_ISSUED = _("Thông báo đã ban hành thì không sửa được nữa. Muốn sửa, hãy lập thông báo đính chính.")
+ONLY_LEADERS_ISSUE = _("Chỉ lãnh đạo mới được ban hành thông báo kết luận.")
+NO_ITEMS = _("Thông báo cần ít nhất một mục kết luận.")
+OPINIONS_LEFT = _(
+    "Còn %(count)d ý kiến cần xử lý chưa được giao cho cơ quan nào và chưa được phân loại khác: %(numbers)s. "
+    "Hãy giao việc hoặc ghi hướng xử lý cho các ý kiến này trước khi ban hành."
+)
+NO_TERM = _("Chưa khai báo nhiệm kỳ của %(body)s bao trùm ngày %(day)s nên chưa đánh số văn bản Đảng được.")
+DEADLINE_BEFORE_CONFERENCE = _("Hạn xử lý không được trước ngày hội nghị (%(day)s).")
+DEADLINE_IN_PAST = _("Hạn xử lý không được trước hôm nay.")
+DEADLINE_NEEDS_DATE = _("Hãy ghi ngày hết hạn.")
+DEADLINE_NEEDS_DAYS = _("Hãy ghi số ngày (lớn hơn 0).")
+PETITION_NOT_OPEN = _("Ý kiến #%(number)s không thuộc hội nghị này hoặc đã được xử lý theo hướng khác.")
+NOT_YOUR_ASSIGNMENT = _("Việc này không giao cho cơ quan của bạn.")
+ANSWER_REQUIRED = _("Phải có văn bản trả lời người dân trước khi báo cáo hoàn thành.")
+WRONG_STATUS = _("Việc đang ở trạng thái “%(status)s”: không thực hiện được thao tác này.")
+RETURN_NEEDS_REASON = _("Hãy ghi lý do trả lại.")
+NOT_THE_ISSUER = _("Chỉ cán bộ văn phòng hoặc lãnh đạo của nơi ban hành mới nghiệm thu hoặc trả lại việc.")
+EXTENSION_NOT_LATER = _("Hạn đề nghị phải sau hạn hiện tại (%(day)s).")
+EXTENSION_PENDING = _("Việc này đang có một đề nghị gia hạn chờ quyết định.")
+ONLY_LEADERS_DECIDE = _("Chỉ lãnh đạo mới quyết định gia hạn.")
+NOTICE_NOT_ISSUED = _("Thông báo chưa ban hành: việc này chưa bắt đầu.")
+ALREADY_DECIDED = _("Đề nghị này đã được quyết định.")
+
+
+# --- drafting ---------------------------------------------------------------------------
+
+
+def _check_draft(notice: ConclusionNotice) -> None:
+    if notice.is_issued:
+        raise ValidationError(ALREADY_ISSUED, code="issued")
+
+
+def _set_items(notice: ConclusionNotice, items: list[str]) -> None:
+    """Replace the items, keeping (by position) those that already carry assignments."""
+    kept = {item.position: item for item in notice.items.all()}
+    for position, text in enumerate(items, start=1):
+        if position in kept:
+            NoticeItem.objects.filter(pk=kept.pop(position).pk).update(text=text)
+        else:
+            NoticeItem.objects.create(notice=notice, position=position, text=text)
+    # Items beyond the new count go, with their assignments (the draft is still free to change).
+    NoticeItem.objects.filter(pk__in=[item.pk for item in kept.values()]).delete()
+
+
+@transaction.atomic
+def notice_draft_create(
+    *, by: User, issuing_body: OrgUnit, items: list[str], conference: Conference | None = None, **fields
+) -> ConclusionNotice:
+    notice = ConclusionNotice(
+        conference=conference, issuing_body=issuing_body, area=issuing_body.area, created_by=by, **fields
+    )
+    notice._history_user = by
+    notice.full_clean(exclude=["area"])
+    notice.save()
+    _set_items(notice, items)
+    return notice
+
+
+@transaction.atomic
+def notice_draft_update(
+    *, notice: ConclusionNotice, by: User, items: list[str] | None = None, **fields
+) -> ConclusionNotice:
+    notice = ConclusionNotice.objects.select_for_update().get(pk=notice.pk)
+    _check_draft(notice)
+    for name, value in fields.items():
+        setattr(notice, name, value)
+    notice.area = notice.issuing_body.area
+    notice._history_user = by
+    notice.full_clean()
+    notice.save()
+    if items is not None:
+        _set_items(notice, items)
+    return notice
+
+
+@dataclass(frozen=True)
+class DeadlineSpec:
+    rule: str
+    on: date | None = None
+    days: int | None = None
+
+
+def _check_deadline(notice: ConclusionNotice, spec: DeadlineSpec) -> dict:
+    errors = {}
+    if spec.rule == Assignment.DeadlineRule.FIXED_DATE:
+        if spec.on is None:
+            errors["deadline"] = DEADLINE_NEEDS_DATE
+        elif notice.conference and spec.on < notice.conference.local_date:
+            errors["deadline"] = ValidationError(
+                DEADLINE_BEFORE_CONFERENCE, params={"day": f"{notice.conference.local_date:%d/%m/%Y}"}
+            )
+        elif notice.conference is None and spec.on < timezone.localdate():
+            errors["deadline"] = DEADLINE_IN_PAST
+    elif not spec.days or spec.days <= 0:
+        errors["deadline_days"] = DEADLINE_NEEDS_DAYS
+    return errors
+
+
+def _open_petitions_of(notice: ConclusionNotice):
+    if notice.conference_id is None:
+        return Petition.objects.none()
+    return notice.conference.petitions.open().filter(duplicate_of__isnull=True)
+
+
+@transaction.atomic
+def assignment_add(
+    *,
+    notice: ConclusionNotice,
+    by: User,
+    item: NoticeItem,
+    task: str,
+    lead_agency: OrgUnit,
+    deadline: DeadlineSpec,
+    coordinating_agencies=(),
+    responsible_person: User | None = None,
+    petitions=(),
+) -> Assignment:
+    _check_draft(notice)
+    errors = _check_deadline(notice, deadline)
+    allowed = set(_open_petitions_of(notice).values_list("pk", flat=True))
+    for petition in petitions:
+        if petition.pk not in allowed:
+            errors.setdefault("petitions", []).append(
+                ValidationError(PETITION_NOT_OPEN, params={"number": petition.position})
+            )
+    if errors:
+        raise ValidationError(errors)
+    assignment = Assignment(
+        notice=notice,
+        area=notice.area,
+        item=item,
+        task=task.strip(),
+        lead_agency=lead_agency,
+        responsible_person=responsible_person,
+        deadline_rule=deadline.rule,
+        deadline=deadline.on if deadline.rule == Assignment.DeadlineRule.FIXED_DATE else None,
+        deadline_days=None if deadline.rule == Assignment.DeadlineRule.FIXED_DATE else deadline.days,
+    )
+    assignment._history_user = by
+    assignment.save()
+    assignment.coordinating_agencies.set(
+        [agency for agency in coordinating_agencies if agency.pk != lead_agency.pk]
+    )
+    assignment.petitions.set(petitions)
+    return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, assignment: Assignment, by: User) -> None:
+    _check_draft(assignment.notice)
+    assignment._history_user = by
+    assignment.delete()
+
+
+def notice_unhandled_opinions(notice: ConclusionNotice) -> list[Petition]:
+    """Opinions of the conference that still need handling (no outcome yet, or to be handled
+    here) and that no assignment of any notice of the conference takes up."""
+    if notice.conference_id is None:
+        return []
+    assigned = Assignment.objects.filter(notice__conference=notice.conference_id).values("petitions")
+    return list(
+        _open_petitions_of(notice)
+        .exclude(pk__in=assigned)
+        .order_by("position")
+        .only("pk", "position", "content")
+    )
+
+
+# --- issuing ----------------------------------------------------------------------------
+
+
+def _series(notice: ConclusionNotice, day: date) -> str:
+    """State bodies number from 01 each calendar year (Decree 30/2020/NĐ-CP); Party bodies
+    from 01 per document type per committee term."""
+    if not notice.is_party:
+        return str(day.year)
+    term = CommitteeTerm.objects.filter(
+        body=notice.issuing_body, starts_on__lte=day, ends_on__gte=day
+    ).first()
+    if term is None:
+        raise ValidationError(NO_TERM, params={"body": notice.issuing_body.name, "day": f"{day:%d/%m/%Y}"})
+    return f"term-{term.pk}/TB"
+
+
+def _take_number(body: OrgUnit, series: str) -> int:
+    """The next number of the series, inside the caller's transaction. The counter row is
+    created if missing (racing creators do not fail) and then locked until commit, so
+    concurrent issues wait for each other and get consecutive numbers."""
+    NumberCounter.objects.bulk_create(
+        [NumberCounter(issuing_body=body, series=series)], ignore_conflicts=True
+    )
+    counter = NumberCounter.objects.select_for_update().get(issuing_body=body, series=series)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def number_label(notice: ConclusionNotice, number: int) -> str:
+    symbol = notice.issuing_body.symbol or "UBND"
+    return f"{number:02d}-TB/{symbol}" if notice.is_party else f"{number:02d}/TB-{symbol}"
+
+
+def _deadline_for(assignment: Assignment, issued_on: date) -> date:
+    rule = Assignment.DeadlineRule
+    if assignment.deadline_rule == rule.CALENDAR_DAYS:
+        return issued_on + timedelta(days=assignment.deadline_days)
+    if assignment.deadline_rule == rule.WORKING_DAYS:
+        return add_working_days(issued_on, assignment.deadline_days)
+    return assignment.deadline
+
+
+def _handlers_of(agencies) -> list[User]:
+    return list(
+        User.objects.filter(agency__in=agencies, is_active=True).filter(User.role_filter(Role.HANDLER))
+    )
+
+
+@transaction.atomic
+def notice_issue(*, notice: ConclusionNotice, by: User, issued_on: date | None = None) -> ConclusionNotice:
+    """Give the number, fix the deadlines, and from now on never change the notice.
+
+    `issued_on` is for recording a notice that was issued on paper earlier (demo data,
+    migration of old records); pages and the API always issue today."""
+    if not (by.is_superuser or by.has_role(Role.LEADER)):
+        raise ValidationError(ONLY_LEADERS_ISSUE, code="not_leader")
+    notice = (
+        ConclusionNotice.objects.select_for_update(of=("self",))
+        .select_related("issuing_body", "conference")
+        .get(pk=notice.pk)
+    )
+    _check_draft(notice)
+    if not notice.items.exists():
+        raise ValidationError(NO_ITEMS)
+    left = notice_unhandled_opinions(notice)
+    if left:
+        raise ValidationError(
+            OPINIONS_LEFT,
+            code="opinions_left",
+            params={"count": len(left), "numbers": ", ".join(f"#{petition.position}" for petition in left)},
+        )
+    today = issued_on or timezone.localdate()
+    notice.number_series = _series(notice, today)
+    number = _take_number(notice.issuing_body, notice.number_series)
+    notice.number, notice.number_label = number, number_label(notice, number)
+    notice.status, notice.issued_on, notice.issued_by = ConclusionNotice.Status.ISSUED, today, by
+    notice._history_user = by
+    notice.save()
+
+    assignments = list(notice.assignments.select_related("lead_agency", "responsible_person"))
+    for assignment in assignments:
+        assignment.deadline = _deadline_for(assignment, today)
+        assignment.deadline_from = today
+        assignment._history_user = by
+        assignment.save(update_fields=["deadline", "deadline_from", "updated_at"])
+    Petition.objects.filter(assignments__notice=notice, outcome=Petition.Outcome.PENDING).update(
+        outcome=Petition.Outcome.IN_AUTHORITY, outcome_decided_on=today
+    )
+    if notice.conference_id and notice.conference.status == Conference.Status.HELD:
+        Conference.objects.filter(pk=notice.conference_id).update(status=Conference.Status.CONCLUDED)
+    _notify_assigned(notice, assignments)
+    transaction.on_commit(lambda: queue_notice_pdf(notice.pk), robust=True)
+    return notice
+
+
+def _notify_assigned(notice: ConclusionNotice, assignments: list[Assignment]) -> None:
+    for assignment in assignments:
+        url = reverse("conclusions:assignment", args=[assignment.pk])
+        recipients = [*_handlers_of([assignment.lead_agency]), assignment.responsible_person]
+        notifications_send(
+            recipients=recipients,
+            text=f"Việc mới theo {notice.number_label}: {assignment.task[:200]} (hạn {assignment.deadline:%d/%m/%Y})",
+            url=url,
+        )
+
+
+def queue_notice_pdf(notice_id: int) -> bool:
+    """Queue the PDF; when the broker is down the notice stays "PDF pending" and the periodic
+    task renders it later. Issuing never fails because of the broker."""
+    from conclusions.tasks import notice_render_pdf
+
+    try:
+        notice_render_pdf.apply_async(args=[notice_id], retry=False)
+    except Exception:
+        logger.warning("PDF of notice %s not queued; left pending for the sweep", notice_id, exc_info=True)
+        return False
+    return True
+
+
+@transaction.atomic
+def notice_amend(*, notice: ConclusionNotice, by: User) -> ConclusionNotice:
+    """A correction: a new draft that amends the issued notice (which itself never changes)."""
+    if not notice.is_issued:
+        raise ValidationError(_("Chỉ đính chính được thông báo đã ban hành."))
+    return notice_draft_create(
+        by=by,
+        issuing_body=notice.issuing_body,
+        conference=notice.conference,
+        items=[item.text for item in notice.items.all()],
+        summary=f"Đính chính {notice.number_label}: {notice.summary}"[:500],
+        preamble=notice.preamble,
+        closing=notice.closing,
+        recipients=notice.recipients,
+        signer=notice.signer,
+        sign_mode=notice.sign_mode,
+        signer_title=notice.signer_title,
+        amends=notice,
+    )
+
+
+# --- following the assignments ---------------------------------------------------------
+
+
+def is_assignee(user: User, assignment: Assignment) -> bool:
+    """The lead agency's handlers, the coordinating agencies' handlers, the responsible person."""
+    if not user.is_authenticated:
+        return False
+    if assignment.responsible_person_id == user.pk:
+        return True
+    if not (user.has_role(Role.HANDLER) and user.agency_id):
+        return False
+    return (
+        user.agency_id == assignment.lead_agency_id
+        or assignment.coordinating_agencies.filter(pk=user.agency_id).exists()
+    )
+
+
+def is_issuer_side(user: User, assignment: Assignment) -> bool:
+    """Clerks and leaders whose scope covers the notice's area accept or return the work."""
+    return (user.is_superuser or user.has_role(Role.CLERK, Role.LEADER)) and any(
+        assignment.area.path.startswith(path) for path in user.scope_paths
+    )
+
+
+def _require(condition: bool, message) -> None:
+    if not condition:
+        raise ValidationError(message)
+
+
+def _require_status(assignment: Assignment, *allowed: str) -> None:
+    # Work starts when the notice is issued: a draft's assignments are still being written.
+    if not assignment.notice.is_issued:
+        raise ValidationError(NOTICE_NOT_ISSUED)
+    if assignment.status not in allowed:
+        raise ValidationError(WRONG_STATUS, params={"status": assignment.get_status_display()})
+
+
+def _locked(assignment: Assignment) -> Assignment:
+    return (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("notice", "area", "lead_agency")
+        .get(pk=assignment.pk)
+    )
+
+
+def _issuer_recipients(assignment: Assignment) -> list[User]:
+    return [assignment.notice.issued_by, assignment.notice.created_by]
+
+
+@transaction.atomic
+def assignment_progress(*, assignment: Assignment, by: User, text: str, evidence=None) -> ProgressUpdate:
+    assignment = _locked(assignment)
+    _require(is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
+    _require_status(
+        assignment, Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED
+    )
+    update = ProgressUpdate(assignment=assignment, author=by, text=text.strip(), evidence=evidence or "")
+    update.full_clean()
+    update.save()
+    if assignment.status != Assignment.Status.IN_PROGRESS:
+        assignment.status = Assignment.Status.IN_PROGRESS
+        assignment._history_user = by
+        assignment.save(update_fields=["status", "updated_at"])
+    return update
+
+
+@transaction.atomic
+def assignment_report_done(*, assignment: Assignment, by: User, answer_to_citizen: str) -> Assignment:
+    assignment = _locked(assignment)
+    _require(is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
+    _require_status(
+        assignment, Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED
+    )
+    if not answer_to_citizen.strip():
+        raise ValidationError({"answer_to_citizen": ANSWER_REQUIRED})
+    assignment.status = Assignment.Status.REPORTED_DONE
+    assignment.answer_to_citizen = answer_to_citizen.strip()
+    assignment.reported_at = timezone.now()
+    assignment._history_user = by
+    assignment.save()
+    notifications_send(
+        recipients=_issuer_recipients(assignment),
+        text=f"{assignment.lead_agency.name} báo cáo hoàn thành: {assignment.task[:200]}",
+        url=reverse("conclusions:assignment", args=[assignment.pk]),
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_accept(*, assignment: Assignment, by: User) -> Assignment:
+    assignment = _locked(assignment)
+    _require(is_issuer_side(by, assignment), NOT_THE_ISSUER)
+    _require_status(assignment, Assignment.Status.REPORTED_DONE)
+    assignment.status = Assignment.Status.ACCEPTED
+    assignment.accepted_at, assignment.accepted_by = timezone.now(), by
+    assignment._history_user = by
+    assignment.save()
+    _resolve_answered_petitions(assignment)
+    notifications_send(
+        recipients=[*_handlers_of([assignment.lead_agency]), assignment.responsible_person],
+        text=f"Đã nghiệm thu: {assignment.task[:200]}",
+        url=reverse("conclusions:assignment", args=[assignment.pk]),
+    )
+    _close_conference_when_done(assignment.notice)
+    return assignment
+
+
+def _resolve_answered_petitions(assignment: Assignment) -> None:
+    """An opinion is resolved when every assignment that answers it has been accepted."""
+    # (petitions__isnull=False keeps NULL out of the NOT IN below, which would match nothing.)
+    unfinished = Assignment.objects.exclude(status=Assignment.Status.ACCEPTED).filter(
+        petitions__in=assignment.petitions.all(), petitions__isnull=False
+    )
+    Petition.objects.filter(assignments=assignment, resolved_on__isnull=True).exclude(
+        pk__in=unfinished.values("petitions")
+    ).update(resolved_on=timezone.localdate())
+
+
+def _close_conference_when_done(notice: ConclusionNotice) -> None:
+    conference_id = notice.conference_id
+    if conference_id is None:
+        return
+    unfinished = Assignment.objects.filter(
+        notice__conference=conference_id, notice__status=ConclusionNotice.Status.ISSUED
+    ).exclude(status=Assignment.Status.ACCEPTED)
+    if not unfinished.exists():
+        Conference.objects.filter(pk=conference_id, status=Conference.Status.CONCLUDED).update(
+            status=Conference.Status.CLOSED
+        )
+
+
+@transaction.atomic
+def assignment_return(*, assignment: Assignment, by: User, reason: str) -> Assignment:
+    assignment = _locked(assignment)
+    _require(is_issuer_side(by, assignment), NOT_THE_ISSUER)
+    _require_status(assignment, Assignment.Status.REPORTED_DONE)
+    if not reason.strip():
+        raise ValidationError({"reason": RETURN_NEEDS_REASON})
+    assignment.status = Assignment.Status.RETURNED
+    assignment.return_reason = reason.strip()
+    assignment._history_user = by
+    assignment.save()
+    notifications_send(
+        recipients=[*_handlers_of([assignment.lead_agency]), assignment.responsible_person],
+        text=f"Trả lại để làm tiếp: {assignment.task[:150]} — {reason.strip()[:200]}",
+        url=reverse("conclusions:assignment", args=[assignment.pk]),
+    )
+    return assignment
+
+
+@transaction.atomic
+def extension_request(
+    *, assignment: Assignment, by: User, requested_deadline: date, reason: str
+) -> ExtensionRequest:
+    assignment = _locked(assignment)
+    _require(is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
+    _require_status(
+        assignment, Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED
+    )
+    errors = {}
+    if assignment.deadline and requested_deadline <= assignment.deadline:
+        errors["requested_deadline"] = ValidationError(
+            EXTENSION_NOT_LATER, params={"day": f"{assignment.deadline:%d/%m/%Y}"}
+        )
+    if not reason.strip():
+        errors["reason"] = _("Hãy ghi lý do đề nghị gia hạn.")
+    if assignment.extensions.filter(status=ExtensionRequest.Status.PENDING).exists():
+        errors["requested_deadline"] = EXTENSION_PENDING
+    if errors:
+        raise ValidationError(errors)
+    request = ExtensionRequest.objects.create(
+        assignment=assignment, requested_by=by, requested_deadline=requested_deadline, reason=reason.strip()
+    )
+    leaders = User.objects.filter(User.role_filter(Role.LEADER), agency__area=assignment.area, is_active=True)
+    notifications_send(
+        recipients=[*leaders, assignment.notice.issued_by],
+        text=f"Đề nghị gia hạn đến {requested_deadline:%d/%m/%Y}: {assignment.task[:150]}",
+        url=reverse("conclusions:assignment", args=[assignment.pk]),
+    )
+    return request
+
+
+@transaction.atomic
+def extension_decide(
+    *, request: ExtensionRequest, by: User, approve: bool, note: str = ""
+) -> ExtensionRequest:
+    if not (by.is_superuser or by.has_role(Role.LEADER)):
+        raise ValidationError(ONLY_LEADERS_DECIDE)
+    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ExtensionRequest.Status.PENDING:
+        raise ValidationError(ALREADY_DECIDED)
+    assignment = _locked(request.assignment)
+    request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
+    request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note.strip()
+    request.previous_deadline = assignment.deadline
+    request.save()
+    if approve:
+        # The new deadline is a date decided by the leader; the history keeps the old one.
+        assignment.deadline = request.requested_deadline
+        assignment._history_user = by
+        assignment.save(update_fields=["deadline", "updated_at"])
+    verdict = "Đồng ý gia hạn" if approve else "Không đồng ý gia hạn"
+    notifications_send(
+        recipients=[request.requested_by, *_handlers_of([assignment.lead_agency])],
+        text=f"{verdict} đến {request.requested_deadline:%d/%m/%Y}: {assignment.task[:150]}",
+        url=reverse("conclusions:assignment", args=[assignment.pk]),
+    )
+    return request

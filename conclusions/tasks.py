@@ -1,0 +1,64 @@
+"""Celery tasks of conclusion notices: thin, idempotent, safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from conclusions.models import ConclusionNotice
+from conclusions.pdf import notice_pdf_store
+
+logger = logging.getLogger(__name__)
+
+RETRY_BASE_SECONDS = 30
+
+
+def _pending(notice_id: int) -> ConclusionNotice | None:
+    """The issued notice still waiting for its PDF, or None when there is nothing to do."""
+    notice = (
+        ConclusionNotice.objects.select_related("issuing_body", "area__parent", "signer", "amends")
+        .filter(pk=notice_id)
+        .first()
+    )
+    if notice is None or not notice.is_issued or notice.pdf_sha256:
+        return None
+    return notice
+
+
+@shared_task(bind=True, max_retries=5)
+def notice_render_pdf(self, notice_id: int) -> None:
+    notice = _pending(notice_id)
+    if notice is None:
+        return
+    try:
+        notice_pdf_store(notice=notice)
+    except Exception as exc:
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            # In-process (no broker, `make run`): retrying on the spot cannot help; the
+            # notice stays "PDF pending" and the periodic sweep tries again.
+            logger.exception("PDF of notice %s failed; left pending", notice_id)
+            return
+        # Storage or rendering hiccups pass; back off 30 s, 1 min, 2 min… and then the
+        # periodic sweep is the safety net.
+        raise self.retry(exc=exc, countdown=RETRY_BASE_SECONDS * 2**self.request.retries) from exc
+
+
+@shared_task
+def notices_render_pending() -> int:
+    """Render every issued notice still without its PDF (a queued task was lost, the broker
+    was down at issue, or retries ran out). One failure is logged and the sweep goes on."""
+    ids = ConclusionNotice.objects.issued().filter(pdf_sha256="").order_by("pk").values_list("pk", flat=True)
+    rendered = 0
+    for notice_id in ids.iterator():
+        try:
+            notice = _pending(notice_id)
+            if notice is None:
+                continue
+            notice_pdf_store(notice=notice)
+        except Exception:
+            logger.exception("PDF of notice %s failed; it stays pending for the next sweep", notice_id)
+            continue
+        rendered += 1
+    return rendered

@@ -1,0 +1,410 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required, staff_required
+from conclusions import services
+from conclusions.forms import (
+    AssignmentForm,
+    DecisionForm,
+    ExtensionForm,
+    NoticeForm,
+    ProgressForm,
+    ReportDoneForm,
+    ReturnForm,
+)
+from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, ProgressUpdate
+from dialogue.models import Conference
+
+EDITORS = (Role.CLERK, Role.LEADER)
+PAGE_SIZE = 50
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError shown next to the fields it names (or on top)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _draft_or_403(notice: ConclusionNotice) -> None:
+    if notice.is_issued:
+        raise PermissionDenied(services.ALREADY_ISSUED)
+
+
+# --- notices ----------------------------------------------------------------------------
+
+
+@role_required(*EDITORS)
+def notice_create(request: HttpRequest, conference_pk: int) -> HttpResponse:
+    conference = get_object_or_404(
+        Conference.objects.editable_by(request.user).select_related("host_area"), pk=conference_pk
+    )
+    if not conference.is_held:
+        messages.error(request, _("Hội nghị chưa tổ chức: chưa thể dự thảo thông báo kết luận."))
+        return redirect("dialogue:detail", pk=conference.pk)
+    form = NoticeForm(request.POST or None, area=conference.host_area, conference=conference)
+    if request.method == "POST" and form.is_valid():
+        notice = services.notice_draft_create(
+            by=request.user, conference=conference, **form.service_arguments()
+        )
+        messages.success(request, _("Đã lưu dự thảo. Tiếp theo: giao việc cho từng mục kết luận."))
+        return redirect("conclusions:notice", pk=notice.pk)
+    return render(
+        request,
+        "conclusions/notice_form.html",
+        {"form": form, "conference": conference, "nav_active": "notices"},
+    )
+
+
+@role_required(*EDITORS)
+def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(
+        ConclusionNotice.objects.editable_by(request.user).select_related("area"), pk=pk
+    )
+    _draft_or_403(notice)
+    form = NoticeForm(request.POST or None, instance=notice, area=notice.area, conference=notice.conference)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notice_draft_update(notice=notice, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu dự thảo."))
+            return redirect("conclusions:notice", pk=notice.pk)
+    return render(
+        request,
+        "conclusions/notice_form.html",
+        {"form": form, "notice": notice, "conference": notice.conference, "nav_active": "notices"},
+    )
+
+
+@staff_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    notices = (
+        ConclusionNotice.objects.visible_to(request.user)
+        .select_related("issuing_body", "conference", "area")
+        .annotate(assignment_count=Count("assignments"))
+    )
+    status = request.GET.get("status")
+    if status in ConclusionNotice.Status.values:
+        notices = notices.filter(status=status)
+    page = Paginator(notices.order_by("-issued_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "conclusions/notice_list.html", {"page": page, "status": status, "nav_active": "notices"}
+    )
+
+
+@staff_required
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(
+        ConclusionNotice.objects.visible_to(request.user).select_related(
+            "issuing_body", "conference__host_area", "signer", "issued_by", "amends", "area"
+        ),
+        pk=pk,
+    )
+    assignments = (
+        notice.assignments.select_related("lead_agency", "responsible_person", "item")
+        .prefetch_related("coordinating_agencies", "petitions")
+        .order_by("item__position", "pk")
+    )
+    can_edit = request.user.has_role(*EDITORS) and not notice.is_issued
+    assignment_form = None
+    if can_edit:
+        assignment_form = AssignmentForm(notice=notice, open_petitions=services._open_petitions_of(notice))
+    return render(
+        request,
+        "conclusions/notice_detail.html",
+        {
+            "notice": notice,
+            "items": notice.items.all(),
+            "assignments": assignments,
+            "unhandled": services.notice_unhandled_opinions(notice) if not notice.is_issued else [],
+            "can_edit": can_edit,
+            "can_issue": not notice.is_issued
+            and (request.user.is_superuser or request.user.has_role(Role.LEADER)),
+            "assignment_form": assignment_form,
+            "amendments": notice.amendments.all(),
+            "today": timezone.localdate(),
+            "nav_active": "notices",
+        },
+    )
+
+
+@require_POST
+@role_required(*EDITORS)
+def assignment_add(request: HttpRequest, notice_pk: int) -> HttpResponse:
+    notice = get_object_or_404(
+        ConclusionNotice.objects.editable_by(request.user).select_related("area", "conference"), pk=notice_pk
+    )
+    _draft_or_403(notice)
+    form = AssignmentForm(request.POST, notice=notice, open_petitions=services._open_petitions_of(notice))
+    if form.is_valid():
+        try:
+            services.assignment_add(notice=notice, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã giao việc."))
+            return redirect("conclusions:notice", pk=notice.pk)
+    return render(
+        request,
+        "conclusions/assignment_form.html",
+        {"form": form, "notice": notice, "nav_active": "notices"},
+        status=400,
+    )
+
+
+@require_POST
+@role_required(*EDITORS)
+def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(
+        Assignment.objects.editable_by(request.user).select_related("notice"), pk=pk
+    )
+    _draft_or_403(assignment.notice)
+    services.assignment_remove(assignment=assignment, by=request.user)
+    messages.success(request, _("Đã bỏ việc khỏi dự thảo."))
+    return redirect("conclusions:notice", pk=assignment.notice_id)
+
+
+@require_POST
+@role_required(Role.LEADER)
+def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(ConclusionNotice.objects.visible_to(request.user), pk=pk)
+    try:
+        notice = services.notice_issue(notice=notice, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã ban hành thông báo số %(label)s.") % {"label": notice.number_label})
+    return redirect("conclusions:notice", pk=notice.pk)
+
+
+@require_POST
+@role_required(*EDITORS)
+def notice_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(ConclusionNotice.objects.editable_by(request.user), pk=pk)
+    try:
+        draft = services.notice_amend(notice=notice, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("conclusions:notice", pk=notice.pk)
+    messages.success(request, _("Đã tạo dự thảo thông báo đính chính; thông báo cũ giữ nguyên."))
+    return redirect("conclusions:notice", pk=draft.pk)
+
+
+@staff_required
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """An issued notice's stored PDF, or a draft's PDF rendered now and marked DỰ THẢO."""
+    notice = get_object_or_404(
+        ConclusionNotice.objects.visible_to(request.user).select_related("issuing_body"), pk=pk
+    )
+    if notice.is_issued:
+        if not notice.pdf_sha256:
+            messages.info(request, _("Tệp PDF đang được tạo. Hãy thử lại sau ít phút."))
+            return redirect("conclusions:notice", pk=notice.pk)
+        filename = f"thong-bao-{notice.number_label.replace('/', '-')}.pdf"
+        return FileResponse(
+            notice.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+        )
+    from conclusions.pdf import render_notice_pdf
+
+    response = HttpResponse(render_notice_pdf(notice, draft=True), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="du-thao-thong-bao-{notice.pk}.pdf"'
+    return response
+
+
+@staff_required
+def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(
+        ConclusionNotice.objects.visible_to(request.user).select_related("issuing_body", "signer", "area"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "conclusions/notice_preview.html",
+        {"notice": notice, "items": notice.items.all(), "nav_active": "notices"},
+    )
+
+
+# --- assignments ------------------------------------------------------------------------
+
+
+@staff_required
+def assignment_list(request: HttpRequest) -> HttpResponse:
+    """ "Việc được giao": a handler sees their agency's work, soonest deadline first; others
+    see every assignment in their scope. Overdue days are computed from the deadline."""
+    user = request.user
+    today = timezone.localdate()
+    assignments = Assignment.objects.visible_to(user).filter(notice__status=ConclusionNotice.Status.ISSUED)
+    mine = request.GET.get("mine", "1" if user.has_role(Role.HANDLER) else "0") == "1"
+    if mine and user.agency_id:
+        assignments = assignments.filter(
+            Q(lead_agency=user.agency_id)
+            | Q(coordinating_agencies=user.agency_id)
+            | Q(responsible_person=user)
+        ).distinct()
+    show = request.GET.get("show", "open")
+    if show == "open":
+        assignments = assignments.exclude(status=Assignment.Status.ACCEPTED)
+    elif show == "overdue":
+        assignments = assignments.exclude(status=Assignment.Status.ACCEPTED).filter(deadline__lt=today)
+    elif show == "reported":
+        assignments = assignments.filter(status=Assignment.Status.REPORTED_DONE)
+    assignments = assignments.select_related("lead_agency", "notice", "area").order_by("deadline", "pk")
+    page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(assignment, assignment.days_overdue(today)) for assignment in page]
+    return render(
+        request,
+        "conclusions/assignment_list.html",
+        {"page": page, "rows": rows, "mine": mine, "show": show, "today": today, "nav_active": "assignments"},
+    )
+
+
+def _visible_assignment(request: HttpRequest, pk: int) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.visible_to(request.user).select_related(
+            "notice__issuing_body", "lead_agency", "responsible_person", "item", "area", "accepted_by"
+        ),
+        pk=pk,
+    )
+
+
+@staff_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _visible_assignment(request, pk)
+    user = request.user
+    is_assignee = services.is_assignee(user, assignment)
+    is_issuer = services.is_issuer_side(user, assignment)
+    open_statuses = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED)
+    working = is_assignee and assignment.status in open_statuses and assignment.notice.is_issued
+    pending_extension = assignment.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
+    return render(
+        request,
+        "conclusions/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "petitions": assignment.petitions.all(),
+            "coordinating": assignment.coordinating_agencies.all(),
+            "updates": assignment.updates.select_related("author"),
+            "extensions": assignment.extensions.select_related("requested_by", "decided_by"),
+            "pending_extension": pending_extension,
+            "history": assignment.history.select_related("history_user").order_by("-history_date")[:20],
+            "days_overdue": assignment.days_overdue(timezone.localdate()),
+            "progress_form": ProgressForm() if working else None,
+            "report_form": ReportDoneForm() if working else None,
+            "extension_form": ExtensionForm() if working and not pending_extension else None,
+            "review": is_issuer and assignment.status == Assignment.Status.REPORTED_DONE,
+            "return_form": ReturnForm()
+            if is_issuer and assignment.status == Assignment.Status.REPORTED_DONE
+            else None,
+            "decision_form": DecisionForm() if pending_extension and user.has_role(Role.LEADER) else None,
+            "nav_active": "assignments",
+        },
+    )
+
+
+@staff_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    update = get_object_or_404(
+        ProgressUpdate.objects.filter(assignment__in=Assignment.objects.visible_to(request.user)).exclude(
+            evidence=""
+        ),
+        pk=pk,
+    )
+    return FileResponse(
+        update.evidence.open("rb"), as_attachment=True, filename=update.evidence.name.rsplit("/", 1)[-1]
+    )
+
+
+def _assignment_action(request, pk, form_class, action, success, *, form_name):
+    """POST handlers of the assignment page: validate, call one service, go back."""
+    assignment = _visible_assignment(request, pk)
+    form = form_class(request.POST, request.FILES) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("conclusions:assignment", pk=pk)
+    try:
+        action(assignment, form.cleaned_data if form else {})
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("conclusions:assignment", pk=pk)
+
+
+@require_POST
+@staff_required
+def assignment_progress(request, pk):
+    return _assignment_action(
+        request, pk, ProgressForm,
+        lambda a, data: services.assignment_progress(assignment=a, by=request.user, **data),
+        _("Đã ghi tiến độ."), form_name="progress",
+    )  # fmt: skip
+
+
+@require_POST
+@staff_required
+def assignment_report(request, pk):
+    return _assignment_action(
+        request, pk, ReportDoneForm,
+        lambda a, data: services.assignment_report_done(assignment=a, by=request.user, **data),
+        _("Đã báo cáo hoàn thành; chờ nơi giao việc nghiệm thu."), form_name="report",
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*EDITORS)
+def assignment_accept(request, pk):
+    return _assignment_action(
+        request, pk, None,
+        lambda a, data: services.assignment_accept(assignment=a, by=request.user),
+        _("Đã nghiệm thu."), form_name="accept",
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*EDITORS)
+def assignment_return(request, pk):
+    return _assignment_action(
+        request, pk, ReturnForm,
+        lambda a, data: services.assignment_return(assignment=a, by=request.user, **data),
+        _("Đã trả lại để làm tiếp."), form_name="return",
+    )  # fmt: skip
+
+
+@require_POST
+@staff_required
+def extension_request(request, pk):
+    return _assignment_action(
+        request, pk, ExtensionForm,
+        lambda a, data: services.extension_request(assignment=a, by=request.user, **data),
+        _("Đã gửi đề nghị gia hạn."), form_name="extension",
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(Role.LEADER)
+def extension_decide(request, pk):
+    def decide(assignment, data):
+        pending = get_object_or_404(assignment.extensions, status=ExtensionRequest.Status.PENDING)
+        services.extension_decide(
+            request=pending, by=request.user, approve=data["approve"], note=data["note"]
+        )
+
+    return _assignment_action(
+        request, pk, DecisionForm, decide, _("Đã quyết định gia hạn."), form_name="decision"
+    )
