@@ -294,9 +294,12 @@ class Assignment(BaseModel):
 
     @property
     def deadline_rule_text(self) -> str:
-        if self.deadline_rule == self.DeadlineRule.FIXED_DATE:
-            return str(self.DeadlineRule.FIXED_DATE.label)
-        return f"{self.deadline_days} {self.get_deadline_rule_display().lower()}"
+        """How the deadline was given, as it would be written: "10 ngày làm việc kể từ ngày ban hành"."""
+        if self.deadline_rule == self.DeadlineRule.WORKING_DAYS:
+            return _("%(days)s ngày làm việc kể từ ngày ban hành") % {"days": self.deadline_days}
+        if self.deadline_rule == self.DeadlineRule.CALENDAR_DAYS:
+            return _("%(days)s ngày kể từ ngày ban hành") % {"days": self.deadline_days}
+        return str(self.DeadlineRule.FIXED_DATE.label)
 
 
 def evidence_path(instance: ProgressUpdate, filename: str) -> str:
