@@ -327,7 +327,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def _assignment_action(request, pk, form_class, action, success, *, form_name):
+def _assignment_action(request, pk, form_class, action, success):
     """POST handlers of the assignment page: validate, call one service, go back."""
     assignment = _visible_assignment(request, pk)
     form = form_class(request.POST, request.FILES) if form_class else None
@@ -352,7 +352,7 @@ def assignment_progress(request, pk):
     return _assignment_action(
         request, pk, ProgressForm,
         lambda a, data: services.assignment_progress(assignment=a, by=request.user, **data),
-        _("Đã ghi tiến độ."), form_name="progress",
+        _("Đã ghi tiến độ."),
     )  # fmt: skip
 
 
@@ -362,7 +362,7 @@ def assignment_report(request, pk):
     return _assignment_action(
         request, pk, ReportDoneForm,
         lambda a, data: services.assignment_report_done(assignment=a, by=request.user, **data),
-        _("Đã báo cáo hoàn thành; chờ nơi giao việc nghiệm thu."), form_name="report",
+        _("Đã báo cáo hoàn thành; chờ nơi giao việc nghiệm thu."),
     )  # fmt: skip
 
 
@@ -372,7 +372,7 @@ def assignment_accept(request, pk):
     return _assignment_action(
         request, pk, None,
         lambda a, data: services.assignment_accept(assignment=a, by=request.user),
-        _("Đã nghiệm thu."), form_name="accept",
+        _("Đã nghiệm thu."),
     )  # fmt: skip
 
 
@@ -382,7 +382,7 @@ def assignment_return(request, pk):
     return _assignment_action(
         request, pk, ReturnForm,
         lambda a, data: services.assignment_return(assignment=a, by=request.user, **data),
-        _("Đã trả lại để làm tiếp."), form_name="return",
+        _("Đã trả lại để làm tiếp."),
     )  # fmt: skip
 
 
@@ -392,7 +392,7 @@ def extension_request(request, pk):
     return _assignment_action(
         request, pk, ExtensionForm,
         lambda a, data: services.extension_request(assignment=a, by=request.user, **data),
-        _("Đã gửi đề nghị gia hạn."), form_name="extension",
+        _("Đã gửi đề nghị gia hạn."),
     )  # fmt: skip
 
 
@@ -406,5 +406,5 @@ def extension_decide(request, pk):
         )
 
     return _assignment_action(
-        request, pk, DecisionForm, decide, _("Đã quyết định gia hạn."), form_name="decision"
+        request, pk, DecisionForm, decide, _("Đã quyết định gia hạn.")
     )

@@ -199,3 +199,24 @@ def test_assignment_list_queries_do_not_grow(ward, make_user, rows, django_asser
     assert len(page.context["rows"]) == rows
     with django_assert_max_num_queries(16):
         client.get(reverse("conclusions:notice", args=[notice.pk]))
+
+
+def test_extension_through_the_pages(ward, make_user):
+    clerk = make_user("clerk")
+    handler = handler_of(ward.bodies["UBND"])
+    leader = leader_of(ward)
+    notice = services.notice_issue(notice=ready_notice(ward, clerk), by=leader)
+    assignment = notice.assignments.get()
+    page = login(handler).post(
+        reverse("conclusions:extension_request", args=[assignment.pk]),
+        {"requested_deadline": "31/01/2027", "reason": "Chờ ý kiến của Sở Xây dựng"},
+        follow=True,
+    )
+    assert "Đã gửi đề nghị gia hạn." in page.text
+    assert login(clerk).post(reverse("conclusions:extension_decide", args=[assignment.pk]), {"approve": "1"}).status_code == 403
+    page = login(leader).post(
+        reverse("conclusions:extension_decide", args=[assignment.pk]), {"approve": "1", "note": "Đồng ý"}, follow=True
+    )
+    assert "Đã quyết định gia hạn." in page.text
+    assignment.refresh_from_db()
+    assert assignment.deadline == date(2027, 1, 31)
