@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -9,10 +10,37 @@ from accounts.models import OrgUnit, User
 
 class ScopedAdminMixin:
     """Admin pages obey the same scoping as the rest of the site: a ward's admin manages
-    the ward, a city's admin the city. Foreign-key choices are scoped the same way."""
+    the ward, a city's admin the city. Foreign-key choices are scoped the same way, and so are
+    the history pages (django-simple-history's own views do not use get_queryset)."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def _in_scope_or_404(self, request, object_id) -> None:
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class TopLevelAdminMixin:
+    """Lists every area shares (calendar overrides, categories, conference bases): readable
+    by every admin, changed only by a superuser or the admin of the top-level area."""
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_top_level_admin
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_top_level_admin
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_top_level_admin
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is OrgUnit:

@@ -311,17 +311,29 @@ class User(SearchableModel, AbstractUser):
             frontier = found
         return tuple(paths)
 
+    # The apps whose admin pages the admin role may use. Others (API tokens, login lockouts,
+    # groups) stay with superusers: their pages are not scoped and would open the whole city.
+    ADMIN_ROLE_APPS = frozenset({"accounts", "core", "dialogue", "petitions", "conclusions"})
+
     def has_perm(self, perm, obj=None) -> bool:
-        # The admin role manages org units, users and the calendar in Django's admin,
-        # limited to its own scope by the ModelAdmins' querysets.
-        if self.is_active and self.is_sysadmin:
+        # The admin role manages org units, users and reference data in Django's admin, limited
+        # to its own scope by the ModelAdmins' querysets (accounts.admin.ScopedAdminMixin).
+        if self.is_active and self.is_sysadmin and perm.split(".", 1)[0] in self.ADMIN_ROLE_APPS:
             return True
         return super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label) -> bool:
-        if self.is_active and self.is_sysadmin:
+        if self.is_active and self.is_sysadmin and app_label in self.ADMIN_ROLE_APPS:
             return True
         return super().has_module_perms(app_label)
+
+    @property
+    def is_top_level_admin(self) -> bool:
+        """A superuser, or the admin of a top-level area (the city): they keep the lists that
+        every area shares (calendar, categories, bases)."""
+        return self.is_superuser or (
+            self.has_role(Role.ADMIN) and self.area is not None and self.area.parent_id is None
+        )
 
 
 class NotificationQuerySet(models.QuerySet):

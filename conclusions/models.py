@@ -192,6 +192,25 @@ class NoticeItem(models.Model):
 class AssignmentQuerySet(ScopedQuerySet):
     scope_field = "area"
 
+    def visible_to(self, user):
+        """The notice's area decides, as everywhere; and an agency also sees what it was given
+        by a notice of a higher level (a city notice assigning a ward's committee)."""
+        if not (user.is_authenticated and user.is_active) or user.is_superuser:
+            return super().visible_to(user)
+        given_to_scope = Q()
+        for path in user.scope_paths:
+            given_to_scope |= Q(lead_agency__path__startswith=path)
+            given_to_scope |= Q(responsible_person__agency__path__startswith=path)
+        coordinated = Assignment.coordinating_agencies.through.objects.filter(
+            Q(*[Q(orgunit__path__startswith=path) for path in user.scope_paths], _connector=Q.OR)
+        ).values("assignment_id")
+        by_area = super().visible_to(user).values("pk")
+        return (
+            self.filter(Q(pk__in=by_area) | given_to_scope | Q(pk__in=coordinated))
+            if user.scope_paths
+            else self.none()
+        )
+
     def open(self):
         return self.exclude(status=Assignment.Status.ACCEPTED).filter(
             notice__status=ConclusionNotice.Status.ISSUED
@@ -360,3 +379,162 @@ class ExtensionRequest(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.assignment} → {self.requested_deadline:%d/%m/%Y}"
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+class ReminderRule(BaseModel):
+    """When a reminder is due, kept as data an admin can change (see docs/REMINDERS.md).
+
+    Each rule gives the first date it is due relative to a reference date: an assignment's
+    deadline, the day a conference was held, or the day an opinion's conference was held.
+    Rules of one track (`TRACKS`) compete: after downtime only the latest due rule of a
+    track is sent for an item, never a backlog of stale ones."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Trước hạn")
+        ON_DAY = "on_day", _("Đúng ngày đến hạn")
+        OVERDUE = "overdue", _("Quá hạn")
+        ESCALATE_LEADER = "escalate_leader", _("Báo lãnh đạo khi quá hạn")
+        ESCALATE_MONITOR = "escalate_monitor", _("Báo MTTQ giám sát khi quá hạn")
+        CONFERENCE_WITHOUT_NOTICE = "conference_without_notice", _("Hội nghị chưa có thông báo kết luận")
+        OPINION_WITHOUT_OUTCOME = "opinion_without_outcome", _("Ý kiến chưa được phân loại xử lý")
+
+    # Kinds that share a track: on one item only the latest due of them is sent.
+    TRACKS = {
+        Kind.BEFORE: "deadline",
+        Kind.ON_DAY: "deadline",
+        Kind.OVERDUE: "deadline",
+        Kind.ESCALATE_LEADER: "leader",
+        Kind.ESCALATE_MONITOR: "monitor",
+        Kind.CONFERENCE_WITHOUT_NOTICE: "conference",
+        Kind.OPINION_WITHOUT_OUTCOME: "opinion",
+    }
+    ASSIGNMENT_KINDS = (Kind.BEFORE, Kind.ON_DAY, Kind.OVERDUE, Kind.ESCALATE_LEADER, Kind.ESCALATE_MONITOR)
+    # When two rules of a track fall on the same day, the more urgent one wins.
+    URGENCY = {kind: rank for rank, kind in enumerate(Kind)}
+
+    code = models.SlugField(_("mã"), max_length=64, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    kind = models.CharField(_("loại"), max_length=32, choices=Kind.choices)
+    days = models.PositiveSmallIntegerField(
+        _("số ngày"),
+        default=0,
+        help_text=_(
+            "Trước hạn: nhắc trước hạn bấy nhiêu ngày. Quá hạn: nhắc sau hạn bấy nhiêu ngày. "
+            "Báo lãnh đạo, MTTQ: khi quá hạn hơn bấy nhiêu ngày. Hội nghị, ý kiến: bấy nhiêu ngày "
+            "sau ngày tổ chức hội nghị."
+        ),
+    )
+    counts_working_days = models.BooleanField(_("tính theo ngày làm việc"), default=False)
+    repeat_every_days = models.PositiveSmallIntegerField(
+        _("nhắc lại sau mỗi (ngày)"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: chỉ nhắc một lần. 7: nhắc lại hằng tuần (ngày theo lịch)."),
+    )
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        ordering = ["kind", "-days", "code"]
+        verbose_name = _("quy tắc nhắc việc")
+        verbose_name_plural = _("quy tắc nhắc việc")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(repeat_every_days__isnull=True) | Q(repeat_every_days__gt=0),
+                name="reminder_rule_repeat_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def track(self) -> str:
+        return self.TRACKS[self.kind]
+
+    def first_due(self, reference: date, shift_working_days) -> date:
+        """The first day this rule is due for `reference`; `shift_working_days(day, n)` is the
+        working-day arithmetic of core.calendar (passed in so a sweep loads the calendar once)."""
+        offset = {
+            self.Kind.BEFORE: -self.days,
+            self.Kind.ON_DAY: 0,
+            # "Overdue more than N days": due on the (N + 1)-th day after the deadline.
+            self.Kind.ESCALATE_LEADER: self.days + 1,
+            self.Kind.ESCALATE_MONITOR: self.days + 1,
+        }.get(self.kind, self.days)
+        if self.counts_working_days:
+            return shift_working_days(reference, offset)
+        return date.fromordinal(reference.toordinal() + offset)
+
+    def latest_due(self, reference: date, today: date, shift_working_days) -> tuple[int, date] | None:
+        """(occurrence, day) of the latest time this rule fell due on or before `today`, or None.
+        Repeats count calendar days from the first time."""
+        if self.kind == self.Kind.BEFORE and today >= reference:
+            return None  # "before the deadline" means nothing once the deadline has come
+        first = self.first_due(reference, shift_working_days)
+        if first > today:
+            return None
+        if not self.repeat_every_days:
+            return 0, first
+        occurrence = (today - first).days // self.repeat_every_days
+        return occurrence, date.fromordinal(first.toordinal() + occurrence * self.repeat_every_days)
+
+
+class ReminderLog(models.Model):
+    """The sent-log, and the claim that makes every reminder go out exactly once.
+
+    A sweep inserts one row per (item, rule, deadline, occurrence, recipient) with INSERT ...
+    ON CONFLICT DO NOTHING, marked with its own `sweep_id`: only the rows it inserted are its
+    to send. A changed deadline is a new key, so an extension starts its own reminders. When
+    the mail of a recipient fails, `sweep_id` is cleared (released) and the next sweep takes
+    the row over; a claim left unsent by a killed worker is taken over after a lease."""
+
+    class Subject(models.TextChoices):
+        ASSIGNMENT = "assignment", _("Việc được giao")
+        CONFERENCE = "conference", _("Hội nghị")
+        PETITION = "petition", _("Ý kiến")
+
+    subject_type = models.CharField(_("loại"), max_length=16, choices=Subject.choices)
+    object_id = models.BigIntegerField(_("mã đối tượng"))
+    rule = models.ForeignKey(
+        ReminderRule, verbose_name=_("quy tắc"), on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.DateField(
+        _("hạn (ngày mốc)"), help_text=_("Hạn của việc; với hội nghị và ý kiến: ngày tổ chức hội nghị.")
+    )
+    occurrence = models.PositiveSmallIntegerField(_("lần nhắc lại"), default=0)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE, related_name="+"
+    )
+    due_on = models.DateField(_("ngày đến lượt nhắc"))
+    sweep_id = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("nhận gửi lúc"))
+    sent_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
+    email_sent = models.BooleanField(_("đã gửi thư"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi thư"), default=0)
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at", "-pk"]
+        verbose_name = _("nhật ký nhắc việc")
+        verbose_name_plural = _("nhật ký nhắc việc")
+        constraints = [
+            # Field order serves the sweep's lookups by (subject_type, object_id, deadline).
+            models.UniqueConstraint(
+                fields=["subject_type", "object_id", "deadline", "rule", "occurrence", "recipient"],
+                name="reminder_log_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["sweep_id"], name="reminder_log_sweep"),
+            models.Index(
+                fields=["subject_type", "object_id"],
+                name="reminder_log_unsent",
+                condition=Q(sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_type_display()} #{self.object_id} – {self.rule_id} → {self.recipient_id}"

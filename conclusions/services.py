@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +25,7 @@ from conclusions.models import (
     NumberCounter,
     ProgressUpdate,
 )
-from core.calendar import add_working_days
+from core.calendar import add_working_days, next_working_day_on_or_after
 from dialogue.models import Conference
 from petitions.models import Petition
 
@@ -52,10 +53,21 @@ EXTENSION_NOT_LATER = _("Hạn đề nghị phải sau hạn hiện tại (%(day
 EXTENSION_PENDING = _("Việc này đang có một đề nghị gia hạn chờ quyết định.")
 ONLY_LEADERS_DECIDE = _("Chỉ lãnh đạo mới quyết định gia hạn.")
 NOTICE_NOT_ISSUED = _("Thông báo chưa ban hành: việc này chưa bắt đầu.")
+EXTENSION_MOOT = _("Việc đã được nghiệm thu nên không cần gia hạn.")
 ALREADY_DECIDED = _("Đề nghị này đã được quyết định.")
 
 
 # --- drafting ---------------------------------------------------------------------------
+
+
+def _locked_notice(notice: ConclusionNotice) -> ConclusionNotice:
+    """The notice re-read under a row lock: issuing takes the same lock, so a draft cannot
+    gain or lose an assignment while it is being issued."""
+    return (
+        ConclusionNotice.objects.select_for_update(of=("self",))
+        .select_related("conference")
+        .get(pk=notice.pk)
+    )
 
 
 def _check_draft(notice: ConclusionNotice) -> None:
@@ -148,6 +160,7 @@ def assignment_add(
     responsible_person: User | None = None,
     petitions=(),
 ) -> Assignment:
+    notice = _locked_notice(notice)
     _check_draft(notice)
     errors = _check_deadline(notice, deadline)
     allowed = set(_open_petitions_of(notice).values_list("pk", flat=True))
@@ -180,7 +193,7 @@ def assignment_add(
 
 @transaction.atomic
 def assignment_remove(*, assignment: Assignment, by: User) -> None:
-    _check_draft(assignment.notice)
+    _check_draft(_locked_notice(assignment.notice))
     assignment._history_user = by
     assignment.delete()
 
@@ -190,7 +203,12 @@ def notice_unhandled_opinions(notice: ConclusionNotice) -> list[Petition]:
     here) and that no assignment of any notice of the conference takes up."""
     if notice.conference_id is None:
         return []
-    assigned = Assignment.objects.filter(notice__conference=notice.conference_id).values("petitions")
+    # Assignments of this draft or of issued notices count; another unissued draft does not.
+    assigned = (
+        Assignment.objects.filter(notice__conference=notice.conference_id, petitions__isnull=False)
+        .filter(Q(notice=notice) | Q(notice__status=ConclusionNotice.Status.ISSUED))
+        .values("petitions")
+    )
     return list(
         _open_petitions_of(notice)
         .exclude(pk__in=assigned)
@@ -236,7 +254,8 @@ def number_label(notice: ConclusionNotice, number: int) -> str:
 def _deadline_for(assignment: Assignment, issued_on: date) -> date:
     rule = Assignment.DeadlineRule
     if assignment.deadline_rule == rule.CALENDAR_DAYS:
-        return issued_on + timedelta(days=assignment.deadline_days)
+        # A deadline that falls on a day off moves to the next working day, as offices do.
+        return next_working_day_on_or_after(issued_on + timedelta(days=assignment.deadline_days))
     if assignment.deadline_rule == rule.WORKING_DAYS:
         return add_working_days(issued_on, assignment.deadline_days)
     return assignment.deadline
@@ -364,6 +383,9 @@ def is_issuer_side(user: User, assignment: Assignment) -> bool:
     )
 
 
+OPEN_STATUSES = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED)
+
+
 def _require(condition: bool, message) -> None:
     if not condition:
         raise ValidationError(message)
@@ -435,6 +457,12 @@ def assignment_accept(*, assignment: Assignment, by: User) -> Assignment:
     _require_status(assignment, Assignment.Status.REPORTED_DONE)
     assignment.status = Assignment.Status.ACCEPTED
     assignment.accepted_at, assignment.accepted_by = timezone.now(), by
+    assignment.extensions.filter(status=ExtensionRequest.Status.PENDING).update(
+        status=ExtensionRequest.Status.REJECTED,
+        decided_by=by,
+        decided_at=timezone.now(),
+        decision_note=str(EXTENSION_MOOT),
+    )
     assignment._history_user = by
     assignment.save()
     _resolve_answered_petitions(assignment)
@@ -532,6 +560,7 @@ def extension_decide(
     if request.status != ExtensionRequest.Status.PENDING:
         raise ValidationError(ALREADY_DECIDED)
     assignment = _locked(request.assignment)
+    _require_status(assignment, *OPEN_STATUSES)
     request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
     request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note.strip()
     request.previous_deadline = assignment.deadline

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
 from conclusions.models import ConclusionNotice
 from conclusions.pdf import notice_pdf_store
+from conclusions.reminders import reminders_sweep
+from core.calendar import is_working_day
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +66,16 @@ def notices_render_pending() -> int:
             continue
         rendered += 1
     return rendered
+
+
+@shared_task
+def reminders_send(day: str | None = None) -> int:
+    """The daily reminder sweep (beat: 07:00 Monday to Friday). Public holidays fall on
+    weekdays too, so the task skips days off itself. Safe to run twice, by a retry or a second
+    beat: the sent-log's claims let every reminder out once. `day` (ISO date) runs the sweep as
+    of another day."""
+    today = date.fromisoformat(day) if day else timezone.localdate()
+    if not is_working_day(today):
+        logger.info("Reminder sweep skipped: %s is not a working day", today)
+        return 0
+    return reminders_sweep(today=today).emails_sent

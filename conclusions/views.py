@@ -405,6 +405,4 @@ def extension_decide(request, pk):
             request=pending, by=request.user, approve=data["approve"], note=data["note"]
         )
 
-    return _assignment_action(
-        request, pk, DecisionForm, decide, _("Đã quyết định gia hạn.")
-    )
+    return _assignment_action(request, pk, DecisionForm, decide, _("Đã quyết định gia hạn."))

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -121,6 +122,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Every 5 minutes: PDFs of issued notices whose render task was lost or gave up.
     "notices-render-pending": {"task": "conclusions.tasks.notices_render_pending", "schedule": 300.0},
+    # Working days at 07:00 (CELERY_TIMEZONE): deadline reminders and escalation. The task
+    # skips public holidays itself. Exactly one beat may run (docs/REMINDERS.md).
+    "reminders-send": {
+        "task": "conclusions.tasks.reminders_send",
+        "schedule": crontab(
+            hour=vars().get("REMINDER_HOUR", 7),
+            minute=vars().get("REMINDER_MINUTE", 0),
+            day_of_week="mon-fri",
+        ),
+    },
 }
 
 # --- Accounts and authentication ---------------------------------------------------------
@@ -148,6 +159,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# History is for reading: a "revert" from the admin's history page would bypass the services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 SESSION_COOKIE_AGE = 12 * 60 * 60  # one working day and an evening meeting
 SESSION_COOKIE_HTTPONLY = True

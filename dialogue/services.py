@@ -22,6 +22,7 @@ CANNOT_HOLD = _("Chỉ hội nghị đang ở trạng thái “Đã lên kế ho
 CANNOT_HOLD_IN_FUTURE = _("Hội nghị chưa diễn ra: thời gian tổ chức còn ở phía trước.")
 CANNOT_CANCEL = _("Chỉ hủy được hội nghị chưa tổ chức.")
 CANNOT_EDIT = _("Hội nghị đã hoàn thành hoặc đã hủy thì không sửa được nữa.")
+CANNOT_MOVE = _("Chỉ đổi được địa bàn của hội nghị chưa tổ chức và chưa có ý kiến nào.")
 CANCEL_NEEDS_REASON = _("Hãy ghi lý do hủy hội nghị.")
 
 
@@ -82,6 +83,10 @@ def conference_update(
 ) -> Conference:
     if conference.status in (Conference.Status.CLOSED, Conference.Status.CANCELLED):
         raise ValidationError(CANNOT_EDIT)
+    moving = "host_area" in fields and fields["host_area"].pk != conference.host_area_id
+    if moving and (conference.status != Conference.Status.PLANNED or conference.petitions.exists()):
+        # Its opinions, notices and assignments belong to the old area: they would be left behind.
+        raise ValidationError({"host_area": CANNOT_MOVE})
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise TypeError(f"conference_update does not change {name}")

@@ -11,6 +11,7 @@ from dialogue.forms import DateInput
 from petitions.models import Category, Petition
 from petitions.services import PetitionDraft
 
+MERGE_CHOICES = 200
 NOTHING_ENTERED = _("Chưa có ý kiến nào được nhập.")
 
 
@@ -141,10 +142,15 @@ class OutcomeForm(forms.Form):
         )
         if petition.conference_id:
             candidates = candidates.filter(conference__host_area=petition.conference.host_area)
-        self.fields["duplicate_of"].queryset = candidates[:200]
-        self.fields["duplicate_of"].label_from_instance = lambda other: (
-            f"#{other.position} – {other.content[:90]}"
-        )
+        # Validation uses the whole queryset; the drop-down shows the first 200.
+        self.fields["duplicate_of"].queryset = candidates
+        self.fields["duplicate_of"].choices = [
+            ("", "---------"),
+            *(
+                (other.pk, f"#{other.position} – {other.content[:90]}")
+                for other in candidates[:MERGE_CHOICES]
+            ),
+        ]
 
 
 class PetitionFilter(django_filters.FilterSet):

@@ -199,9 +199,15 @@ class Petition(SearchableModel, BaseModel):
         return ", ".join(part for part in (self.petitioner_name, self.petitioner_address) if part)
 
     def identity_visible_to(self, user) -> bool:
+        """A denouncer is known to the clerks and leaders of the area handling the case (or of
+        the area that succeeded it), not to every higher level that can read the petition."""
         if not self.is_confidential:
             return True
-        return bool(user and user.is_authenticated and user.has_role(Role.CLERK, Role.LEADER))
+        if not (user and user.is_authenticated and user.has_role(Role.CLERK, Role.LEADER)):
+            return False
+        # scope_paths holds the user's own area and the areas it succeeded; a higher-level
+        # user's own area is above the petition's, so its path is not equal to it.
+        return self.area.path in user.scope_paths
 
     @property
     def public_petitioner(self) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -19,6 +19,10 @@ REJECTION_NEEDS_REASON = _("Hãy ghi lý do không tiếp nhận.")
 DUPLICATE_NEEDS_ORIGINAL = _("Hãy chọn ý kiến mà ý kiến này trùng với.")
 DUPLICATE_OF_ITSELF = _("Một ý kiến không thể trùng với chính nó.")
 DUPLICATE_ELSEWHERE = _("Chỉ gộp được với một ý kiến của cùng địa bàn.")
+ALREADY_ASSIGNED = _(
+    "Ý kiến này đã được giao cho cơ quan giải quyết theo thông báo kết luận đã ban hành: "
+    "không đổi hướng xử lý được nữa."
+)
 ANSWER_REQUIRED = _("Hãy ghi nội dung đã trả lời tại hội nghị.")
 Outcome = Petition.Outcome
 NAME_REQUIRED = _("Hãy ghi họ tên người nêu, tên tổ chức, hoặc chọn “Ẩn danh”.")
@@ -132,6 +136,12 @@ def petition_set_outcome(
             errors["duplicate_of"] = DUPLICATE_OF_ITSELF
         elif duplicate_of.area_id != petition.area_id:
             errors["duplicate_of"] = DUPLICATE_ELSEWHERE
+    if petition.resolved_on or petition.assignments.filter(notice__status="issued").exists():
+        # (The reverse relation of conclusions.Assignment: petitions may not import it.)
+        errors[NON_FIELD_ERRORS] = ALREADY_ASSIGNED
+    loops_back = duplicate_of is not None and (duplicate_of.duplicate_of or duplicate_of).pk == petition.pk
+    if outcome == Outcome.DUPLICATE and loops_back and "duplicate_of" not in errors:
+        errors["duplicate_of"] = DUPLICATE_OF_ITSELF
     if errors:
         raise ValidationError(errors)
     if outcome == Outcome.DUPLICATE:

@@ -111,7 +111,7 @@ def test_issue_fixes_deadlines_across_tet_and_concludes_the_conference(ward, mak
     working.refresh_from_db()
     calendar.refresh_from_db()
     assert working.deadline == date(2026, 2, 23) and working.deadline_from == date(2026, 2, 13)
-    assert calendar.deadline == date(2026, 3, 15)
+    assert calendar.deadline == date(2026, 3, 16)  # 30 days is Sunday 15/03: moved to Monday
     conference.refresh_from_db()
     assert conference.status == Conference.Status.CONCLUDED
     assert set(conference.petitions.values_list("outcome", flat=True)) == {"in_authority"}
@@ -243,15 +243,20 @@ def test_issue_succeeds_when_the_broker_is_down(ward, make_user, django_capture_
 
     clerk = make_user("clerk")
     notice = ready_notice(ward, clerk)
+
+    def use_broker(url):
+        # The app caches its connection pools: drop them so the next publish dials `url`.
+        app.conf.broker_url = url
+        app._pool = None
+        app.amqp._producer_pool = None
+
     original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
-    app._pool = None
+    use_broker("redis://127.0.0.1:1/0")  # nothing listens there
     try:
         with django_capture_on_commit_callbacks(execute=True):
             issued = services.notice_issue(notice=notice, by=leader_of(ward))
         assert services.queue_notice_pdf(issued.pk) is False
     finally:
-        app.conf.broker_url = original
-        app._pool = None
+        use_broker(original)
     issued.refresh_from_db()
     assert issued.status == "issued" and issued.pdf_sha256 == ""  # shown as "PDF pending"

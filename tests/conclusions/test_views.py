@@ -213,9 +213,16 @@ def test_extension_through_the_pages(ward, make_user):
         follow=True,
     )
     assert "Đã gửi đề nghị gia hạn." in page.text
-    assert login(clerk).post(reverse("conclusions:extension_decide", args=[assignment.pk]), {"approve": "1"}).status_code == 403
+    assert (
+        login(clerk)
+        .post(reverse("conclusions:extension_decide", args=[assignment.pk]), {"approve": "1"})
+        .status_code
+        == 403
+    )
     page = login(leader).post(
-        reverse("conclusions:extension_decide", args=[assignment.pk]), {"approve": "1", "note": "Đồng ý"}, follow=True
+        reverse("conclusions:extension_decide", args=[assignment.pk]),
+        {"approve": "1", "note": "Đồng ý"},
+        follow=True,
     )
     assert "Đã quyết định gia hạn." in page.text
     assignment.refresh_from_db()

@@ -1,0 +1,750 @@
+"""Deadline reminders and escalation: one sweep a working day (Celery beat, or
+`manage.py send_reminders`), every reminder sent exactly once. See docs/REMINDERS.md.
+
+A sweep has two phases:
+
+1. **Decide and claim**, in one transaction. A few set-based queries find the items that may
+   need a reminder (open assignments up to the furthest "before" horizon, held conferences
+   without a notice, opinions without an outcome), each annotated with the latest reminder
+   already logged for it, so items that are done for today are skipped without building
+   anything. For the rest, the latest due rule of each track (`ReminderRule.TRACKS`) is
+   computed from the reference date on a calendar loaded once; the recipients are looked up
+   in batches; and one `ReminderLog` row per (item, rule, deadline, occurrence, recipient) is
+   inserted with ON CONFLICT DO NOTHING, marked with this sweep's id. The rows that carry the
+   id afterwards are this sweep's to send: a concurrent sweep that computed the same keys
+   inserted nothing.
+2. **Deliver**, outside any long transaction: one digest email per recipient listing all of
+   their items, and one in-app notification per item. A recipient whose mail fails gets their
+   rows released (sweep id cleared), so the next sweep takes them over and tries again;
+   other recipients are not affected.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import groupby, islice
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import Notification, User
+from conclusions.models import Assignment, ReminderLog, ReminderRule
+from core.calendar import WorkingCalendar
+from dialogue.models import Conference
+from petitions.models import Petition
+
+logger = logging.getLogger(__name__)
+
+Kind = ReminderRule.Kind
+Subject = ReminderLog.Subject
+
+# A claim left unsent this long belongs to a sweep that died (worker killed, server restarted):
+# the next sweep takes it over. Far longer than any sweep takes.
+CLAIM_LEASE = timedelta(hours=1)
+CHUNK_SIZE = 2000  # candidate items decided per batch of recipient lookups and inserts
+# Digests are prepared for a batch of recipients at a time, about this many log rows per
+# batch (a recipient is never split: their digest is one mail), to keep memory bounded.
+ROWS_PER_BATCH = 20_000
+MAX_ITEMS_IN_EMAIL = 100  # the rest are counted, and all of them are in-app notifications
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+
+# (code, name, kind, days, counts_working_days, repeat_every_days). The data migration loads
+# these; admins change them afterwards. Transactional tests load them again with rules_ensure.
+DEFAULT_RULES = [
+    ("before-7", "Nhắc trước hạn 7 ngày làm việc", Kind.BEFORE, 7, True, None),
+    ("before-3", "Nhắc trước hạn 3 ngày làm việc", Kind.BEFORE, 3, True, None),
+    ("before-1", "Nhắc trước hạn 1 ngày làm việc", Kind.BEFORE, 1, True, None),
+    ("on-day", "Nhắc đúng ngày đến hạn", Kind.ON_DAY, 0, True, None),
+    ("overdue", "Quá hạn: ngày làm việc kế tiếp, sau đó hằng tuần", Kind.OVERDUE, 1, True, 7),
+    (
+        "escalate-leader",
+        "Báo lãnh đạo nơi ban hành khi quá hạn hơn 5 ngày",
+        Kind.ESCALATE_LEADER,
+        5,
+        False,
+        None,
+    ),
+    ("escalate-monitor", "Báo MTTQ giám sát khi quá hạn hơn 15 ngày", Kind.ESCALATE_MONITOR, 15, False, None),
+    (
+        "conference-without-notice",
+        "Hội nghị đã tổ chức 10 ngày chưa có thông báo kết luận",
+        Kind.CONFERENCE_WITHOUT_NOTICE,
+        10,
+        False,
+        None,
+    ),
+    (
+        "opinion-without-outcome",
+        "Ý kiến chưa phân loại xử lý 10 ngày sau hội nghị",
+        Kind.OPINION_WITHOUT_OUTCOME,
+        10,
+        False,
+        None,
+    ),
+]
+
+
+def rules_ensure(rule_model=ReminderRule) -> None:
+    """Idempotent; takes the model class so a migration can pass its historical model."""
+    for code, name, kind, days, working, repeat in DEFAULT_RULES:
+        rule_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "kind": str(kind),
+                "days": days,
+                "counts_working_days": working,
+                "repeat_every_days": repeat,
+            },
+        )
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    recipient: str
+    email: str
+    item: str
+    rule: str
+
+
+@dataclass
+class SweepResult:
+    today: date
+    dry_run: bool
+    sweep_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    claimed: int = 0  # log rows (item × rule × recipient) this sweep took on
+    recipients: int = 0
+    emails_sent: int = 0
+    emails_failed: int = 0
+    notifications: int = 0
+    planned: list[PlannedReminder] = field(default_factory=list)  # filled by a dry run
+
+
+# --- the calendar of one sweep ---------------------------------------------------------------
+
+
+class SweepCalendar:
+    """Working-day arithmetic over one calendar loaded once: `core.calendar.add_working_days`
+    queries the overrides on every call, which a sweep over thousands of deadlines cannot do."""
+
+    def __init__(self) -> None:
+        # The override table holds a few dozen days a year: all of it is smaller than one page.
+        self._calendar = WorkingCalendar.for_span(date.min, date.max)
+        self._shifted: dict[tuple[date, int], date] = {}
+
+    def is_working_day(self, day: date) -> bool:
+        return self._calendar.is_working_day(day)
+
+    def shift(self, day: date, n: int) -> date:
+        """The n-th working day after `day` (before it when n < 0), as core.calendar counts."""
+        key = (day, n)
+        if key not in self._shifted:
+            step = timedelta(days=1 if n >= 0 else -1)
+            current, remaining = day, abs(n)
+            while remaining:
+                current += step
+                if self._calendar.is_working_day(current):
+                    remaining -= 1
+            self._shifted[key] = current
+        return self._shifted[key]
+
+    def working_days_between(self, a: date, b: date) -> int:
+        if b < a:
+            return -self.working_days_between(b, a)
+        return sum(self.is_working_day(a + timedelta(days=i)) for i in range(1, (b - a).days + 1))
+
+
+@dataclass(frozen=True)
+class Due:
+    rule: ReminderRule
+    occurrence: int
+    on: date
+
+
+class Schedule:
+    """The active rules by track, and the latest due rule of a track for a reference date."""
+
+    def __init__(self, rules: Iterable[ReminderRule], today: date, calendar: SweepCalendar) -> None:
+        self.today, self.calendar = today, calendar
+        self.tracks: dict[str, list[ReminderRule]] = defaultdict(list)
+        for rule in rules:
+            self.tracks[rule.track].append(rule)
+        self._latest: dict[tuple[str, date], Due | None] = {}
+
+    def rule_ids(self, track: str) -> list[int]:
+        return [rule.pk for rule in self.tracks.get(track, [])]
+
+    def latest(self, track: str, reference: date) -> Due | None:
+        key = (track, reference)
+        if key not in self._latest:
+            best = None
+            for rule in self.tracks.get(track, []):
+                found = rule.latest_due(reference, self.today, self.calendar.shift)
+                if found is None:
+                    continue
+                due = Due(rule, *found)
+                # Latest day first; on the same day the more urgent kind, then the nearer "before".
+                rank = (due.on, ReminderRule.URGENCY[rule.kind], -rule.days)
+                if best is None or rank > best[0]:
+                    best = (rank, due)
+            self._latest[key] = best[1] if best else None
+        return self._latest[key]
+
+    def before_horizon(self) -> date:
+        """The furthest deadline any "before" rule can be due for today."""
+        horizon = self.today
+        for rule in self.tracks.get("deadline", []):
+            if rule.kind == Kind.BEFORE:
+                reach = (
+                    self.calendar.shift(self.today, rule.days)
+                    if rule.counts_working_days
+                    else self.today + timedelta(days=rule.days)
+                )
+                horizon = max(horizon, reach)
+        return horizon
+
+    def earliest_reference(self, track: str) -> date | None:
+        """References after this cannot be due yet for an "after" track (a superset: working
+        days reach at least as far as calendar days)."""
+        rules = self.tracks.get(track, [])
+        if not rules:
+            return None
+        return self.today - timedelta(days=min(rule.days for rule in rules))
+
+
+# --- who receives what -----------------------------------------------------------------------
+
+
+class People:
+    """Recipients by agency and by area, looked up in batches and kept for the sweep (users
+    are few next to the items, so this stays small)."""
+
+    def __init__(self) -> None:
+        self.handlers: dict[int, list[int]] = {}
+        self.by_area: dict[int, dict[str, list[int]]] = {}
+
+    def load(self, agencies: set[int], areas: set[int]) -> None:
+        agencies = {pk for pk in agencies if pk is not None} - self.handlers.keys()
+        if agencies:
+            for pk in agencies:
+                self.handlers[pk] = []
+            rows = User.objects.filter(is_active=True, is_handler=True, agency_id__in=agencies)
+            for user_id, agency_id in rows.order_by("pk").values_list("pk", "agency_id"):
+                self.handlers[agency_id].append(user_id)
+        areas = {pk for pk in areas if pk is not None} - self.by_area.keys()
+        if areas:
+            for pk in areas:
+                self.by_area[pk] = {"clerk": [], "leader": [], "monitor": []}
+            rows = User.objects.filter(is_active=True, agency__area_id__in=areas).filter(
+                Q(is_clerk=True) | Q(is_leader=True) | Q(is_monitor=True)
+            )
+            for user_id, area_id, *roles in rows.order_by("pk").values_list(
+                "pk", "agency__area_id", "is_clerk", "is_leader", "is_monitor"
+            ):
+                for role, holds in zip(("clerk", "leader", "monitor"), roles, strict=True):
+                    if holds:
+                        self.by_area[area_id][role].append(user_id)
+
+    def of_agencies(self, agencies: Iterable[int]) -> list[int]:
+        return [user for agency in agencies for user in self.handlers.get(agency, [])]
+
+    def of_area(self, area: int, *roles: str) -> list[int]:
+        found = self.by_area.get(area, {})
+        return [user for role in roles for user in found.get(role, [])]
+
+
+# --- phase 1: decide and claim ---------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    pk: int
+    reference: date
+    last: dict[str, date | None]  # latest due day already logged, per track
+    has_released: bool
+    extra: tuple  # per subject: what the recipients need
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of item the sweep looks at."""
+
+    subject: str
+    tracks: tuple[str, ...]
+    reference_field: str
+    extra_fields: tuple[str, ...]
+
+    def candidates(self, queryset, schedule: Schedule, lease_cutoff) -> Iterator[Candidate]:
+        logged = ReminderLog.objects.filter(
+            subject_type=self.subject, object_id=OuterRef("pk"), deadline=OuterRef(self.reference_field)
+        )
+        tracks = [track for track in self.tracks if schedule.tracks.get(track)]
+        annotations = {
+            f"last_{track}": Subquery(
+                logged.filter(rule_id__in=schedule.rule_ids(track)).order_by("-due_on").values("due_on")[:1]
+            )
+            for track in tracks
+        }
+        released = ReminderLog.objects.filter(
+            subject_type=self.subject, object_id=OuterRef("pk"), sent_at__isnull=True
+        ).filter(Q(sweep_id__isnull=True) | Q(claimed_at__lt=lease_cutoff))
+        rows = (
+            queryset.annotate(**annotations, has_released=Exists(released))
+            .order_by("pk")
+            .values_list("pk", self.reference_field, *annotations, "has_released", *self.extra_fields)
+        )
+        for pk, reference, *rest in rows.iterator(chunk_size=CHUNK_SIZE):
+            last = dict(zip(tracks, rest[: len(tracks)], strict=True))
+            yield Candidate(pk, reference, last, rest[len(tracks)], tuple(rest[len(tracks) + 1 :]))
+
+
+ASSIGNMENTS = Source(
+    Subject.ASSIGNMENT,
+    ("deadline", "leader", "monitor"),
+    "deadline",
+    ("area_id", "lead_agency_id", "responsible_person_id", "responsible_person__is_active"),
+)
+CONFERENCES = Source(Subject.CONFERENCE, ("conference",), "held_on", ("host_area_id",))
+PETITIONS = Source(Subject.PETITION, ("opinion",), "conference__held_on", ("area_id",))
+
+
+def _assignment_candidates(schedule: Schedule):
+    # Reported done: the work is with the issuer now, nothing for the handler to chase.
+    return (
+        Assignment.objects.open()
+        .exclude(status=Assignment.Status.REPORTED_DONE)
+        .filter(deadline__isnull=False, deadline__lte=schedule.before_horizon())
+    )
+
+
+def _conference_candidates(schedule: Schedule):
+    cutoff = schedule.earliest_reference("conference")
+    # A held conference whose notice is issued is "concluded": HELD means no issued notice yet.
+    return Conference.objects.filter(
+        status=Conference.Status.HELD, held_on__isnull=False, held_on__lte=cutoff
+    )
+
+
+def _petition_candidates(schedule: Schedule):
+    cutoff = schedule.earliest_reference("opinion")
+    return Petition.objects.filter(
+        outcome=Petition.Outcome.PENDING,
+        conference__status__in=Conference.HELD_STATUSES,
+        conference__held_on__isnull=False,
+        conference__held_on__lte=cutoff,
+    )
+
+
+def _due_keys(candidate: Candidate, source: Source, schedule: Schedule) -> list[Due]:
+    """The latest due rule of each track that still has something to send for this item.
+    An item with a released claim is looked at whole: its retry may be superseded."""
+    dues = []
+    for track in candidate.last:
+        due = schedule.latest(track, candidate.reference)
+        if due is None:
+            continue
+        last = candidate.last[track]
+        if last is not None and last >= due.on and not candidate.has_released:
+            continue
+        dues.append(due)
+    return dues
+
+
+def _recipients(source: Source, candidate: Candidate, due: Due, people: People, coordinating) -> set[int]:
+    kind = due.rule.kind
+    if source.subject == Subject.ASSIGNMENT:
+        area, lead, responsible, responsible_active = candidate.extra
+        if kind == Kind.ESCALATE_LEADER:
+            return set(people.of_area(area, "leader"))
+        if kind == Kind.ESCALATE_MONITOR:
+            return set(people.of_area(area, "monitor"))
+        users = set(people.of_agencies([lead]))
+        if responsible is not None and responsible_active:
+            users.add(responsible)
+        if kind in (Kind.ON_DAY, Kind.OVERDUE):
+            users.update(people.of_agencies(coordinating.get(candidate.pk, ())))
+        return users
+    (area,) = candidate.extra
+    if source.subject == Subject.CONFERENCE:
+        return set(people.of_area(area, "clerk", "leader"))
+    return set(people.of_area(area, "clerk"))
+
+
+def _claim_chunk(
+    source: Source, chunk: list[Candidate], schedule: Schedule, people: People, sweep_id, now, lease_cutoff
+) -> None:
+    planned = [(candidate, _due_keys(candidate, source, schedule)) for candidate in chunk]
+    planned = [(candidate, dues) for candidate, dues in planned if dues]
+    if not planned:
+        return
+    coordinating: dict[int, list[int]] = defaultdict(list)
+    agencies: set[int] = set()
+    areas: set[int] = set()
+    if source.subject == Subject.ASSIGNMENT:
+        needs_coordinating = [
+            candidate.pk
+            for candidate, dues in planned
+            if any(due.rule.kind in (Kind.ON_DAY, Kind.OVERDUE) for due in dues)
+        ]
+        if needs_coordinating:
+            through = Assignment.coordinating_agencies.through.objects.filter(
+                assignment_id__in=needs_coordinating
+            )
+            for assignment_id, agency_id in through.values_list("assignment_id", "orgunit_id"):
+                coordinating[assignment_id].append(agency_id)
+                agencies.add(agency_id)
+        for candidate, _dues in planned:
+            areas.add(candidate.extra[0])
+            agencies.add(candidate.extra[1])
+    else:
+        areas.update(candidate.extra[0] for candidate, _dues in planned)
+    people.load(agencies, areas)
+
+    keys: dict[tuple, ReminderLog] = {}
+    for candidate, dues in planned:
+        for due in dues:
+            for recipient in _recipients(source, candidate, due, people, coordinating):
+                key = (candidate.pk, candidate.reference, due.rule.pk, due.occurrence, recipient)
+                keys[key] = ReminderLog(
+                    subject_type=source.subject,
+                    object_id=candidate.pk,
+                    deadline=candidate.reference,
+                    rule_id=due.rule.pk,
+                    occurrence=due.occurrence,
+                    recipient_id=recipient,
+                    due_on=due.on,
+                    sweep_id=sweep_id,
+                    claimed_at=now,
+                )
+    _take_over_released(
+        source, [c.pk for c, _d in planned if c.has_released], keys, sweep_id, now, lease_cutoff
+    )
+    # Sorted, so that concurrent sweeps insert the same keys in the same order (no deadlock).
+    rows = [keys[key] for key in sorted(keys)]
+    ReminderLog.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+
+
+def _take_over_released(source: Source, item_ids: list[int], keys: dict, sweep_id, now, lease_cutoff) -> None:
+    """Claims released by a failed mail (or left by a dead sweep) are this sweep's again if
+    they are still what is due; superseded ones (a later rule is due now, the deadline moved)
+    are dropped, so a retry never sends a stale reminder."""
+    if not item_ids:
+        return
+    waiting = (
+        ReminderLog.objects.select_for_update()
+        .filter(subject_type=source.subject, object_id__in=item_ids, sent_at__isnull=True)
+        .filter(Q(sweep_id__isnull=True) | Q(claimed_at__lt=lease_cutoff))
+    )
+    mine, superseded = [], []
+    for pk, *key in waiting.values_list(
+        "pk", "object_id", "deadline", "rule_id", "occurrence", "recipient_id"
+    ):
+        (mine if tuple(key) in keys else superseded).append(pk)
+    if mine:
+        ReminderLog.objects.filter(pk__in=mine).update(sweep_id=sweep_id, claimed_at=now)
+    if superseded:
+        ReminderLog.objects.filter(pk__in=superseded).delete()
+
+
+def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _claim(schedule: Schedule, sweep_id: uuid.UUID) -> None:
+    now = timezone.now()
+    lease_cutoff = now - CLAIM_LEASE
+    people = People()
+    sources = [(ASSIGNMENTS, _assignment_candidates)]
+    if schedule.tracks.get("conference"):
+        sources.append((CONFERENCES, _conference_candidates))
+    if schedule.tracks.get("opinion"):
+        sources.append((PETITIONS, _petition_candidates))
+    for source, candidates_of in sources:
+        if not any(schedule.tracks.get(track) for track in source.tracks):
+            continue
+        candidates = source.candidates(candidates_of(schedule), schedule, lease_cutoff)
+        for chunk in _chunks(candidates, CHUNK_SIZE):
+            _claim_chunk(source, chunk, schedule, people, sweep_id, now, lease_cutoff)
+
+
+# --- phase 2: deliver ------------------------------------------------------------------------
+
+GROUPS = [
+    ("overdue", "Quá hạn"),
+    ("today", "Đến hạn hôm nay"),
+    ("soon", "Sắp đến hạn"),
+    ("follow_up", "Cần nhắc"),
+]
+GROUP_LABELS = dict(GROUPS)
+GROUP_ORDER = {key: position for position, (key, _label) in enumerate(GROUPS)}
+
+
+@dataclass
+class DigestItem:
+    group: str
+    title: str
+    detail: str
+    path: str
+    url: str = ""
+
+    @property
+    def notification_text(self) -> str:
+        return f"{GROUP_LABELS[self.group]}: {self.title} — {self.detail}"
+
+
+def site_url(path: str) -> str:
+    return getattr(settings, "SITE_URL", DEFAULT_SITE_URL).rstrip("/") + path
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _assignment_item(row: dict, info: dict, today: date, calendar: SweepCalendar, rule: ReminderRule):
+    deadline = row["deadline"]
+    if deadline < today:
+        group, state = "overdue", f"quá hạn {(today - deadline).days} ngày"
+    elif deadline == today:
+        group, state = "today", "đến hạn hôm nay"
+    else:
+        group, state = "soon", f"còn {calendar.working_days_between(today, deadline)} ngày làm việc"
+    detail = f"{info['notice__number_label']} · chủ trì: {info['lead_agency__name']} · hạn {deadline:%d/%m/%Y}, {state}"
+    if rule.kind in (Kind.ESCALATE_LEADER, Kind.ESCALATE_MONITOR):
+        detail += f" · báo cáo {'lãnh đạo' if rule.kind == Kind.ESCALATE_LEADER else 'giám sát'}: quá hạn hơn {rule.days} ngày"
+    path = reverse("conclusions:assignment", args=[info["pk"]])
+    return DigestItem(group, _short(info["task"]), detail, path)
+
+
+def _conference_item(row: dict, info: dict, today: date):
+    held = row["deadline"]
+    detail = f"tổ chức ngày {held:%d/%m/%Y}, đã {(today - held).days} ngày, chưa ban hành thông báo kết luận"
+    return DigestItem(
+        "follow_up", _short(info["title"]), detail, reverse("dialogue:detail", args=[info["pk"]])
+    )
+
+
+def _petition_item(row: dict, info: dict, today: date):
+    held = row["deadline"]
+    title = f"Ý kiến #{info['position']}: {_short(info['content'], 150)}"
+    detail = (
+        f"{_short(info['conference__title'], 120)} ({held:%d/%m/%Y}): "
+        f"{(today - held).days} ngày sau hội nghị chưa phân loại, xử lý"
+    )
+    return DigestItem("follow_up", title, detail, reverse("petitions:detail", args=[info["pk"]]))
+
+
+def _load_subjects(rows: list[dict]) -> dict[tuple[str, int], dict]:
+    """What the digests show of each item: one query per kind of item."""
+    ids: dict[str, set[int]] = defaultdict(set)
+    for row in rows:
+        ids[row["subject_type"]].add(row["object_id"])
+    fields = {
+        Subject.ASSIGNMENT: (
+            Assignment.objects,
+            ("pk", "task", "notice__number_label", "lead_agency__name"),
+        ),
+        Subject.CONFERENCE: (Conference.objects, ("pk", "title")),
+        Subject.PETITION: (Petition.objects, ("pk", "position", "content", "conference__title")),
+    }
+    found = {}
+    for subject, pks in ids.items():
+        manager, names = fields[subject]
+        for info in manager.filter(pk__in=pks).values(*names):
+            found[subject, info["pk"]] = info
+    return found
+
+
+class Mailer:
+    """One SMTP connection for the digests of a sweep, opened again after a failure."""
+
+    def __init__(self) -> None:
+        self.connection = None
+
+    def send(self, message: EmailMultiAlternatives) -> str:
+        """Send; return "" or what went wrong."""
+        try:
+            if self.connection is None:
+                self.connection = get_connection()
+                self.connection.open()
+            message.connection = self.connection
+            message.send()
+        except Exception as error:
+            logger.warning("Reminder digest to %s not sent", message.to, exc_info=True)
+            self.close()
+            return f"{type(error).__name__}: {error}"[:255]
+        return ""
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except Exception:
+                logger.debug("Closing the mail connection failed", exc_info=True)
+        self.connection = None
+
+
+def digest_message(user: User, items: list[DigestItem], today: date) -> EmailMultiAlternatives:
+    items = sorted(items, key=lambda item: GROUP_ORDER[item.group])
+    shown = items[:MAX_ITEMS_IN_EMAIL]
+    groups = [
+        {"key": key, "label": label, "items": [item for item in shown if item.group == key]}
+        for key, label in GROUPS
+        if any(item.group == key for item in shown)
+    ]
+    counts = [
+        f"{sum(item.group == key for item in items)} {label.lower()}"
+        for key, label in GROUPS
+        if any(item.group == key for item in items)
+    ]
+    context = {
+        "user": user,
+        "today": today,
+        "groups": groups,
+        "total": len(items),
+        "more": len(items) - len(shown),
+        "notifications_url": site_url(reverse("accounts:notifications")),
+        "site_url": site_url("/"),
+    }
+    subject = f"Nhắc việc ngày {today:%d/%m/%Y}: {', '.join(counts)}"
+    with translation.override("vi"):
+        text = render_to_string("conclusions/email/reminder_digest.txt", context)
+        html = render_to_string("conclusions/email/reminder_digest.html", {**context, "subject": subject})
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _recipient_batches(claimed) -> Iterator[list[int]]:
+    per_recipient = list(
+        claimed.order_by("recipient_id")
+        .values("recipient_id")
+        .annotate(rows=Count("pk"))
+        .values_list("recipient_id", "rows")
+    )
+    batch, size = [], 0
+    for recipient_id, rows in per_recipient:
+        if batch and size + rows > ROWS_PER_BATCH:
+            yield batch
+            batch, size = [], 0
+        batch.append(recipient_id)
+        size += rows
+    if batch:
+        yield batch
+
+
+def _deliver(result: SweepResult, schedule: Schedule, rules: dict[int, ReminderRule]) -> None:
+    claimed = ReminderLog.objects.filter(sweep_id=result.sweep_id)
+    mailer = Mailer()
+    try:
+        for batch in _recipient_batches(claimed):
+            rows = list(
+                claimed.filter(recipient_id__in=batch)
+                .order_by("recipient_id", "pk")
+                .values("pk", "subject_type", "object_id", "rule_id", "deadline", "recipient_id")
+            )
+            result.claimed += len(rows)
+            users = User.objects.in_bulk(batch)
+            subjects = _load_subjects(rows)
+            for recipient_id, group in groupby(rows, key=lambda row: row["recipient_id"]):
+                _deliver_to(result, schedule, rules, users[recipient_id], list(group), subjects, mailer)
+    finally:
+        mailer.close()
+
+
+def _deliver_to(
+    result, schedule, rules, user: User, rows: list[dict], subjects: dict, mailer: Mailer
+) -> None:
+    items: dict[tuple[str, int], DigestItem] = {}
+    for row in rows:
+        info = subjects.get((row["subject_type"], row["object_id"]))
+        key = (row["subject_type"], row["object_id"])
+        if info is None or key in items:
+            continue  # the item is gone, or already listed for this recipient under another rule
+        rule = rules[row["rule_id"]]
+        if row["subject_type"] == Subject.ASSIGNMENT:
+            item = _assignment_item(row, info, schedule.today, schedule.calendar, rule)
+        elif row["subject_type"] == Subject.CONFERENCE:
+            item = _conference_item(row, info, schedule.today)
+        else:
+            item = _petition_item(row, info, schedule.today)
+        item.url = site_url(item.path)
+        items[key] = item
+        if result.dry_run:
+            result.planned.append(PlannedReminder(str(user), user.email, item.title, rule.name))
+    result.recipients += 1
+    if result.dry_run:
+        return
+    pks = [row["pk"] for row in rows]
+    mine = ReminderLog.objects.filter(pk__in=pks, sweep_id=result.sweep_id)
+    error, emailed = "", False
+    if items and user.email:
+        error = mailer.send(digest_message(user, list(items.values()), schedule.today))
+        emailed = not error
+    if error:
+        # Released: the next sweep takes these rows over and tries again (nothing is lost).
+        mine.update(sweep_id=None, attempts=F("attempts") + 1, last_error=error)
+        result.emails_failed += 1
+        return
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            Notification(recipient=user, text=item.notification_text[:500], url=item.path)
+            for item in items.values()
+        )
+        mine.update(
+            sent_at=timezone.now(),
+            email_sent=emailed,
+            attempts=F("attempts") + int(emailed),
+            last_error="",
+        )
+    result.notifications += len(items)
+    result.emails_sent += int(emailed)
+
+
+# --- the sweep -------------------------------------------------------------------------------
+
+
+def reminders_sweep(*, today: date | None = None, dry_run: bool = False) -> SweepResult:
+    """Find what is due today and send it: one digest email per recipient, one in-app
+    notification per item, each reminder exactly once however many sweeps run.
+
+    `dry_run` decides and claims inside a transaction that is rolled back: it reports what
+    would be sent (`SweepResult.planned`) and leaves nothing behind."""
+    today = today or timezone.localdate()
+    result = SweepResult(today=today, dry_run=dry_run)
+    rules = {rule.pk: rule for rule in ReminderRule.objects.filter(is_active=True)}
+    schedule = Schedule(rules.values(), today, SweepCalendar())
+    if dry_run:
+        with transaction.atomic():
+            _claim(schedule, result.sweep_id)
+            _deliver(result, schedule, rules)
+            transaction.set_rollback(True)
+        return result
+    with transaction.atomic():
+        _claim(schedule, result.sweep_id)
+    _deliver(result, schedule, rules)
+    logger.info(
+        "Reminder sweep %s of %s: %d reminders to %d people, %d emails sent, %d failed",
+        result.sweep_id,
+        today,
+        result.claimed,
+        result.recipients,
+        result.emails_sent,
+        result.emails_failed,
+    )
+    return result
