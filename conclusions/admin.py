@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from conclusions.models import ReminderLog, ReminderRule
+from accounts.admin import TopLevelAdminMixin
+from accounts.models import OrgUnit
+from conclusions.models import CommitteeTerm, ReminderLog, ReminderRule
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(SimpleHistoryAdmin):
+class ReminderRuleAdmin(TopLevelAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "code", "kind", "days", "counts_working_days", "repeat_every_days", "is_active"]
     list_filter = ["kind", "is_active"]
     list_editable = ["is_active"]
@@ -40,3 +42,26 @@ class ReminderLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # The log spans every area: it is for the top-level admins who run the sweep.
+        return request.user.is_top_level_admin
+
+
+@admin.register(CommitteeTerm)
+class CommitteeTermAdmin(SimpleHistoryAdmin):
+    """Party notices are numbered per committee term: an admin enters each committee's terms,
+    for the committees of their own scope."""
+
+    list_display = ["body", "name", "starts_on", "ends_on"]
+    list_filter = ["name"]
+    search_fields = ["body__name", "name"]
+    autocomplete_fields = ["body"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(body__in=OrgUnit.objects.visible_to(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["queryset"] = OrgUnit.objects.visible_to(request.user).filter(kind=OrgUnit.Kind.PARTY_COMMITTEE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

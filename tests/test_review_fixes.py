@@ -132,3 +132,29 @@ def test_acceptance_closes_a_pending_extension(ward, make_user):
 
 def test_uploaded_files_are_not_served_from_media(client, settings):
     assert client.get("/media/notices/2026/1-thong-bao.pdf").status_code == 404
+
+
+def test_party_terms_are_entered_in_the_admin_within_scope(ward, other_ward, make_user):
+    from conclusions.models import CommitteeTerm
+
+    CommitteeTerm.objects.create(
+        body=other_ward.bodies["ĐU"],
+        name="2025 – 2030",
+        starts_on=date(2025, 7, 1),
+        ends_on=date(2030, 6, 30),
+    )
+    admin = login(make_user("admin"))
+    page = admin.get(reverse("admin:conclusions_committeeterm_changelist"))
+    assert page.status_code == 200 and "Cầu Giấy" not in page.text
+    response = admin.post(
+        reverse("admin:conclusions_committeeterm_add"),
+        {
+            "body": ward.bodies["ĐU"].pk,
+            "name": "2025 – 2030",
+            "starts_on": "01/07/2025",
+            "ends_on": "30/06/2030",
+        },
+    )
+    assert response.status_code == 302
+    assert CommitteeTerm.objects.filter(body=ward.bodies["ĐU"]).exists()
+    assert admin.get(reverse("admin:conclusions_reminderrule_add")).status_code == 403
