@@ -63,5 +63,7 @@ class CommitteeTermAdmin(SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "body":
-            kwargs["queryset"] = OrgUnit.objects.visible_to(request.user).filter(kind=OrgUnit.Kind.PARTY_COMMITTEE)
+            kwargs["queryset"] = OrgUnit.objects.visible_to(request.user).filter(
+                kind=OrgUnit.Kind.PARTY_COMMITTEE
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

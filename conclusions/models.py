@@ -528,7 +528,10 @@ class ReminderLog(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["sweep_id"], name="reminder_log_sweep"),
+            # A sweep reads back its claims recipient by recipient, item by item.
+            models.Index(
+                fields=["sweep_id", "recipient", "subject_type", "object_id"], name="reminder_log_sweep"
+            ),
             models.Index(
                 fields=["subject_type", "object_id"],
                 name="reminder_log_unsent",

@@ -3,16 +3,15 @@
 
 A sweep has two phases:
 
-1. **Decide and claim**, in one transaction. A few set-based queries find the items that may
-   need a reminder (open assignments up to the furthest "before" horizon, held conferences
-   without a notice, opinions without an outcome), each annotated with the latest reminder
-   already logged for it, so items that are done for today are skipped without building
-   anything. For the rest, the latest due rule of each track (`ReminderRule.TRACKS`) is
-   computed from the reference date on a calendar loaded once; the recipients are looked up
-   in batches; and one `ReminderLog` row per (item, rule, deadline, occurrence, recipient) is
-   inserted with ON CONFLICT DO NOTHING, marked with this sweep's id. The rows that carry the
-   id afterwards are this sweep's to send: a concurrent sweep that computed the same keys
-   inserted nothing.
+1. **Decide and claim**, in one transaction. Items sharing a reference date (an assignment's
+   deadline, the day a conference was held) share their latest due rule per track
+   (`ReminderRule.TRACKS`), so the distinct dates are read first and the due rules computed
+   for them on a calendar loaded once. One query per kind of item then returns only the items
+   whose latest due rule has no log row yet (or whose claim was released), page by page; the
+   recipients are looked up in batches; and one `ReminderLog` row per (item, rule, deadline,
+   occurrence, recipient) is inserted with ON CONFLICT DO NOTHING, marked with this sweep's id.
+   The rows that carry the id afterwards are this sweep's to send: a concurrent sweep that
+   computed the same keys inserted nothing.
 2. **Deliver**, outside any long transaction: one digest email per recipient listing all of
    their items, and one in-app notification per item. A recipient whose mail fails gets their
    rows released (sweep id cleared), so the next sweep takes them over and tries again;
@@ -27,12 +26,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import groupby, islice
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -52,9 +51,8 @@ Subject = ReminderLog.Subject
 # the next sweep takes it over. Far longer than any sweep takes.
 CLAIM_LEASE = timedelta(hours=1)
 CHUNK_SIZE = 2000  # candidate items decided per batch of recipient lookups and inserts
-# Digests are prepared for a batch of recipients at a time, about this many log rows per
-# batch (a recipient is never split: their digest is one mail), to keep memory bounded.
-ROWS_PER_BATCH = 20_000
+ROWS_PER_PAGE = 5000  # log rows of one recipient read at a time while delivering
+USERS_PER_QUERY = 500
 MAX_ITEMS_IN_EMAIL = 100  # the rest are counted, and all of them are in-app notifications
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
@@ -184,9 +182,6 @@ class Schedule:
             self.tracks[rule.track].append(rule)
         self._latest: dict[tuple[str, date], Due | None] = {}
 
-    def rule_ids(self, track: str) -> list[int]:
-        return [rule.pk for rule in self.tracks.get(track, [])]
-
     def latest(self, track: str, reference: date) -> Due | None:
         key = (track, reference)
         if key not in self._latest:
@@ -273,7 +268,6 @@ class People:
 class Candidate:
     pk: int
     reference: date
-    last: dict[str, date | None]  # latest due day already logged, per track
     has_released: bool
     extra: tuple  # per subject: what the recipients need
 
@@ -287,28 +281,59 @@ class Source:
     reference_field: str
     extra_fields: tuple[str, ...]
 
-    def candidates(self, queryset, schedule: Schedule, lease_cutoff) -> Iterator[Candidate]:
-        logged = ReminderLog.objects.filter(
-            subject_type=self.subject, object_id=OuterRef("pk"), deadline=OuterRef(self.reference_field)
-        )
+    def pending(self, queryset, schedule: Schedule, lease_cutoff):
+        """The items with something to send, decided in SQL.
+
+        Items sharing a reference date share their latest due rules, so the (few thousand)
+        distinct dates are read first and grouped by what is due for them: an item is pending
+        when the latest due (rule, occurrence) of one of its tracks has no log row yet, or when
+        a claim of it was released (failed mail) or abandoned (dead sweep). Items that are
+        done for today never leave the database."""
+        field = self.reference_field
         tracks = [track for track in self.tracks if schedule.tracks.get(track)]
-        annotations = {
-            f"last_{track}": Subquery(
-                logged.filter(rule_id__in=schedule.rule_ids(track)).order_by("-due_on").values("due_on")[:1]
-            )
-            for track in tracks
-        }
+        groups: dict[tuple[int, int], list[date]] = defaultdict(list)
+        references = list(queryset.order_by().values_list(field, flat=True).distinct())
+        if not references:
+            return queryset.none()
+        for reference in references:
+            for track in tracks:
+                due = schedule.latest(track, reference)
+                if due is not None:
+                    groups[due.rule.pk, due.occurrence].append(reference)
         released = ReminderLog.objects.filter(
             subject_type=self.subject, object_id=OuterRef("pk"), sent_at__isnull=True
         ).filter(Q(sweep_id__isnull=True) | Q(claimed_at__lt=lease_cutoff))
-        rows = (
-            queryset.annotate(**annotations, has_released=Exists(released))
-            .order_by("pk")
-            .values_list("pk", self.reference_field, *annotations, "has_released", *self.extra_fields)
-        )
-        for pk, reference, *rest in rows.iterator(chunk_size=CHUNK_SIZE):
-            last = dict(zip(tracks, rest[: len(tracks)], strict=True))
-            yield Candidate(pk, reference, last, rest[len(tracks)], tuple(rest[len(tracks) + 1 :]))
+        condition = Q(has_released=True)
+        for (rule_id, occurrence), dates in groups.items():
+            logged = ReminderLog.objects.filter(
+                subject_type=self.subject,
+                object_id=OuterRef("pk"),
+                deadline=OuterRef(field),
+                rule_id=rule_id,
+                occurrence=occurrence,
+            )
+            condition |= Q(**{f"{field}__in": sorted(dates)}) & ~Exists(logged)
+        return queryset.annotate(has_released=Exists(released)).filter(condition)
+
+    def candidates(self, queryset, schedule: Schedule, lease_cutoff) -> Iterator[list[Candidate]]:
+        """The pending items in pages by primary key. Each page is a fresh query on purpose: a
+        cursor held open while this sweep inserts its claims would keep the plan made for the
+        log as it was at the start (empty, on a first run: scanned whole for every item)."""
+        pending = self.pending(queryset, schedule, lease_cutoff).order_by("pk")
+        if pending.query.is_empty():  # nothing to look at: no page query
+            return
+        columns = ("pk", self.reference_field, "has_released", *self.extra_fields)
+        after = 0
+        while True:
+            page = list(pending.filter(pk__gt=after).values_list(*columns)[:CHUNK_SIZE])
+            if page:
+                yield [
+                    Candidate(pk, reference, released, tuple(extra))
+                    for pk, reference, released, *extra in page
+                ]
+                after = page[-1][0]
+            if len(page) < CHUNK_SIZE:
+                return
 
 
 ASSIGNMENTS = Source(
@@ -349,18 +374,12 @@ def _petition_candidates(schedule: Schedule):
 
 
 def _due_keys(candidate: Candidate, source: Source, schedule: Schedule) -> list[Due]:
-    """The latest due rule of each track that still has something to send for this item.
-    An item with a released claim is looked at whole: its retry may be superseded."""
-    dues = []
-    for track in candidate.last:
-        due = schedule.latest(track, candidate.reference)
-        if due is None:
-            continue
-        last = candidate.last[track]
-        if last is not None and last >= due.on and not candidate.has_released:
-            continue
-        dues.append(due)
-    return dues
+    """The latest due rule of each track of a pending item. Keys already logged (the item was
+    pending for another track) are skipped by the insert itself."""
+    dues = [
+        schedule.latest(track, candidate.reference) for track in source.tracks if schedule.tracks.get(track)
+    ]
+    return [due for due in dues if due is not None]
 
 
 def _recipients(source: Source, candidate: Candidate, due: Due, people: People, coordinating) -> set[int]:
@@ -459,12 +478,6 @@ def _take_over_released(source: Source, item_ids: list[int], keys: dict, sweep_i
         ReminderLog.objects.filter(pk__in=superseded).delete()
 
 
-def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(iterable)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def _claim(schedule: Schedule, sweep_id: uuid.UUID) -> None:
     now = timezone.now()
     lease_cutoff = now - CLAIM_LEASE
@@ -477,9 +490,8 @@ def _claim(schedule: Schedule, sweep_id: uuid.UUID) -> None:
     for source, candidates_of in sources:
         if not any(schedule.tracks.get(track) for track in source.tracks):
             continue
-        candidates = source.candidates(candidates_of(schedule), schedule, lease_cutoff)
-        for chunk in _chunks(candidates, CHUNK_SIZE):
-            _claim_chunk(source, chunk, schedule, people, sweep_id, now, lease_cutoff)
+        for page in source.candidates(candidates_of(schedule), schedule, lease_cutoff):
+            _claim_chunk(source, page, schedule, people, sweep_id, now, lease_cutoff)
 
 
 # --- phase 2: deliver ------------------------------------------------------------------------
@@ -491,7 +503,6 @@ GROUPS = [
     ("follow_up", "Cần nhắc"),
 ]
 GROUP_LABELS = dict(GROUPS)
-GROUP_ORDER = {key: position for position, (key, _label) in enumerate(GROUPS)}
 
 
 @dataclass
@@ -511,61 +522,76 @@ def site_url(path: str) -> str:
     return getattr(settings, "SITE_URL", DEFAULT_SITE_URL).rstrip("/") + path
 
 
+_PK_MARK = 987654321
+
+
+@lru_cache(maxsize=8)
+def _path_pattern(name: str) -> str:
+    return reverse(name, args=[_PK_MARK])
+
+
+def _path(name: str, pk: int) -> str:
+    """reverse() once per page name, not once per item of a large sweep."""
+    return _path_pattern(name).replace(str(_PK_MARK), str(pk))
+
+
 def _short(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _assignment_item(row: dict, info: dict, today: date, calendar: SweepCalendar, rule: ReminderRule):
-    deadline = row["deadline"]
+def _assignment_item(row: dict, info: dict, schedule: Schedule, rule: ReminderRule) -> DigestItem:
+    deadline, today = row["deadline"], schedule.today
     if deadline < today:
         group, state = "overdue", f"quá hạn {(today - deadline).days} ngày"
     elif deadline == today:
         group, state = "today", "đến hạn hôm nay"
     else:
-        group, state = "soon", f"còn {calendar.working_days_between(today, deadline)} ngày làm việc"
+        group, state = "soon", f"còn {schedule.calendar.working_days_between(today, deadline)} ngày làm việc"
     detail = f"{info['notice__number_label']} · chủ trì: {info['lead_agency__name']} · hạn {deadline:%d/%m/%Y}, {state}"
     if rule.kind in (Kind.ESCALATE_LEADER, Kind.ESCALATE_MONITOR):
-        detail += f" · báo cáo {'lãnh đạo' if rule.kind == Kind.ESCALATE_LEADER else 'giám sát'}: quá hạn hơn {rule.days} ngày"
-    path = reverse("conclusions:assignment", args=[info["pk"]])
-    return DigestItem(group, _short(info["task"]), detail, path)
+        audience = "lãnh đạo" if rule.kind == Kind.ESCALATE_LEADER else "giám sát"
+        detail += f" · báo cáo {audience}: quá hạn hơn {rule.days} ngày"
+    return DigestItem(group, _short(info["task"]), detail, _path("conclusions:assignment", info["pk"]))
 
 
-def _conference_item(row: dict, info: dict, today: date):
+def _conference_item(row: dict, info: dict, schedule: Schedule, rule: ReminderRule) -> DigestItem:
     held = row["deadline"]
-    detail = f"tổ chức ngày {held:%d/%m/%Y}, đã {(today - held).days} ngày, chưa ban hành thông báo kết luận"
-    return DigestItem(
-        "follow_up", _short(info["title"]), detail, reverse("dialogue:detail", args=[info["pk"]])
-    )
+    detail = f"tổ chức ngày {held:%d/%m/%Y}, đã {(schedule.today - held).days} ngày, chưa ban hành thông báo kết luận"
+    return DigestItem("follow_up", _short(info["title"]), detail, _path("dialogue:detail", info["pk"]))
 
 
-def _petition_item(row: dict, info: dict, today: date):
+def _petition_item(row: dict, info: dict, schedule: Schedule, rule: ReminderRule) -> DigestItem:
     held = row["deadline"]
     title = f"Ý kiến #{info['position']}: {_short(info['content'], 150)}"
     detail = (
         f"{_short(info['conference__title'], 120)} ({held:%d/%m/%Y}): "
-        f"{(today - held).days} ngày sau hội nghị chưa phân loại, xử lý"
+        f"{(schedule.today - held).days} ngày sau hội nghị chưa phân loại, xử lý"
     )
-    return DigestItem("follow_up", title, detail, reverse("petitions:detail", args=[info["pk"]]))
+    return DigestItem("follow_up", title, detail, _path("petitions:detail", info["pk"]))
+
+
+# What a digest shows of each kind of item: the fields read and the line made of them.
+ITEM_SOURCES = {
+    Subject.ASSIGNMENT: (
+        Assignment,
+        ("pk", "task", "notice__number_label", "lead_agency__name"),
+        _assignment_item,
+    ),
+    Subject.CONFERENCE: (Conference, ("pk", "title"), _conference_item),
+    Subject.PETITION: (Petition, ("pk", "position", "content", "conference__title"), _petition_item),
+}
 
 
 def _load_subjects(rows: list[dict]) -> dict[tuple[str, int], dict]:
-    """What the digests show of each item: one query per kind of item."""
+    """The items of a page of log rows: one query per kind of item."""
     ids: dict[str, set[int]] = defaultdict(set)
     for row in rows:
         ids[row["subject_type"]].add(row["object_id"])
-    fields = {
-        Subject.ASSIGNMENT: (
-            Assignment.objects,
-            ("pk", "task", "notice__number_label", "lead_agency__name"),
-        ),
-        Subject.CONFERENCE: (Conference.objects, ("pk", "title")),
-        Subject.PETITION: (Petition.objects, ("pk", "position", "content", "conference__title")),
-    }
     found = {}
     for subject, pks in ids.items():
-        manager, names = fields[subject]
-        for info in manager.filter(pk__in=pks).values(*names):
+        model, names, _line = ITEM_SOURCES[subject]
+        for info in model.objects.filter(pk__in=pks).values(*names):
             found[subject, info["pk"]] = info
     return found
 
@@ -599,120 +625,141 @@ class Mailer:
         self.connection = None
 
 
-def digest_message(user: User, items: list[DigestItem], today: date) -> EmailMultiAlternatives:
-    items = sorted(items, key=lambda item: GROUP_ORDER[item.group])
-    shown = items[:MAX_ITEMS_IN_EMAIL]
-    groups = [
-        {"key": key, "label": label, "items": [item for item in shown if item.group == key]}
-        for key, label in GROUPS
-        if any(item.group == key for item in shown)
-    ]
-    counts = [
-        f"{sum(item.group == key for item in items)} {label.lower()}"
-        for key, label in GROUPS
-        if any(item.group == key for item in items)
-    ]
-    context = {
-        "user": user,
-        "today": today,
-        "groups": groups,
-        "total": len(items),
-        "more": len(items) - len(shown),
-        "notifications_url": site_url(reverse("accounts:notifications")),
-        "site_url": site_url("/"),
-    }
-    subject = f"Nhắc việc ngày {today:%d/%m/%Y}: {', '.join(counts)}"
-    with translation.override("vi"):
-        text = render_to_string("conclusions/email/reminder_digest.txt", context)
-        html = render_to_string("conclusions/email/reminder_digest.html", {**context, "subject": subject})
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
-    message.attach_alternative(html, "text/html")
-    return message
+class Digest:
+    """One recipient's mail: every item counted, the first MAX_ITEMS_IN_EMAIL listed in
+    urgency order. Bounded whatever the number of items."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = defaultdict(int)
+        self.listed: dict[str, list[DigestItem]] = defaultdict(list)
+
+    def add(self, item: DigestItem) -> None:
+        self.counts[item.group] += 1
+        if len(self.listed[item.group]) < MAX_ITEMS_IN_EMAIL:
+            item.url = site_url(item.path)
+            self.listed[item.group].append(item)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def message(self, user: User, today: date) -> EmailMultiAlternatives:
+        groups, room = [], MAX_ITEMS_IN_EMAIL
+        for key, label in GROUPS:
+            items = self.listed[key][:room]
+            if items:
+                groups.append({"key": key, "label": label, "count": self.counts[key], "items": items})
+                room -= len(items)
+        counts = ", ".join(f"{self.counts[key]} {label.lower()}" for key, label in GROUPS if self.counts[key])
+        context = {
+            "user": user,
+            "today": today,
+            "groups": groups,
+            "total": self.total,
+            "more": self.total - (MAX_ITEMS_IN_EMAIL - room),
+            "notifications_url": site_url(reverse("accounts:notifications")),
+            "site_url": site_url("/"),
+        }
+        subject = f"Nhắc việc ngày {today:%d/%m/%Y}: {counts}"
+        with translation.override("vi"):
+            text = render_to_string("conclusions/email/reminder_digest.txt", context)
+            html = render_to_string("conclusions/email/reminder_digest.html", {**context, "subject": subject})
+        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+        message.attach_alternative(html, "text/html")
+        return message
 
 
-def _recipient_batches(claimed) -> Iterator[list[int]]:
-    per_recipient = list(
-        claimed.order_by("recipient_id")
-        .values("recipient_id")
-        .annotate(rows=Count("pk"))
-        .values_list("recipient_id", "rows")
-    )
-    batch, size = [], 0
-    for recipient_id, rows in per_recipient:
-        if batch and size + rows > ROWS_PER_BATCH:
-            yield batch
-            batch, size = [], 0
-        batch.append(recipient_id)
-        size += rows
-    if batch:
-        yield batch
+class DigestMailError(Exception):
+    pass
+
+
+def _pages(rows) -> Iterator[list[dict]]:
+    """A recipient's claimed rows, item by item (two rules of one item come together), in
+    pages by keyset so that memory stays bounded however many items one person has."""
+    after = None
+    while True:
+        page = rows
+        if after is not None:
+            subject, object_id, pk = after
+            page = page.filter(
+                Q(subject_type__gt=subject)
+                | Q(subject_type=subject, object_id__gt=object_id)
+                | Q(subject_type=subject, object_id=object_id, pk__gt=pk)
+            )
+        page = list(
+            page.order_by("subject_type", "object_id", "pk").values(
+                "pk", "subject_type", "object_id", "rule_id", "deadline"
+            )[:ROWS_PER_PAGE]
+        )
+        if page:
+            yield page
+            after = (page[-1]["subject_type"], page[-1]["object_id"], page[-1]["pk"])
+        if len(page) < ROWS_PER_PAGE:
+            return
 
 
 def _deliver(result: SweepResult, schedule: Schedule, rules: dict[int, ReminderRule]) -> None:
     claimed = ReminderLog.objects.filter(sweep_id=result.sweep_id)
+    recipient_ids = list(claimed.order_by("recipient_id").values_list("recipient_id", flat=True).distinct())
     mailer = Mailer()
     try:
-        for batch in _recipient_batches(claimed):
-            rows = list(
-                claimed.filter(recipient_id__in=batch)
-                .order_by("recipient_id", "pk")
-                .values("pk", "subject_type", "object_id", "rule_id", "deadline", "recipient_id")
-            )
-            result.claimed += len(rows)
+        for start in range(0, len(recipient_ids), USERS_PER_QUERY):
+            batch = recipient_ids[start : start + USERS_PER_QUERY]
             users = User.objects.in_bulk(batch)
-            subjects = _load_subjects(rows)
-            for recipient_id, group in groupby(rows, key=lambda row: row["recipient_id"]):
-                _deliver_to(result, schedule, rules, users[recipient_id], list(group), subjects, mailer)
+            for recipient_id in batch:
+                rows = claimed.filter(recipient_id=recipient_id)
+                _deliver_to(result, schedule, rules, users[recipient_id], rows, mailer)
     finally:
         mailer.close()
 
 
-def _deliver_to(
-    result, schedule, rules, user: User, rows: list[dict], subjects: dict, mailer: Mailer
-) -> None:
-    items: dict[tuple[str, int], DigestItem] = {}
-    for row in rows:
-        info = subjects.get((row["subject_type"], row["object_id"]))
-        key = (row["subject_type"], row["object_id"])
-        if info is None or key in items:
-            continue  # the item is gone, or already listed for this recipient under another rule
-        rule = rules[row["rule_id"]]
-        if row["subject_type"] == Subject.ASSIGNMENT:
-            item = _assignment_item(row, info, schedule.today, schedule.calendar, rule)
-        elif row["subject_type"] == Subject.CONFERENCE:
-            item = _conference_item(row, info, schedule.today)
-        else:
-            item = _petition_item(row, info, schedule.today)
-        item.url = site_url(item.path)
-        items[key] = item
-        if result.dry_run:
-            result.planned.append(PlannedReminder(str(user), user.email, item.title, rule.name))
+def _deliver_to(result: SweepResult, schedule: Schedule, rules, user: User, rows, mailer: Mailer) -> None:
+    """The notifications are written first and the mail sent last, in one transaction: if the
+    mail fails everything is rolled back and the rows released for the next sweep."""
+    digest, emailed = Digest(), False
     result.recipients += 1
-    if result.dry_run:
-        return
-    pks = [row["pk"] for row in rows]
-    mine = ReminderLog.objects.filter(pk__in=pks, sweep_id=result.sweep_id)
-    error, emailed = "", False
-    if items and user.email:
-        error = mailer.send(digest_message(user, list(items.values()), schedule.today))
-        emailed = not error
-    if error:
+    try:
+        with transaction.atomic():
+            last = None
+            for page in _pages(rows):
+                subjects = _load_subjects(page)
+                notifications = []
+                for row in page:
+                    result.claimed += 1
+                    key = (row["subject_type"], row["object_id"])
+                    info = subjects.get(key)
+                    if info is None or key == last:
+                        continue  # the item is gone, or listed already under another rule
+                    last = key
+                    rule = rules[row["rule_id"]]
+                    item = ITEM_SOURCES[row["subject_type"]][2](row, info, schedule, rule)
+                    digest.add(item)
+                    if result.dry_run:
+                        result.planned.append(PlannedReminder(str(user), user.email, item.title, rule.name))
+                    else:
+                        notifications.append(
+                            Notification(recipient=user, text=item.notification_text[:500], url=item.path)
+                        )
+                Notification.objects.bulk_create(notifications, batch_size=1000)
+            if result.dry_run:
+                return
+            if digest.total and user.email:
+                error = mailer.send(digest.message(user, schedule.today))
+                if error:
+                    raise DigestMailError(error)
+                emailed = True
+            rows.update(
+                sent_at=timezone.now(),
+                email_sent=emailed,
+                attempts=F("attempts") + int(emailed),
+                last_error="",
+            )
+    except DigestMailError as failed:
         # Released: the next sweep takes these rows over and tries again (nothing is lost).
-        mine.update(sweep_id=None, attempts=F("attempts") + 1, last_error=error)
+        rows.update(sweep_id=None, attempts=F("attempts") + 1, last_error=str(failed))
         result.emails_failed += 1
         return
-    with transaction.atomic():
-        Notification.objects.bulk_create(
-            Notification(recipient=user, text=item.notification_text[:500], url=item.path)
-            for item in items.values()
-        )
-        mine.update(
-            sent_at=timezone.now(),
-            email_sent=emailed,
-            attempts=F("attempts") + int(emailed),
-            last_error="",
-        )
-    result.notifications += len(items)
+    result.notifications += digest.total
     result.emails_sent += int(emailed)
 
 

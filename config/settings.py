@@ -118,7 +118,10 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Later issues add their periodic tasks here (reminder sweep, pending PDFs).
+# The address of this site in links sent by mail (reminder digests).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
+REMINDER_MINUTE = env.int("REMINDER_MINUTE", default=0)
 CELERY_BEAT_SCHEDULE: dict = {
     # Every 5 minutes: PDFs of issued notices whose render task was lost or gave up.
     "notices-render-pending": {"task": "conclusions.tasks.notices_render_pending", "schedule": 300.0},
@@ -127,8 +130,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reminders-send": {
         "task": "conclusions.tasks.reminders_send",
         "schedule": crontab(
-            hour=vars().get("REMINDER_HOUR", 7),
-            minute=vars().get("REMINDER_MINUTE", 0),
+            hour=REMINDER_HOUR,
+            minute=REMINDER_MINUTE,
             day_of_week="mon-fri",
         ),
     },

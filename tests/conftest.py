@@ -20,13 +20,14 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests empty every table when they end, data migrations included: put
-    the reference lists (bases, requirements, categories) back for each test that uses the
+    the reference lists (bases, requirements, categories, reminder rules) back for each test that uses the
     database."""
     marker = request.node.get_closest_marker("django_db")
     uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     if not uses_db:
         return
     request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    from conclusions.reminders import rules_ensure
     from dialogue import defaults as dialogue_defaults
     from dialogue.models import ConferenceBasis, ConferenceRequirement
     from petitions import defaults as petition_defaults
@@ -34,6 +35,7 @@ def _reference_data(request):
 
     dialogue_defaults.ensure(ConferenceBasis, ConferenceRequirement)
     petition_defaults.ensure(Category)
+    rules_ensure()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
@@ -399,12 +400,30 @@ def test_dry_run_prints_and_claims_nothing(ward, people, mailoutbox):
 @pytest.mark.parametrize("items", [3, 30])
 def test_sweep_queries_do_not_grow_with_items(ward, people, mailoutbox, django_assert_max_num_queries, items):
     issued(ward, people, count=items, coordinating=[ward.bodies["ĐU"]], deadline=date(2026, 10, 14))
-    # Deciding and claiming: 11 (rules, calendar, 3 candidate queries, coordinating agencies,
-    # handlers, area people, the insert, a savepoint pair); delivering: 4, plus 4 per person
-    # (notifications, marking sent, a savepoint pair). Nothing per item.
-    with django_assert_max_num_queries(27):
+    # Deciding and claiming: 12 (rules, calendar, the deadlines, one page of assignments,
+    # coordinating agencies, handlers, area people, the insert, the dates of conferences and
+    # of opinions, a savepoint pair); delivering: 2 (recipients, users), plus 6 per person
+    # (their rows, the items, notifications, marking sent, a savepoint pair). Nothing per item.
+    with django_assert_max_num_queries(32):
         result = reminders_sweep(today=date(2026, 10, 15))
     assert result.claimed == 3 * items and len(mailoutbox) == 3
+
+
+@pytest.mark.django_db
+def test_large_digests_are_capped_and_read_in_pages(ward, people, mailoutbox, monkeypatch):
+    from conclusions import reminders
+
+    monkeypatch.setattr(reminders, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(reminders, "ROWS_PER_PAGE", 2)
+    monkeypatch.setattr(reminders, "MAX_ITEMS_IN_EMAIL", 3)
+    issued(ward, people, count=3, responsible=False)
+    issued(ward, people, count=2, deadline=date(2026, 10, 14), responsible=False)
+    result = reminders_sweep(today=date(2026, 10, 15))
+    assert result.claimed == 5 and len(mailoutbox) == 1
+    body = mailoutbox[0].body
+    assert mailoutbox[0].subject == "Nhắc việc ngày 15/10/2026: 2 quá hạn, 3 sắp đến hạn"
+    assert "QUÁ HẠN (2)" in body and "SẮP ĐẾN HẠN (3)" in body and "và 2 việc khác" in body
+    assert len(reminder_notifications(people["handler"])) == 5
 
 
 # --- real SMTP, real broker, real worker -----------------------------------------------------
@@ -545,3 +564,6 @@ def test_celery_worker_sends_each_reminder_once(ward, people, settings, smtp_ser
             worker.wait()
         log.close()
         connections.close_all()
+        # The broker keeps a binding per queue name: leave no trace of this one.
+        broker = redis.Redis.from_url(settings.REDIS_URL)
+        broker.delete(queue, *broker.keys(f"_kombu.binding*{queue}"))
