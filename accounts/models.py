@@ -313,7 +313,7 @@ class User(SearchableModel, AbstractUser):
 
     # The apps whose admin pages the admin role may use. Others (API tokens, login lockouts,
     # groups) stay with superusers: their pages are not scoped and would open the whole city.
-    ADMIN_ROLE_APPS = frozenset({"accounts", "core", "dialogue", "petitions", "conclusions"})
+    ADMIN_ROLE_APPS = frozenset({"accounts", "core", "dialogue", "petitions", "conclusions", "dashboards"})
 
     def has_perm(self, perm, obj=None) -> bool:
         # The admin role manages org units, users and reference data in Django's admin, limited

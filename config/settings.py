@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dialogue",
     "petitions",
     "conclusions",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
