@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
 # Local runs are development runs unless the environment says otherwise.
 export DEBUG ?= 1
 
-.PHONY: run test venv lint format messages
+.PHONY: run test venv lint format messages bench
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,8 @@ format: venv
 messages: venv
 	$(PY) manage.py makemessages -l en --no-obsolete
 	$(PY) manage.py compilemessages -l en
+
+# Benchmarks at national scale on their own database (BENCH_DATABASE_URL, default doithoai_bench),
+# filled once by seed_demo --scale 1; prints one table of measures against the budgets.
+bench: venv
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -254,7 +254,7 @@ def _follow_up(spec: DemoAssignment, assignment, clerk: User) -> None:
         services.assignment_accept(assignment=assignment, by=clerk)
 
 
-def seed(*, stdout, scale: int = 0) -> None:
+def seed(*, stdout, scale: float = 0) -> None:
     clerk = User.objects.get(username="clerk")
     old_ward = OrgUnit.objects.areas().get(name=OLD_BO_DE)
     _historical_people(old_ward)
@@ -265,3 +265,7 @@ def seed(*, stdout, scale: int = 0) -> None:
     stdout.write(
         f"Thông báo kết luận: {ConclusionNotice.objects.count()}, việc được giao: {Assignment.objects.count()}."
     )
+    if scale > 0:
+        from conclusions.scale import generate
+
+        generate(scale=scale, stdout=stdout)

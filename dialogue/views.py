@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import OrgUnit, Role
 from accounts.permissions import role_required, staff_required
+from core.pagination import LargeListPaginator
 from dialogue import services
 from dialogue.forms import AttachmentForm, CancelForm, ConferenceFilter, ConferenceForm, HoldForm
 from dialogue.models import Conference, ConferenceAttachment
@@ -42,7 +42,9 @@ def conference_list(request: HttpRequest) -> HttpResponse:
     visible = Conference.objects.visible_to(user)
     filterset = ConferenceFilter(request.GET or None, queryset=visible, user=user)
     conferences = (filterset.qs if filterset.is_bound else visible).select_related("host_area", "basis")
-    page = Paginator(conferences.order_by("-starts_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargeListPaginator(conferences.order_by("-starts_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     _attach_petition_counts(page.object_list)
     year = (
         int(filterset.form.cleaned_data.get("year") or timezone.localdate().year)

@@ -20,12 +20,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--scale",
-            type=int,
+            type=float,
             default=0,
-            help="0: demo data only; N ≥ 1: also generate national-scale data for benchmarks.",
+            help=(
+                "0: demo data only; N > 0: also generate national-scale data for benchmarks "
+                "(1 = about 10,000 wards, 2 million petitions, 1 million assignments; 0.01 = a hundredth). "
+                "PostgreSQL only."
+            ),
         )
 
-    def handle(self, *args, scale: int, **options):
+    def handle(self, *args, scale: float, **options):
         for config in apps.get_app_configs():
             module_name = f"{config.name}.demo"
             if find_spec(module_name) is None:

@@ -1,0 +1,107 @@
+"""Server time of the pages people wait for, at national scale (in-process, warm, median of
+seven after two warm-ups), with their SQL query counts.
+
+    .venv/bin/python bench/pages.py [--json]
+
+Runs on the benchmark database (bench/harness.py). Requests go through Django's test client,
+the whole stack from URL routing to the rendered template, logged in as:
+- a national superuser (every area: the heaviest case of every list and dashboard);
+- the leader of one generated ward (what a ward sees every day).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import Measure, count_queries, emit, setup_django, timed
+
+setup_django()
+
+from django.test import Client  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+from accounts.models import OrgUnit, User  # noqa: E402
+
+LIST_BUDGET_MS = 50
+DASHBOARD_BUDGET_MS = 300
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def national_user() -> User:
+    user, _created = User.objects.get_or_create(
+        username="bench-national", defaults={"full_name": "Đo hiệu năng toàn quốc", "is_superuser": True}
+    )
+    return user
+
+
+def ward_leader() -> User:
+    """The leader of the generated ward with the most assignments (a busy one)."""
+    user = User.objects.filter(username__startswith="s", username__endswith=".lanhdao").order_by("pk").first()
+    if user is None:
+        raise SystemExit("No generated data: run `make bench` (it seeds with seed_demo --scale 1).")
+    return user
+
+
+def page(client: Client, name: str, url: str, budget: float, note: str = "") -> Measure:
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{name}: {url} answered {response.status_code}")
+        return response
+
+    median, worst = timed(get)
+    queries = count_queries(get)
+    print(f"{name}: median {median:.1f} ms, max {worst:.1f} ms, {queries} queries", file=sys.stderr)
+    return Measure(name, budget, median, worst, queries, note or url)
+
+
+def dashboard_urls(area: OrgUnit) -> list[tuple[str, str]]:
+    """The dashboards app's pages, when it has them (names from dashboards/urls_boards.py)."""
+    found = []
+    for label, name, query in [
+        ("overdue review (leader)", "dashboards:overdue", ""),
+        ("supervision dashboard", "dashboards:supervision", f"?area={area.pk}"),
+    ]:
+        try:
+            found.append((label, reverse(name) + query))
+        except NoReverseMatch:
+            print(f"skipped {label}: no URL named {name}", file=sys.stderr)
+    return found
+
+
+def main() -> None:
+    national, leader = client_for(national_user()), ward_leader()
+    ward = leader.area
+    local = client_for(leader)
+    assignments, petitions, conferences = (
+        reverse("conclusions:assignments"),
+        reverse("petitions:list"),
+        reverse("dialogue:list"),
+    )
+    measures = [
+        page(national, "overdue list, whole country", f"{assignments}?mine=0&show=overdue", LIST_BUDGET_MS),
+        page(local, "overdue list, one ward", f"{assignments}?mine=0&show=overdue", LIST_BUDGET_MS),
+        page(national, "conference list, whole country", conferences, LIST_BUDGET_MS),
+        page(national, "opinion list, whole country", petitions, LIST_BUDGET_MS),
+        page(
+            national, "accent-free search 'dat dai', whole country", f"{petitions}?q=dat+dai", LIST_BUDGET_MS
+        ),
+        page(local, "accent-free search 'lan chiem', one ward", f"{petitions}?q=lan+chiem", LIST_BUDGET_MS),
+    ]
+    for label, url in dashboard_urls(ward):
+        measures.append(page(local, f"{label}, one ward", url, DASHBOARD_BUDGET_MS))
+    national_area = OrgUnit.objects.areas().filter(parent__isnull=True).order_by("pk").first()
+    for label, url in dashboard_urls(national_area):
+        measures.append(page(national, f"{label}, whole country", url.split("?")[0], DASHBOARD_BUDGET_MS))
+    emit(measures)
+
+
+if __name__ == "__main__":
+    main()

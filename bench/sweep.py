@@ -1,0 +1,104 @@
+"""The reminder sweep at national scale: time, peak memory, SQL queries (budget 60 s).
+
+    .venv/bin/python bench/sweep.py [--json]
+
+Runs on the benchmark database (see bench/harness.py) inside one transaction that is rolled
+back, so it can be repeated and leaves the data as it found it. Three sweeps are measured:
+
+1. **daily, realistic data** — the generated five years as they are (most old work accepted,
+   the open part overdue or due soon), the sweep of one working day;
+2. **catch-up, 1 million open** — every assignment reopened with its deadline spread over the
+   30 days before and the 370 days after today, and no sent-log at all: the first sweep ever,
+   which sends the latest due reminder of every item that has one (a one-off when the system
+   starts, or after the log is lost);
+3. **daily, 1 million open** — the next working day after (2): what a normal morning costs
+   with a million open assignments.
+
+Mail goes to Django's in-memory backend (rendered and "sent" as for real); notifications are
+written. Peak memory is the process's resident-set high-water mark during the sweep, reset
+before each one (Linux: /proc/self/clear_refs).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import Measure, emit, setup_django
+
+setup_django()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from conclusions.models import Assignment, ReminderLog  # noqa: E402
+from conclusions.reminders import reminders_sweep  # noqa: E402
+from core.calendar import add_working_days, next_working_day_on_or_after  # noqa: E402
+
+BUDGET_MS = 60_000
+
+
+def _peak_rss_reset() -> None:
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(name: str, today: date) -> Measure:
+    _peak_rss_reset()
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        result = reminders_sweep(today=today)
+        elapsed = (time.perf_counter() - started) * 1000
+    note = (
+        f"{result.claimed:,} reminders to {result.recipients:,} people, {result.emails_sent:,} emails, "
+        f"{result.notifications:,} notifications; peak RSS {_peak_rss_mib():.0f} MiB"
+    )
+    print(
+        f"{name}: {elapsed / 1000:.1f} s, {len(captured.captured_queries)} queries; {note}", file=sys.stderr
+    )
+    return Measure(name, BUDGET_MS, elapsed, elapsed, len(captured.captured_queries), note)
+
+
+def reopen_everything(today: date) -> int:
+    """Every assignment open, deadlines spread evenly from 30 days ago to a year ahead."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Assignment._meta.db_table} SET status = 'in_progress', "
+            "deadline = %s::date + ((id %% 400) - 30)::int",
+            [today],
+        )
+        return cursor.rowcount
+
+
+def main() -> None:
+    today = next_working_day_on_or_after(timezone.localdate())
+    open_now = Assignment.objects.open().count()
+    measures = []
+    with transaction.atomic():
+        # Tests and earlier runs leave no log behind (rolled back), but a developer's own
+        # sweeps might have: start from none, as a first morning would.
+        ReminderLog.objects.all().delete()
+        measures.append(measure(f"reminder sweep, realistic data ({open_now:,} open assignments)", today))
+        started = time.perf_counter()
+        reopened = reopen_everything(today)
+        print(f"reopened {reopened:,} assignments in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        ReminderLog.objects.all().delete()
+        measures.append(measure(f"reminder sweep, catch-up, {reopened:,} open, empty log", today))
+        tomorrow = add_working_days(today, 1)
+        measures.append(measure(f"reminder sweep, next working day, {reopened:,} open", tomorrow))
+        transaction.set_rollback(True)
+    emit(measures)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""seed_demo --scale: the generated data obeys the rules the application relies on."""
+
+import io
+import re
+from datetime import date
+
+import pytest
+from django.db.models import Count, Max, Min
+
+from accounts.models import OrgUnit, User
+from conclusions.models import Assignment, ConclusionNotice, NumberCounter
+from conclusions.scale import generate
+from core.text import fold
+from dialogue.models import Conference
+from petitions.models import Petition
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def generated():
+    out = io.StringIO()
+    generate(scale=0.002, stdout=out, today=TODAY)
+    return out.getvalue()
+
+
+def test_volumes_follow_the_scale(generated):
+    wards = OrgUnit.objects.filter(kind__in=["ward", "commune"])
+    assert 15 <= wards.count() <= 25
+    # 2 million petitions and 1 million assignments at scale 1.
+    assert 3_000 <= Petition.objects.count() <= 5_000
+    assert 1_400 <= Assignment.objects.count() <= 2_600
+    assert "xong" in generated or "ANALYZE" in generated
+
+
+def test_tree_paths_and_areas_are_consistent(generated):
+    for unit in OrgUnit.objects.select_related("parent").order_by("?")[:50]:
+        expected = (unit.parent.path if unit.parent else "") + f"{unit.pk:010d}."
+        assert unit.path == expected
+        assert unit.area_id == (unit.pk if unit.is_area else unit.parent.area_id)
+    ward = OrgUnit.objects.filter(kind="ward").first()
+    assert OrgUnit.objects.subtree(ward).bodies().count() == 6
+
+
+def test_people_hold_roles_in_their_ward(generated):
+    leader = User.objects.filter(username__endswith=".lanhdao").first()
+    assert leader.is_leader and leader.area.kind in ("ward", "commune")
+    assert not leader.has_usable_password()  # benchmark data: nobody logs in with it
+
+
+def test_notices_are_numbered_from_one_each_year_and_counters_continue(generated):
+    numbers = ConclusionNotice.objects.values("issuing_body", "number_series").annotate(
+        low=Min("number"), high=Max("number"), count=Count("pk")
+    )
+    for row in numbers:
+        assert row["low"] == 1 and row["high"] == row["count"]  # gapless
+        counter = NumberCounter.objects.get(issuing_body=row["issuing_body"], series=row["number_series"])
+        assert counter.last_number == row["high"]
+    assert ConclusionNotice.objects.exclude(number_label__regex=r"^\d{2,}/TB-UBND$").count() == 0
+
+
+def test_assignments_age_like_real_ones(generated):
+    open_now = Assignment.objects.open()
+    assert open_now.filter(deadline__lt=TODAY).exists()  # overdue work exists, as in life
+    assert open_now.filter(deadline__gte=TODAY).exists()
+    old = Assignment.objects.filter(deadline__lt=date(2025, 1, 1))
+    assert old.filter(status="accepted").count() > 0.9 * old.count()
+    # A petition is resolved on the day its (only) assignment was accepted.
+    accepted = Assignment.objects.filter(status="accepted").prefetch_related("petitions")[:30]
+    for assignment in accepted:
+        (petition,) = assignment.petitions.all()
+        assert petition.resolved_on == assignment.accepted_at.date()
+        assert petition.outcome == "in_authority"
+
+
+def test_search_text_is_folded_and_denouncers_stay_out(generated):
+    petition = Petition.objects.exclude(kind="to_cao").first()
+    assert petition.search_text == fold(petition.search_text)
+    assert fold(petition.petitioner_name) in petition.search_text
+    for denunciation in Petition.objects.filter(kind="to_cao")[:20]:
+        assert fold(denunciation.petitioner_name) not in denunciation.search_text
+    assert Petition.objects.search("dat dai").exists()
+
+
+def test_tracking_codes_are_unique_and_well_formed(generated):
+    codes = list(Petition.objects.values_list("tracking_code", flat=True))
+    assert len(codes) == len(set(codes))
+    assert all(re.fullmatch(r"Z[A-Z2-9]{4}-[A-Z2-9]{5}", code) for code in codes)
+
+
+def test_conferences_recent_are_not_yet_concluded(generated):
+    recent = Conference.objects.filter(held_on__gt=date(2026, 11, 12))
+    assert not recent.filter(status="concluded").exists()
+    future = Conference.objects.filter(starts_at__date__gt=TODAY)
+    assert not future.exclude(status="planned").exists()
+    assert not Conference.objects.filter(status="planned", held_on__isnull=False).exists()
