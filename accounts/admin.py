@@ -51,10 +51,20 @@ class TopLevelAdminMixin:
 @admin.register(OrgUnit)
 class OrgUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["indented_name", "symbol", "kind", "code", "valid_from", "valid_to"]
-    list_filter = ["kind"]
+    list_filter = ["kind", "is_remote_area"]
     search_fields = ["name", "symbol", "code", "search_text"]
     autocomplete_fields = ["parent", "successor"]
-    fields = ["name", "symbol", "kind", "code", "parent", "successor", "valid_from", "valid_to"]
+    fields = [
+        "name",
+        "symbol",
+        "kind",
+        "code",
+        "parent",
+        "successor",
+        "valid_from",
+        "valid_to",
+        "is_remote_area",
+    ]
     ordering = ["path"]
     list_per_page = 100
 

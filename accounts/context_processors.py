@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict:
         items += [
             (_("Hội nghị"), reverse("dialogue:list"), "conferences"),
             (_("Ý kiến, kiến nghị"), reverse("petitions:list"), "petitions"),
+            (_("Đơn thư"), reverse("petitions:register"), "register"),
             (_("Thông báo kết luận"), reverse("conclusions:notices"), "notices"),
             (_("Việc được giao"), reverse("conclusions:assignments"), "assignments"),
             (_("Cơ quan, đơn vị"), reverse("accounts:orgunit_list"), "orgunits"),

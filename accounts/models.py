@@ -94,6 +94,14 @@ class OrgUnit(SearchableModel, BaseModel):
     )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    # The Law on Complaints gives areas with difficult travel (vùng sâu, vùng xa) longer time to
+    # resolve a complaint. db_default: bulk inserts that do not name the column keep working.
+    is_remote_area = models.BooleanField(
+        _("vùng sâu, vùng xa"),
+        default=False,
+        db_default=False,
+        help_text=_("Địa bàn vùng sâu, vùng xa: thời hạn giải quyết khiếu nại dài hơn theo luật."),
+    )
     path = models.CharField(max_length=255, editable=False, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
     area = models.ForeignKey("self", null=True, editable=False, on_delete=models.PROTECT, related_name="+")

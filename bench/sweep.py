@@ -21,18 +21,19 @@ before each one (Linux: /proc/self/clear_refs).
 
 from __future__ import annotations
 
+import cProfile
+import pstats
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import Measure, emit, setup_django
+from harness import Measure, QueryCounter, emit, setup_django
 
 setup_django()
 
 from django.db import connection, transaction  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from conclusions.models import Assignment, ReminderLog  # noqa: E402
@@ -40,6 +41,7 @@ from conclusions.reminders import reminders_sweep  # noqa: E402
 from core.calendar import add_working_days, next_working_day_on_or_after  # noqa: E402
 
 BUDGET_MS = 60_000
+PROFILE = "--profile" in sys.argv  # cProfile of each sweep on stderr
 
 
 def _peak_rss_reset() -> None:
@@ -55,18 +57,21 @@ def _peak_rss_mib() -> float:
 
 def measure(name: str, today: date) -> Measure:
     _peak_rss_reset()
-    with CaptureQueriesContext(connection) as captured:
+    with QueryCounter() as counter:
         started = time.perf_counter()
-        result = reminders_sweep(today=today)
+        if PROFILE:
+            profiler = cProfile.Profile()
+            result = profiler.runcall(reminders_sweep, today=today)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(35)
+        else:
+            result = reminders_sweep(today=today)
         elapsed = (time.perf_counter() - started) * 1000
     note = (
         f"{result.claimed:,} reminders to {result.recipients:,} people, {result.emails_sent:,} emails, "
         f"{result.notifications:,} notifications; peak RSS {_peak_rss_mib():.0f} MiB"
     )
-    print(
-        f"{name}: {elapsed / 1000:.1f} s, {len(captured.captured_queries)} queries; {note}", file=sys.stderr
-    )
-    return Measure(name, BUDGET_MS, elapsed, elapsed, len(captured.captured_queries), note)
+    print(f"{name}: {elapsed / 1000:.1f} s, {counter.count} queries; {note}", file=sys.stderr)
+    return Measure(name, BUDGET_MS, elapsed, elapsed, counter.count, note)
 
 
 def reopen_everything(today: date) -> int:

@@ -699,7 +699,7 @@ class NoticeViewSet(
         }
     )
     @action(detail=True, methods=["get"], content_negotiation_class=ErrorsAsJson)
-    def pdf(self, request, pk=None):
+    def pdf(self, request, pk=None, format=None):
         """An issued notice's stored PDF; a draft's PDF rendered now and marked DỰ THẢO."""
         notice = self.get_object()
         if notice.is_issued:

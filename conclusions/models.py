@@ -194,27 +194,43 @@ class AssignmentQuerySet(ScopedQuerySet):
 
     def visible_to(self, user):
         """The notice's area decides, as everywhere; and an agency also sees what it was given
-        by a notice of a higher level (a city notice assigning a ward's committee)."""
+        by a notice of a higher level (a city notice assigning a ward's committee): as lead,
+        as a coordinating agency, or through its responsible person.
+
+        Written as one UNION of indexed lookups on the units in scope (area, lead agency,
+        coordinating agency, responsible person's agency), not as OR-ed conditions over joins,
+        which PostgreSQL can only answer by reading every assignment."""
         if not (user.is_authenticated and user.is_active) or user.is_superuser:
             return super().visible_to(user)
-        given_to_scope = Q()
-        for path in user.scope_paths:
-            given_to_scope |= Q(lead_agency__path__startswith=path)
-            given_to_scope |= Q(responsible_person__agency__path__startswith=path)
-        coordinated = Assignment.coordinating_agencies.through.objects.filter(
-            Q(*[Q(orgunit__path__startswith=path) for path in user.scope_paths], _connector=Q.OR)
-        ).values("assignment_id")
-        by_area = super().visible_to(user).values("pk")
-        return (
-            self.filter(Q(pk__in=by_area) | given_to_scope | Q(pk__in=coordinated))
-            if user.scope_paths
-            else self.none()
+        if not user.scope_paths:
+            return self.none()
+        units = OrgUnit.objects.filter(
+            Q(*[Q(path__startswith=path) for path in user.scope_paths], _connector=Q.OR)
+        ).values("pk")
+        plain = Assignment.objects.order_by()
+        visible = (
+            plain.filter(area_id__in=units)
+            .values("pk")
+            .union(
+                plain.filter(lead_agency_id__in=units).values("pk"),
+                plain.filter(responsible_person__agency_id__in=units).values("pk"),
+                Assignment.coordinating_agencies.through.objects.filter(orgunit_id__in=units)
+                .order_by()
+                .values("assignment_id"),
+            )
         )
+        return self.filter(pk__in=visible)
 
     def open(self):
+        """Work still to be done: not accepted, and either given for a written petition (no
+        notice) or given by an issued notice (a draft's assignments have not started)."""
         return self.exclude(status=Assignment.Status.ACCEPTED).filter(
-            notice__status=ConclusionNotice.Status.ISSUED
+            Q(notice__isnull=True) | Q(notice__status=ConclusionNotice.Status.ISSUED)
         )
+
+    def started(self):
+        """Assignments whose work has begun (open or not): not those of a draft notice."""
+        return self.filter(Q(notice__isnull=True) | Q(notice__status=ConclusionNotice.Status.ISSUED))
 
     def overdue(self, today: date):
         return self.open().filter(deadline__lt=today)
@@ -241,9 +257,18 @@ class Assignment(BaseModel):
         WORKING_DAYS = "working_days", _("Số ngày làm việc kể từ ngày ban hành")
 
     area = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", editable=False)
-    notice = models.ForeignKey(ConclusionNotice, on_delete=models.CASCADE, related_name="assignments")
+    # No notice and no item: an assignment given for a written petition (petitions received
+    # by letter or at a citizen reception), which starts when it is made.
+    notice = models.ForeignKey(
+        ConclusionNotice, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
+    )
     item = models.ForeignKey(
-        NoticeItem, verbose_name=_("mục kết luận"), on_delete=models.CASCADE, related_name="assignments"
+        NoticeItem,
+        verbose_name=_("mục kết luận"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
     )
     task = models.TextField(_("nội dung công việc"))
     lead_agency = models.ForeignKey(
@@ -280,6 +305,19 @@ class Assignment(BaseModel):
         editable=False,
     )
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    # The statutory rule behind the deadline of a written petition's assignment, as written
+    # when it was made ("30 ngày – Giải quyết khiếu nại lần đầu"); empty for notices.
+    deadline_basis = models.CharField(
+        _("căn cứ thời hạn"), max_length=255, blank=True, default="", db_default="", editable=False
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -291,6 +329,15 @@ class Assignment(BaseModel):
             models.Index(fields=["lead_agency", "status", "deadline"], name="assignment_agency_deadline"),
             models.Index(fields=["area", "status", "deadline"], name="assignment_area_deadline"),
             models.Index(fields=["status", "deadline"], name="assignment_status_deadline"),
+            # Dashboards (index-only aggregates by deadline) and the overdue lists (open only).
+            models.Index(
+                fields=["deadline"],
+                include=["id", "status", "lead_agency", "notice"],
+                name="assignment_dashboard_cover",
+            ),
+            models.Index(
+                fields=["deadline"], condition=~Q(status="accepted"), name="assignment_open_deadline"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -306,6 +353,10 @@ class Assignment(BaseModel):
     def __str__(self) -> str:
         return self.task[:80]
 
+    @property
+    def is_started(self) -> bool:
+        return self.notice_id is None or self.notice.is_issued
+
     def days_overdue(self, today: date) -> int:
         if self.deadline is None or self.status == self.Status.ACCEPTED or today <= self.deadline:
             return 0
@@ -314,6 +365,8 @@ class Assignment(BaseModel):
     @property
     def deadline_rule_text(self) -> str:
         """How the deadline was given, as it would be written: "10 ngày làm việc kể từ ngày ban hành"."""
+        if self.deadline_basis:
+            return self.deadline_basis
         if self.deadline_rule == self.DeadlineRule.WORKING_DAYS:
             return _("%(days)s ngày làm việc kể từ ngày ban hành") % {"days": self.deadline_days}
         if self.deadline_rule == self.DeadlineRule.CALENDAR_DAYS:
@@ -400,6 +453,8 @@ class ReminderRule(BaseModel):
         ESCALATE_MONITOR = "escalate_monitor", _("Báo MTTQ giám sát khi quá hạn")
         CONFERENCE_WITHOUT_NOTICE = "conference_without_notice", _("Hội nghị chưa có thông báo kết luận")
         OPINION_WITHOUT_OUTCOME = "opinion_without_outcome", _("Ý kiến chưa được phân loại xử lý")
+        PETITION_BEFORE = "petition_before", _("Đơn thư sắp đến hạn thụ lý, giải quyết")
+        PETITION_OVERDUE = "petition_overdue", _("Đơn thư quá hạn thụ lý, giải quyết")
 
     # Kinds that share a track: on one item only the latest due of them is sent.
     TRACKS = {
@@ -410,6 +465,8 @@ class ReminderRule(BaseModel):
         Kind.ESCALATE_MONITOR: "monitor",
         Kind.CONFERENCE_WITHOUT_NOTICE: "conference",
         Kind.OPINION_WITHOUT_OUTCOME: "opinion",
+        Kind.PETITION_BEFORE: "petition_deadline",
+        Kind.PETITION_OVERDUE: "petition_deadline",
     }
     ASSIGNMENT_KINDS = (Kind.BEFORE, Kind.ON_DAY, Kind.OVERDUE, Kind.ESCALATE_LEADER, Kind.ESCALATE_MONITOR)
     # When two rules of a track fall on the same day, the more urgent one wins.
@@ -459,6 +516,7 @@ class ReminderRule(BaseModel):
         working-day arithmetic of core.calendar (passed in so a sweep loads the calendar once)."""
         offset = {
             self.Kind.BEFORE: -self.days,
+            self.Kind.PETITION_BEFORE: -self.days,
             self.Kind.ON_DAY: 0,
             # "Overdue more than N days": due on the (N + 1)-th day after the deadline.
             self.Kind.ESCALATE_LEADER: self.days + 1,
@@ -471,7 +529,7 @@ class ReminderRule(BaseModel):
     def latest_due(self, reference: date, today: date, shift_working_days) -> tuple[int, date] | None:
         """(occurrence, day) of the latest time this rule fell due on or before `today`, or None.
         Repeats count calendar days from the first time."""
-        if self.kind == self.Kind.BEFORE and today >= reference:
+        if self.kind in (self.Kind.BEFORE, self.Kind.PETITION_BEFORE) and today >= reference:
             return None  # "before the deadline" means nothing once the deadline has come
         first = self.first_due(reference, shift_working_days)
         if first > today:
@@ -495,8 +553,9 @@ class ReminderLog(models.Model):
         ASSIGNMENT = "assignment", _("Việc được giao")
         CONFERENCE = "conference", _("Hội nghị")
         PETITION = "petition", _("Ý kiến")
+        PETITION_DEADLINE = "petition_deadline", _("Thời hạn thụ lý, giải quyết đơn")
 
-    subject_type = models.CharField(_("loại"), max_length=16, choices=Subject.choices)
+    subject_type = models.CharField(_("loại"), max_length=20, choices=Subject.choices)
     object_id = models.BigIntegerField(_("mã đối tượng"))
     rule = models.ForeignKey(
         ReminderRule, verbose_name=_("quy tắc"), on_delete=models.PROTECT, related_name="+"

@@ -13,69 +13,28 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import date
-from functools import cache
-from pathlib import Path
 
-from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
-from django.template.loader import render_to_string
 
 from accounts.models import OrgUnit
 from conclusions.models import ConclusionNotice
+from core.pdf import BLANK, clean_name, place_name, render_pdf, vietnamese_date
 
 TEMPLATE = "conclusions/pdf/notice.html"
-STYLESHEET = "css/notice-pdf.css"
-# Not plain "Liberation Serif": fontconfig matches family names ignoring case and blanks, so
-# a system copy could be picked instead of ours. This name only our @font-face rules carry;
-# the PDF then lists its fonts as "LiberationSerif-DoiThoai", "LiberationSerif-DoiThoai-Bold"…
-FONT_FAMILY = "LiberationSerif DoiThoai"
-FONT_FILES = {
-    ("normal", "normal"): "fonts/LiberationSerif-Regular.ttf",
-    ("bold", "normal"): "fonts/LiberationSerif-Bold.ttf",
-    ("normal", "italic"): "fonts/LiberationSerif-Italic.ttf",
-    ("bold", "italic"): "fonts/LiberationSerif-BoldItalic.ttf",
-}
-ALLOWED_URL_SCHEMES = frozenset({"file", "data"})
 NOT_ISSUED = "Only an issued notice gets its stored PDF; a draft is rendered on demand."
-BLANK = "…"
 
-# The level word in front of an area's name ("Phường Bồ Đề" → "Bồ Đề"); longest first.
-_LEVEL_WORD = re.compile(r"^(Thị trấn|Thị xã|Thành phố|Đặc khu|Phường|Xã|Quận|Huyện|Tỉnh)\s+", re.IGNORECASE)
 # Where a body's name is broken over two lines in the header ("ỦY BAN NHÂN DÂN / PHƯỜNG BỒ ĐỀ").
 _LEVEL_WORD_INSIDE = re.compile(
     r"\s+(?=(?:thị trấn|thị xã|thành phố|đặc khu|phường|xã|quận|huyện|tỉnh)\s)", re.IGNORECASE
 )
-_PARENTHESES = re.compile(r"\s*\([^)]*\)")
 _ONE_LINE_HEADER = 22  # characters: a longer body name is broken before its level word
 
 
 # --- words and dates ----------------------------------------------------------------------
 
 
-def _clean(name: str) -> str:
-    """NFC, without the parenthesised notes that tell old units apart in the tree
-    ("Phường Bồ Đề (quận Long Biên, đến 30/6/2025)" → "Phường Bồ Đề")."""
-    return " ".join(_PARENTHESES.sub("", unicodedata.normalize("NFC", name)).split())
-
-
-def place_name(area_name: str) -> str:
-    """The place written before the date: the area's name without its level word."""
-    return _LEVEL_WORD.sub("", _clean(area_name), count=1)
-
-
-def vietnamese_date(day: date | None) -> str:
-    """ "ngày 05 tháng 02 năm 2026", "ngày 30 tháng 9 năm 2022": days below 10 and the months
-    January and February take a leading zero (Decree 30/2020/NĐ-CP, appendix I)."""
-    if day is None:
-        return f"ngày {BLANK} tháng {BLANK} năm {BLANK}"
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
 def _upper(text: str) -> str:
-    return _clean(text).upper()
+    return clean_name(text).upper()
 
 
 def header_lines(body_name: str) -> list[str]:
@@ -98,7 +57,7 @@ def _starts_with(name: str, prefix: str) -> bool:
 
 def _collective(body: OrgUnit) -> str:
     """The collective a "TM." signature speaks for."""
-    name = _clean(body.name)
+    name = clean_name(body.name)
     if _starts_with(name, "Ủy ban nhân dân"):
         return "ỦY BAN NHÂN DÂN"
     if _starts_with(name, "Đảng ủy"):
@@ -205,56 +164,12 @@ def notice_context(notice: ConclusionNotice, *, draft: bool) -> dict:
     }
 
 
-@cache
-def _static_file(name: str) -> Path:
-    found = finders.find(name)
-    if not found:
-        raise ImproperlyConfigured(f"Static file {name} not found: the notice PDF needs it.")
-    return Path(found)
-
-
-@cache
-def _font_face_css() -> str:
-    return "\n".join(
-        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{_static_file(name).as_uri()}"); '
-        f"font-weight: {weight}; font-style: {style}; }}"
-        for (weight, style), name in FONT_FILES.items()
-    )
-
-
-def local_url_fetcher():
-    """A WeasyPrint URL fetcher that reads local files and data: URLs and refuses anything
-    else, so a document can never make the worker fetch from the network."""
-    from weasyprint.urls import URLFetcher
-
-    class LocalOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-            if scheme not in ALLOWED_URL_SCHEMES:
-                raise ValueError(f"Refused to fetch {url!r}: only local files are read.")
-            return super().fetch(url, headers)
-
-    return LocalOnlyFetcher(allowed_protocols=ALLOWED_URL_SCHEMES)
-
-
 def render_notice_pdf(notice: ConclusionNotice, *, draft: bool | None = None) -> bytes:
     """The notice as A4 PDF bytes; a draft (the default for a notice not yet issued) carries
     "DỰ THẢO" and leaves the number and the date blank."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
     if draft is None:
         draft = not notice.is_issued
-    html = render_to_string(TEMPLATE, notice_context(notice, draft=draft))
-    stylesheet = _static_file(STYLESHEET)
-    fetcher = local_url_fetcher()
-    fonts = FontConfiguration()
-    stylesheets = [
-        CSS(string=_font_face_css(), font_config=fonts, url_fetcher=fetcher),
-        CSS(filename=stylesheet, font_config=fonts, url_fetcher=fetcher),
-    ]
-    document = HTML(string=html, base_url=stylesheet.parent.parent.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=stylesheets, font_config=fonts)
+    return render_pdf(TEMPLATE, notice_context(notice, draft=draft))
 
 
 def pdf_file_name(notice: ConclusionNotice) -> str:

@@ -23,15 +23,15 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -52,7 +52,8 @@ Subject = ReminderLog.Subject
 CLAIM_LEASE = timedelta(hours=1)
 CHUNK_SIZE = 2000  # candidate items decided per batch of recipient lookups and inserts
 ROWS_PER_PAGE = 5000  # log rows of one recipient read at a time while delivering
-USERS_PER_QUERY = 500
+USERS_PER_QUERY = 500  # recipients delivered together (one batch of queries)
+NOTIFICATIONS_PER_INSERT = 5000
 MAX_ITEMS_IN_EMAIL = 100  # the rest are counted, and all of them are in-app notifications
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
@@ -80,6 +81,22 @@ DEFAULT_RULES = [
         10,
         False,
         None,
+    ),
+    (
+        "petition-before-2",
+        "Đơn thư: nhắc trước hạn thụ lý, giải quyết 2 ngày làm việc",
+        Kind.PETITION_BEFORE,
+        2,
+        True,
+        None,
+    ),
+    (
+        "petition-overdue",
+        "Đơn thư quá hạn: ngày làm việc kế tiếp, sau đó hằng tuần",
+        Kind.PETITION_OVERDUE,
+        1,
+        True,
+        7,
     ),
     (
         "opinion-without-outcome",
@@ -198,11 +215,11 @@ class Schedule:
             self._latest[key] = best[1] if best else None
         return self._latest[key]
 
-    def before_horizon(self) -> date:
-        """The furthest deadline any "before" rule can be due for today."""
+    def before_horizon(self, track: str = "deadline") -> date:
+        """The furthest deadline any "before" rule of the track can be due for today."""
         horizon = self.today
-        for rule in self.tracks.get("deadline", []):
-            if rule.kind == Kind.BEFORE:
+        for rule in self.tracks.get(track, []):
+            if rule.kind in (Kind.BEFORE, Kind.PETITION_BEFORE):
                 reach = (
                     self.calendar.shift(self.today, rule.days)
                     if rule.counts_working_days
@@ -281,51 +298,77 @@ class Source:
     reference_field: str
     extra_fields: tuple[str, ...]
 
-    def pending(self, queryset, schedule: Schedule, lease_cutoff):
-        """The items with something to send, decided in SQL.
-
-        Items sharing a reference date share their latest due rules, so the (few thousand)
-        distinct dates are read first and grouped by what is due for them: an item is pending
-        when the latest due (rule, occurrence) of one of its tracks has no log row yet, or when
-        a claim of it was released (failed mail) or abandoned (dead sweep). Items that are
-        done for today never leave the database."""
-        field = self.reference_field
+    def due_keys(self, queryset, schedule: Schedule) -> tuple[list[date], list[int], list[int]]:
+        """(reference, rule, occurrence) of the latest due rule of each track for every distinct
+        reference date of the items: items sharing a date share what is due, so this is worked
+        out for the (few thousand) dates, not for the (million) items."""
         tracks = [track for track in self.tracks if schedule.tracks.get(track)]
-        groups: dict[tuple[int, int], list[date]] = defaultdict(list)
-        references = list(queryset.order_by().values_list(field, flat=True).distinct())
-        if not references:
-            return queryset.none()
-        for reference in references:
+        references, rules, occurrences = [], [], []
+        for reference in queryset.order_by().values_list(self.reference_field, flat=True).distinct():
             for track in tracks:
                 due = schedule.latest(track, reference)
                 if due is not None:
-                    groups[due.rule.pk, due.occurrence].append(reference)
-        released = ReminderLog.objects.filter(
-            subject_type=self.subject, object_id=OuterRef("pk"), sent_at__isnull=True
-        ).filter(Q(sweep_id__isnull=True) | Q(claimed_at__lt=lease_cutoff))
-        condition = Q(has_released=True)
-        for (rule_id, occurrence), dates in groups.items():
-            logged = ReminderLog.objects.filter(
-                subject_type=self.subject,
-                object_id=OuterRef("pk"),
-                deadline=OuterRef(field),
-                rule_id=rule_id,
-                occurrence=occurrence,
-            )
-            condition |= Q(**{f"{field}__in": sorted(dates)}) & ~Exists(logged)
-        return queryset.annotate(has_released=Exists(released)).filter(condition)
+                    references.append(reference)
+                    rules.append(due.rule.pk)
+                    occurrences.append(due.occurrence)
+        return references, rules, occurrences
 
     def candidates(self, queryset, schedule: Schedule, lease_cutoff) -> Iterator[list[Candidate]]:
-        """The pending items in pages by primary key. Each page is a fresh query on purpose: a
+        """The items with something to send, decided in SQL, in pages by primary key.
+
+        An item is pending when one of its due keys has no log row yet, or when a claim of it
+        was released (failed mail) or abandoned (dead sweep). The due keys travel as three
+        arrays joined to the items by reference date, and each is checked against the
+        sent-log's unique index: one plan whatever the number of dates and rules (a query
+        with one condition per date group grew past what PostgreSQL plans well). Items that
+        are done for today never leave the database. Each page is a fresh query on purpose: a
         cursor held open while this sweep inserts its claims would keep the plan made for the
-        log as it was at the start (empty, on a first run: scanned whole for every item)."""
-        pending = self.pending(queryset, schedule, lease_cutoff).order_by("pk")
-        if pending.query.is_empty():  # nothing to look at: no page query
+        log as it was at the start."""
+        due = self.due_keys(queryset, schedule)
+        if not due[0]:
             return
-        columns = ("pk", self.reference_field, "has_released", *self.extra_fields)
+        columns = ("pk", self.reference_field, *self.extra_fields)
+        inner, inner_params = queryset.order_by().values_list(*columns).query.sql_with_params()
+        extras = [f"x{index}" for index in range(len(self.extra_fields))]
+        log = connection.ops.quote_name(ReminderLog._meta.db_table)
+        released = (
+            f"EXISTS (SELECT 1 FROM {log} r WHERE r.subject_type = %s AND r.object_id = c.pk "
+            "AND r.sent_at IS NULL AND (r.sweep_id IS NULL OR r.claimed_at < %s))"
+        )
+        sql = f"""
+            WITH due (reference, rule_id, occurrence) AS (
+                SELECT * FROM unnest(%s::date[], %s::bigint[], %s::int[])
+            )
+            SELECT c.pk, c.reference, {released} AS has_released, {", ".join(f"c.{x}" for x in extras)}
+            FROM ({inner}) AS c (pk, reference, {", ".join(extras)})
+            WHERE c.pk > %s AND (
+                EXISTS (
+                    SELECT 1 FROM due d WHERE d.reference = c.reference AND NOT EXISTS (
+                        SELECT 1 FROM {log} l WHERE l.subject_type = %s AND l.object_id = c.pk
+                        AND l.deadline = c.reference AND l.rule_id = d.rule_id AND l.occurrence = d.occurrence
+                    )
+                )
+                OR {released}
+            )
+            ORDER BY c.pk
+            LIMIT %s
+        """
         after = 0
         while True:
-            page = list(pending.filter(pk__gt=after).values_list(*columns)[:CHUNK_SIZE])
+            params = [
+                *due,
+                self.subject,
+                lease_cutoff,
+                *inner_params,
+                after,
+                self.subject,
+                self.subject,
+                lease_cutoff,
+                CHUNK_SIZE,
+            ]
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                page = cursor.fetchall()
             if page:
                 yield [
                     Candidate(pk, reference, released, tuple(extra))
@@ -344,6 +387,15 @@ ASSIGNMENTS = Source(
 )
 CONFERENCES = Source(Subject.CONFERENCE, ("conference",), "held_on", ("host_area_id",))
 PETITIONS = Source(Subject.PETITION, ("opinion",), "conference__held_on", ("area_id",))
+# The statutory deadlines of written petitions (petitions.deadlines): acceptance (thụ lý)
+# of a letter, and resolution of an accepted one not yet given to an agency (once assigned,
+# the assignment's own reminders take over).
+PETITION_ACCEPTANCE = Source(
+    Subject.PETITION_DEADLINE, ("petition_deadline",), "acceptance_deadline", ("area_id",)
+)
+PETITION_RESOLUTION = Source(
+    Subject.PETITION_DEADLINE, ("petition_deadline",), "resolution_deadline", ("area_id",)
+)
 
 
 def _assignment_candidates(schedule: Schedule):
@@ -373,6 +425,26 @@ def _petition_candidates(schedule: Schedule):
     )
 
 
+def _acceptance_candidates(schedule: Schedule):
+    return Petition.objects.filter(
+        acceptance_deadline__isnull=False,
+        acceptance_deadline__lte=schedule.before_horizon("petition_deadline"),
+        accepted_on__isnull=True,
+        outcome=Petition.Outcome.PENDING,
+    )
+
+
+def _resolution_candidates(schedule: Schedule):
+    return Petition.objects.filter(
+        resolution_deadline__isnull=False,
+        resolution_deadline__lte=schedule.before_horizon("petition_deadline"),
+        accepted_on__isnull=False,
+        resolved_on__isnull=True,
+        outcome=Petition.Outcome.IN_AUTHORITY,
+        assignments__isnull=True,
+    )
+
+
 def _due_keys(candidate: Candidate, source: Source, schedule: Schedule) -> list[Due]:
     """The latest due rule of each track of a pending item. Keys already logged (the item was
     pending for another track) are skipped by the insert itself."""
@@ -397,7 +469,7 @@ def _recipients(source: Source, candidate: Candidate, due: Due, people: People, 
             users.update(people.of_agencies(coordinating.get(candidate.pk, ())))
         return users
     (area,) = candidate.extra
-    if source.subject == Subject.CONFERENCE:
+    if source.subject in (Subject.CONFERENCE, Subject.PETITION_DEADLINE):
         return set(people.of_area(area, "clerk", "leader"))
     return set(people.of_area(area, "clerk"))
 
@@ -487,6 +559,11 @@ def _claim(schedule: Schedule, sweep_id: uuid.UUID) -> None:
         sources.append((CONFERENCES, _conference_candidates))
     if schedule.tracks.get("opinion"):
         sources.append((PETITIONS, _petition_candidates))
+    if schedule.tracks.get("petition_deadline"):
+        sources += [
+            (PETITION_ACCEPTANCE, _acceptance_candidates),
+            (PETITION_RESOLUTION, _resolution_candidates),
+        ]
     for source, candidates_of in sources:
         if not any(schedule.tracks.get(track) for track in source.tracks):
             continue
@@ -548,7 +625,9 @@ def _assignment_item(row: dict, info: dict, schedule: Schedule, rule: ReminderRu
         group, state = "today", "đến hạn hôm nay"
     else:
         group, state = "soon", f"còn {schedule.calendar.working_days_between(today, deadline)} ngày làm việc"
-    detail = f"{info['notice__number_label']} · chủ trì: {info['lead_agency__name']} · hạn {deadline:%d/%m/%Y}, {state}"
+    # An assignment given for a written petition has no notice: its statutory basis says why.
+    source = info["notice__number_label"] or info["deadline_basis"] or "Đơn, thư"
+    detail = f"{source} · chủ trì: {info['lead_agency__name']} · hạn {deadline:%d/%m/%Y}, {state}"
     if rule.kind in (Kind.ESCALATE_LEADER, Kind.ESCALATE_MONITOR):
         audience = "lãnh đạo" if rule.kind == Kind.ESCALATE_LEADER else "giám sát"
         detail += f" · báo cáo {audience}: quá hạn hơn {rule.days} ngày"
@@ -571,15 +650,38 @@ def _petition_item(row: dict, info: dict, schedule: Schedule, rule: ReminderRule
     return DigestItem("follow_up", title, detail, _path("petitions:detail", info["pk"]))
 
 
+def _petition_deadline_item(row: dict, info: dict, schedule: Schedule, rule: ReminderRule) -> DigestItem:
+    """A written petition near or past its statutory deadline. Never the petitioner's name:
+    a digest may be forwarded, and a denouncer's identity stays on the case page."""
+    deadline, today = row["deadline"], schedule.today
+    step = (
+        "thụ lý" if deadline == info["acceptance_deadline"] and info["accepted_on"] is None else "giải quyết"
+    )
+    if deadline < today:
+        group, state = "overdue", f"quá hạn {(today - deadline).days} ngày"
+    elif deadline == today:
+        group, state = "today", "đến hạn hôm nay"
+    else:
+        group, state = "soon", f"còn {schedule.calendar.working_days_between(today, deadline)} ngày làm việc"
+    title = f"Đơn {info['tracking_code']}: {_short(info['content'], 150)}"
+    detail = f"hạn {step} {deadline:%d/%m/%Y}, {state}"
+    return DigestItem(group, title, detail, _path("petitions:detail", info["pk"]))
+
+
 # What a digest shows of each kind of item: the fields read and the line made of them.
 ITEM_SOURCES = {
     Subject.ASSIGNMENT: (
         Assignment,
-        ("pk", "task", "notice__number_label", "lead_agency__name"),
+        ("pk", "task", "notice__number_label", "deadline_basis", "lead_agency__name"),
         _assignment_item,
     ),
     Subject.CONFERENCE: (Conference, ("pk", "title"), _conference_item),
     Subject.PETITION: (Petition, ("pk", "position", "content", "conference__title"), _petition_item),
+    Subject.PETITION_DEADLINE: (
+        Petition,
+        ("pk", "tracking_code", "content", "acceptance_deadline", "accepted_on"),
+        _petition_deadline_item,
+    ),
 }
 
 
@@ -669,109 +771,171 @@ class Digest:
         return message
 
 
-class DigestMailError(Exception):
-    pass
-
-
 def _pages(rows) -> Iterator[list[dict]]:
-    """A recipient's claimed rows, item by item (two rules of one item come together), in
-    pages by keyset so that memory stays bounded however many items one person has."""
+    """Claimed rows of a batch of recipients, recipient by recipient and item by item (two
+    rules of one item come together), in pages by keyset so that memory stays bounded
+    however many items one person has."""
     after = None
+    order = ("recipient_id", "subject_type", "object_id", "pk")
     while True:
         page = rows
         if after is not None:
-            subject, object_id, pk = after
+            recipient, subject, object_id, pk = after
             page = page.filter(
-                Q(subject_type__gt=subject)
-                | Q(subject_type=subject, object_id__gt=object_id)
-                | Q(subject_type=subject, object_id=object_id, pk__gt=pk)
+                Q(recipient_id__gt=recipient)
+                | Q(recipient_id=recipient, subject_type__gt=subject)
+                | Q(recipient_id=recipient, subject_type=subject, object_id__gt=object_id)
+                | Q(recipient_id=recipient, subject_type=subject, object_id=object_id, pk__gt=pk)
             )
-        page = list(
-            page.order_by("subject_type", "object_id", "pk").values(
-                "pk", "subject_type", "object_id", "rule_id", "deadline"
-            )[:ROWS_PER_PAGE]
-        )
+        page = list(page.order_by(*order).values(*order, "rule_id", "deadline")[:ROWS_PER_PAGE])
         if page:
             yield page
-            after = (page[-1]["subject_type"], page[-1]["object_id"], page[-1]["pk"])
+            last = page[-1]
+            after = tuple(last[name] for name in order)
         if len(page) < ROWS_PER_PAGE:
             return
 
 
+@dataclass
+class Batch:
+    """What a batch of recipients is sent: digests, and notifications written as they come
+    (their ids kept, so that those of a recipient whose mail fails can be taken back)."""
+
+    users: dict[int, User]
+    digests: dict[int, Digest] = field(default_factory=lambda: defaultdict(Digest))
+    notification_ids: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    pending: list[Notification] = field(default_factory=list)
+    claimed: int = 0
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        created = Notification.objects.bulk_create(self.pending, batch_size=NOTIFICATIONS_PER_INSERT)
+        for notification in created:
+            self.notification_ids[notification.recipient_id].append(notification.pk)
+        self.pending = []
+
+
+def recipient_batches(sweep_id: uuid.UUID) -> list[list[int]]:
+    """The people a sweep claimed reminders for, in delivery batches."""
+    claimed = ReminderLog.objects.filter(sweep_id=sweep_id)
+    ids = list(claimed.order_by("recipient_id").values_list("recipient_id", flat=True).distinct())
+    return [ids[start : start + USERS_PER_QUERY] for start in range(0, len(ids), USERS_PER_QUERY)]
+
+
 def _deliver(result: SweepResult, schedule: Schedule, rules: dict[int, ReminderRule]) -> None:
-    claimed = ReminderLog.objects.filter(sweep_id=result.sweep_id)
-    recipient_ids = list(claimed.order_by("recipient_id").values_list("recipient_id", flat=True).distinct())
+    """Recipients in batches: a batch costs a fixed handful of queries (its log rows by page,
+    the items of each page, the notifications in large inserts, two updates) plus one email
+    per recipient, so a sweep's queries grow with the people reminded, in batches, never with
+    the items."""
     mailer = Mailer()
     try:
-        for start in range(0, len(recipient_ids), USERS_PER_QUERY):
-            batch = recipient_ids[start : start + USERS_PER_QUERY]
-            users = User.objects.in_bulk(batch)
-            for recipient_id in batch:
-                rows = claimed.filter(recipient_id=recipient_id)
-                _deliver_to(result, schedule, rules, users[recipient_id], rows, mailer)
+        for batch in recipient_batches(result.sweep_id):
+            _deliver_batch(result, schedule, rules, User.objects.in_bulk(batch), mailer)
     finally:
         mailer.close()
 
 
-def _deliver_to(result: SweepResult, schedule: Schedule, rules, user: User, rows, mailer: Mailer) -> None:
-    """The notifications are written first and the mail sent last, in one transaction: if the
-    mail fails everything is rolled back and the rows released for the next sweep."""
-    digest, emailed = Digest(), False
-    result.recipients += 1
+def reminders_deliver(*, sweep_id: uuid.UUID, recipient_ids: list[int], today: date) -> SweepResult:
+    """Deliver one batch of a sweep's claims (a Celery task per batch, see
+    conclusions.tasks.reminders_send). Safe to run twice: only rows still claimed by this
+    sweep and not yet sent are delivered, so a retried task sends nothing again and rows a
+    later sweep took over are no longer this one's."""
+    result = SweepResult(today=today, dry_run=False, sweep_id=sweep_id)
+    rules = {rule.pk: rule for rule in ReminderRule.objects.all()}
+    schedule = Schedule([], today, SweepCalendar())
+    mailer = Mailer()
     try:
-        with transaction.atomic():
-            last = None
-            for page in _pages(rows):
-                subjects = _load_subjects(page)
-                notifications = []
-                for row in page:
-                    result.claimed += 1
-                    key = (row["subject_type"], row["object_id"])
-                    info = subjects.get(key)
-                    if info is None or key == last:
-                        continue  # the item is gone, or listed already under another rule
-                    last = key
-                    rule = rules[row["rule_id"]]
-                    item = ITEM_SOURCES[row["subject_type"]][2](row, info, schedule, rule)
-                    digest.add(item)
-                    if result.dry_run:
-                        result.planned.append(PlannedReminder(str(user), user.email, item.title, rule.name))
-                    else:
-                        notifications.append(
-                            Notification(recipient=user, text=item.notification_text[:500], url=item.path)
-                        )
-                Notification.objects.bulk_create(notifications, batch_size=1000)
-            if result.dry_run:
-                return
-            if digest.total and user.email:
-                error = mailer.send(digest.message(user, schedule.today))
-                if error:
-                    raise DigestMailError(error)
-                emailed = True
-            rows.update(
-                sent_at=timezone.now(),
-                email_sent=emailed,
-                attempts=F("attempts") + int(emailed),
-                last_error="",
+        _deliver_batch(result, schedule, rules, User.objects.in_bulk(recipient_ids), mailer)
+    finally:
+        mailer.close()
+    return result
+
+
+def _deliver_batch(result: SweepResult, schedule: Schedule, rules, users: dict[int, User], mailer) -> None:
+    """Notifications first, then the mail, in one transaction. A recipient whose mail fails
+    has their notifications of this sweep taken back and their rows released: the next sweep
+    takes them over and tries again (nothing is lost, nothing is sent twice)."""
+    rows = ReminderLog.objects.filter(
+        sweep_id=result.sweep_id, recipient_id__in=list(users), sent_at__isnull=True
+    )
+    batch = Batch(users)
+    with transaction.atomic():
+        _collect(batch, result, schedule, rules, rows)
+        if result.dry_run:
+            result.recipients += len(batch.digests)
+            return
+        failed: dict[int, str] = {}
+        emailed: list[int] = []
+        for recipient_id, digest in batch.digests.items():
+            user = users[recipient_id]
+            if not (digest.total and user.email):
+                continue
+            error = mailer.send(digest.message(user, schedule.today))
+            if error:
+                failed[recipient_id] = error
+            else:
+                emailed.append(recipient_id)
+        delivered = [pk for pk in batch.digests if pk not in failed]
+        now = timezone.now()
+        rows.filter(recipient_id__in=emailed).update(
+            sent_at=now, email_sent=True, attempts=F("attempts") + 1, last_error=""
+        )
+        rows.filter(recipient_id__in=set(delivered) - set(emailed)).update(sent_at=now, email_sent=False)
+        for recipient_id, error in failed.items():
+            Notification.objects.filter(pk__in=batch.notification_ids[recipient_id]).delete()
+            rows.filter(recipient_id=recipient_id).update(
+                sweep_id=None, attempts=F("attempts") + 1, last_error=error
             )
-    except DigestMailError as failed:
-        # Released: the next sweep takes these rows over and tries again (nothing is lost).
-        rows.update(sweep_id=None, attempts=F("attempts") + 1, last_error=str(failed))
-        result.emails_failed += 1
-        return
-    result.notifications += digest.total
-    result.emails_sent += int(emailed)
+    result.recipients += len(batch.digests)
+    result.emails_sent += len(emailed)
+    result.emails_failed += len(failed)
+    result.notifications += sum(batch.digests[pk].total for pk in delivered)
+
+
+def _collect(batch: Batch, result: SweepResult, schedule: Schedule, rules, rows) -> None:
+    last = None
+    for page in _pages(rows):
+        subjects = _load_subjects(page)
+        for row in page:
+            result.claimed += 1
+            key = (row["recipient_id"], row["subject_type"], row["object_id"])
+            info = subjects.get(key[1:])
+            if info is None or key == last:
+                continue  # the item is gone, or listed already under another rule
+            last = key
+            rule = rules[row["rule_id"]]
+            item = ITEM_SOURCES[row["subject_type"]][2](row, info, schedule, rule)
+            user = batch.users[row["recipient_id"]]
+            batch.digests[user.pk].add(item)
+            if result.dry_run:
+                result.planned.append(PlannedReminder(str(user), user.email, item.title, rule.name))
+            else:
+                batch.pending.append(
+                    Notification(recipient=user, text=item.notification_text[:500], url=item.path)
+                )
+                if len(batch.pending) >= NOTIFICATIONS_PER_INSERT:
+                    batch.flush()
+        batch.flush()
 
 
 # --- the sweep -------------------------------------------------------------------------------
 
 
-def reminders_sweep(*, today: date | None = None, dry_run: bool = False) -> SweepResult:
+def reminders_sweep(
+    *,
+    today: date | None = None,
+    dry_run: bool = False,
+    fan_out: Callable[[uuid.UUID, list[int]], object] | None = None,
+) -> SweepResult:
     """Find what is due today and send it: one digest email per recipient, one in-app
     notification per item, each reminder exactly once however many sweeps run.
 
     `dry_run` decides and claims inside a transaction that is rolled back: it reports what
-    would be sent (`SweepResult.planned`) and leaves nothing behind."""
+    would be sent (`SweepResult.planned`) and leaves nothing behind. `fan_out(sweep_id,
+    recipient_ids)`, when given, is called once per batch of recipients instead of delivering
+    here: the Celery task queues one delivery task per batch, so that mail (slow: an SMTP
+    round trip per digest) is sent by every worker at once rather than one after another."""
     today = today or timezone.localdate()
     result = SweepResult(today=today, dry_run=dry_run)
     rules = {rule.pk: rule for rule in ReminderRule.objects.filter(is_active=True)}
@@ -784,6 +948,14 @@ def reminders_sweep(*, today: date | None = None, dry_run: bool = False) -> Swee
         return result
     with transaction.atomic():
         _claim(schedule, result.sweep_id)
+    if fan_out is not None:
+        for batch in recipient_batches(result.sweep_id):
+            fan_out(result.sweep_id, batch)
+            result.recipients += len(batch)
+        logger.info(
+            "Reminder sweep %s of %s: %d people, delivery queued", result.sweep_id, today, result.recipients
+        )
+        return result
     _deliver(result, schedule, rules)
     logger.info(
         "Reminder sweep %s of %s: %d reminders to %d people, %d emails sent, %d failed",

@@ -393,7 +393,8 @@ def _require(condition: bool, message) -> None:
 
 def _require_status(assignment: Assignment, *allowed: str) -> None:
     # Work starts when the notice is issued: a draft's assignments are still being written.
-    if not assignment.notice.is_issued:
+    # (An assignment for a written petition has no notice and starts when it is made.)
+    if not assignment.is_started:
         raise ValidationError(NOTICE_NOT_ISSUED)
     if assignment.status not in allowed:
         raise ValidationError(WRONG_STATUS, params={"status": assignment.get_status_display()})
@@ -408,6 +409,8 @@ def _locked(assignment: Assignment) -> Assignment:
 
 
 def _issuer_recipients(assignment: Assignment) -> list[User]:
+    if assignment.notice_id is None:
+        return [assignment.assigned_by]
     return [assignment.notice.issued_by, assignment.notice.created_by]
 
 
@@ -486,7 +489,9 @@ def _resolve_answered_petitions(assignment: Assignment) -> None:
     ).update(resolved_on=timezone.localdate())
 
 
-def _close_conference_when_done(notice: ConclusionNotice) -> None:
+def _close_conference_when_done(notice: ConclusionNotice | None) -> None:
+    if notice is None:
+        return
     conference_id = notice.conference_id
     if conference_id is None:
         return
@@ -543,7 +548,7 @@ def extension_request(
     )
     leaders = User.objects.filter(User.role_filter(Role.LEADER), agency__area=assignment.area, is_active=True)
     notifications_send(
-        recipients=[*leaders, assignment.notice.issued_by],
+        recipients=[*leaders, *_issuer_recipients(assignment)[:1]],
         text=f"Đề nghị gia hạn đến {requested_deadline:%d/%m/%Y}: {assignment.task[:150]}",
         url=reverse("conclusions:assignment", args=[assignment.pk]),
     )
@@ -577,3 +582,114 @@ def extension_decide(
         url=reverse("conclusions:assignment", args=[assignment.pk]),
     )
     return request
+
+
+# --- assignments for written petitions ---------------------------------------------------
+
+PETITION_NOT_ACCEPTED = _("Đơn chưa được thụ lý hoặc đã được giải quyết: chưa giao việc được.")
+PETITION_OF_CONFERENCE = _("Ý kiến tại hội nghị được giao việc qua thông báo kết luận.")
+PETITION_NEEDS_DEADLINE = _("Đơn này không có thời hạn theo luật: hãy ghi hạn xử lý.")
+NOT_AREA_STAFF = _("Chỉ cán bộ văn phòng hoặc lãnh đạo của địa bàn mới giao việc giải quyết đơn.")
+
+
+def _check_area_staff(user: User, petition: Petition) -> None:
+    staff = user.is_superuser or user.has_role(Role.CLERK, Role.LEADER)
+    if not (staff and any(petition.area.path.startswith(path) for path in user.scope_paths)):
+        raise ValidationError(NOT_AREA_STAFF)
+
+
+@transaction.atomic
+def petition_assignment_add(
+    *,
+    petition: Petition,
+    by: User,
+    task: str,
+    lead_agency: OrgUnit,
+    deadline: date | None = None,
+    coordinating_agencies=(),
+    responsible_person: User | None = None,
+) -> Assignment:
+    """Give an accepted written petition to an agency: the same assignment as a notice's
+    (inbox, progress, report, accept/return, extensions, reminders), with no notice. Its
+    deadline is the petition's statutory resolution deadline, stored with its rule; for a
+    petition without one (kiến nghị, phản ánh) the clerk gives a date."""
+    petition = Petition.objects.select_for_update().select_related("area").get(pk=petition.pk)
+    _check_area_staff(by, petition)
+    if petition.conference_id:
+        raise ValidationError(PETITION_OF_CONFERENCE)
+    if not (petition.accepted_on and petition.is_open):
+        raise ValidationError(PETITION_NOT_ACCEPTED)
+    if petition.resolution_deadline:
+        due, basis = petition.resolution_deadline, petition.resolution_basis
+    elif deadline is None:
+        raise ValidationError({"deadline": PETITION_NEEDS_DEADLINE})
+    elif deadline < timezone.localdate():
+        raise ValidationError({"deadline": DEADLINE_IN_PAST})
+    else:
+        due, basis = deadline, ""
+    assignment = Assignment(
+        notice=None,
+        item=None,
+        area=petition.area,
+        task=task.strip(),
+        lead_agency=lead_agency,
+        responsible_person=responsible_person,
+        deadline_rule=Assignment.DeadlineRule.FIXED_DATE,
+        deadline=due,
+        deadline_from=petition.accepted_on,
+        deadline_basis=basis,
+        assigned_by=by,
+    )
+    assignment._history_user = by
+    assignment.save()
+    assignment.coordinating_agencies.set(
+        [agency for agency in coordinating_agencies if agency.pk != lead_agency.pk]
+    )
+    assignment.petitions.set([petition])
+    # The notification names the task and the deadline, never the petitioner.
+    notifications_send(
+        recipients=[*_handlers_of([lead_agency]), responsible_person],
+        text=f"Việc mới: giải quyết đơn {petition.tracking_code} – {assignment.task[:200]} (hạn {due:%d/%m/%Y})",
+        url=reverse("conclusions:assignment", args=[assignment.pk]),
+    )
+    return assignment
+
+
+@transaction.atomic
+def petition_resolution_extend(
+    *,
+    petition: Petition,
+    by: User,
+    decided_on: date,
+    decision_ref: str,
+    reason: str,
+    complexity: str | None = None,
+):
+    """Extend a denunciation's resolution deadline (petitions' rules) and move the deadline
+    of its open assignments that followed the statutory one; the history keeps the old."""
+    from petitions.services import petition_extend_resolution
+
+    extension = petition_extend_resolution(
+        petition=petition,
+        by=by,
+        decided_on=decided_on,
+        decision_ref=decision_ref,
+        reason=reason,
+        complexity=complexity,
+    )
+    following = Assignment.objects.open().filter(
+        petitions=petition, notice__isnull=True, deadline=extension.previous_deadline
+    )
+    for assignment in following.select_related("lead_agency"):
+        assignment.deadline = extension.new_deadline
+        assignment.deadline_basis = f"{assignment.deadline_basis}; gia hạn theo {extension.decision_ref}"[
+            :255
+        ]
+        assignment._history_user = by
+        assignment.save(update_fields=["deadline", "deadline_basis", "updated_at"])
+        notifications_send(
+            recipients=[*_handlers_of([assignment.lead_agency]), assignment.responsible_person],
+            text=f"Gia hạn giải quyết đến {extension.new_deadline:%d/%m/%Y}: {assignment.task[:150]}",
+            url=reverse("conclusions:assignment", args=[assignment.pk]),
+        )
+    return extension

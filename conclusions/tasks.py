@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import date
+from functools import partial
 
 from celery import shared_task
 from django.conf import settings
@@ -11,7 +13,7 @@ from django.utils import timezone
 
 from conclusions.models import ConclusionNotice
 from conclusions.pdf import notice_pdf_store
-from conclusions.reminders import reminders_sweep
+from conclusions.reminders import reminders_deliver, reminders_sweep
 from core.calendar import is_working_day
 
 logger = logging.getLogger(__name__)
@@ -68,8 +70,8 @@ def notices_render_pending() -> int:
     return rendered
 
 
-@shared_task
-def reminders_send(day: str | None = None) -> int:
+@shared_task(bind=True)
+def reminders_send(self, day: str | None = None) -> int:
     """The daily reminder sweep (beat: 07:00 Monday to Friday). Public holidays fall on
     weekdays too, so the task skips days off itself. Safe to run twice, by a retry or a second
     beat: the sent-log's claims let every reminder out once. `day` (ISO date) runs the sweep as
@@ -78,4 +80,20 @@ def reminders_send(day: str | None = None) -> int:
     if not is_working_day(today):
         logger.info("Reminder sweep skipped: %s is not a working day", today)
         return 0
-    return reminders_sweep(today=today).emails_sent
+    # Delivery follows the sweep to its queue (the workers that took the sweep take the mail).
+    queue = (self.request.delivery_info or {}).get("routing_key") or None
+    result = reminders_sweep(today=today, fan_out=partial(_queue_delivery, today=today, queue=queue))
+    return result.recipients
+
+
+def _queue_delivery(sweep_id, recipient_ids: list[int], *, today: date, queue: str | None) -> None:
+    reminders_deliver_batch.apply_async((str(sweep_id), recipient_ids, today.isoformat()), queue=queue)
+
+
+@shared_task(acks_late=True)
+def reminders_deliver_batch(sweep_id: str, recipient_ids: list[int], day: str) -> int:
+    """One batch of a sweep's digests and notifications; a rerun sends nothing twice."""
+    result = reminders_deliver(
+        sweep_id=uuid.UUID(sweep_id), recipient_ids=recipient_ids, today=date.fromisoformat(day)
+    )
+    return result.emails_sent

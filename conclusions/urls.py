@@ -24,4 +24,6 @@ urlpatterns = [
     path("viec/<int:pk>/gia-han/", views.extension_request, name="extension_request"),
     path("viec/<int:pk>/gia-han/quyet-dinh/", views.extension_decide, name="extension_decide"),
     path("tien-do/<int:pk>/tep/", views.evidence_download, name="evidence"),
+    path("don/<int:petition_pk>/giao-viec/", views.petition_assign, name="petition_assign"),
+    path("don/<int:petition_pk>/gia-han/", views.petition_extend, name="petition_extend"),
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
 from conclusions import services
+from conclusions.filters import AssignmentFilter
 from conclusions.forms import (
     AssignmentForm,
     DecisionForm,
@@ -21,7 +22,10 @@ from conclusions.forms import (
     ReturnForm,
 )
 from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, ProgressUpdate
+from core.pagination import LargeListPaginator
 from dialogue.models import Conference
+from petitions.intake_forms import ExtensionDecisionForm, PetitionAssignmentForm
+from petitions.models import Petition
 
 EDITORS = (Role.CLERK, Role.LEADER)
 PAGE_SIZE = 50
@@ -170,6 +174,8 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(
         Assignment.objects.editable_by(request.user).select_related("notice"), pk=pk
     )
+    if assignment.notice is None:
+        raise PermissionDenied  # a written petition's assignment is not part of a draft
     _draft_or_403(assignment.notice)
     services.assignment_remove(assignment=assignment, by=request.user)
     messages.success(request, _("Đã bỏ việc khỏi dự thảo."))
@@ -243,10 +249,11 @@ def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def assignment_list(request: HttpRequest) -> HttpResponse:
     """ "Việc được giao": a handler sees their agency's work, soonest deadline first; others
-    see every assignment in their scope. Overdue days are computed from the deadline."""
+    see every assignment in their scope. Overdue days are computed from the deadline. The
+    filters (conclusions.filters.AssignmentFilter) are those the dashboards' numbers link to."""
     user = request.user
     today = timezone.localdate()
-    assignments = Assignment.objects.visible_to(user).filter(notice__status=ConclusionNotice.Status.ISSUED)
+    assignments = Assignment.objects.visible_to(user)
     mine = request.GET.get("mine", "1" if user.has_role(Role.HANDLER) else "0") == "1"
     if mine and user.agency_id:
         assignments = assignments.filter(
@@ -254,20 +261,26 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
             | Q(coordinating_agencies=user.agency_id)
             | Q(responsible_person=user)
         ).distinct()
-    show = request.GET.get("show", "open")
-    if show == "open":
-        assignments = assignments.exclude(status=Assignment.Status.ACCEPTED)
-    elif show == "overdue":
-        assignments = assignments.exclude(status=Assignment.Status.ACCEPTED).filter(deadline__lt=today)
-    elif show == "reported":
-        assignments = assignments.filter(status=Assignment.Status.REPORTED_DONE)
+    data = request.GET.copy()
+    if data.get("show") not in dict(AssignmentFilter.SHOW_CHOICES):
+        data["show"] = "open"
+    filterset = AssignmentFilter(data, queryset=assignments, user=user, today=today)
+    assignments = filterset.qs if filterset.is_valid() else assignments.none()
     assignments = assignments.select_related("lead_agency", "notice", "area").order_by("deadline", "pk")
-    page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargeListPaginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(assignment, assignment.days_overdue(today)) for assignment in page]
     return render(
         request,
         "conclusions/assignment_list.html",
-        {"page": page, "rows": rows, "mine": mine, "show": show, "today": today, "nav_active": "assignments"},
+        {
+            "page": page,
+            "rows": rows,
+            "mine": mine,
+            "show": data["show"],
+            "filter": filterset,
+            "today": today,
+            "nav_active": "assignments",
+        },
     )
 
 
@@ -287,7 +300,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_assignee = services.is_assignee(user, assignment)
     is_issuer = services.is_issuer_side(user, assignment)
     open_statuses = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED)
-    working = is_assignee and assignment.status in open_statuses and assignment.notice.is_issued
+    working = is_assignee and assignment.status in open_statuses and assignment.is_started
     pending_extension = assignment.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
     return render(
         request,
@@ -406,3 +419,62 @@ def extension_decide(request, pk):
         )
 
     return _assignment_action(request, pk, DecisionForm, decide, _("Đã quyết định gia hạn."))
+
+
+# --- written petitions: assignment and statutory extension ------------------------------
+
+
+def _petition_for_editing(request: HttpRequest, petition_pk: int) -> Petition:
+    return get_object_or_404(
+        Petition.objects.editable_by(request.user).select_related("area", "category"), pk=petition_pk
+    )
+
+
+@role_required(*EDITORS)
+def petition_assign(request: HttpRequest, petition_pk: int) -> HttpResponse:
+    """Give an accepted written petition to an agency: an assignment without a notice, in the
+    same inbox and workflow as a notice's."""
+    petition = _petition_for_editing(request, petition_pk)
+    form = PetitionAssignmentForm(request.POST or None, petition=petition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.petition_assignment_add(
+                petition=petition, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã giao việc giải quyết đơn."))
+            return redirect("conclusions:assignment", pk=assignment.pk)
+    return render(
+        request,
+        "conclusions/petition_assign.html",
+        {"form": form, "petition": petition, "nav_active": "petitions"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(Role.LEADER)
+def petition_extend(request: HttpRequest, petition_pk: int) -> HttpResponse:
+    """Gia hạn giải quyết tố cáo: a leader's written decision with a reason."""
+    petition = _petition_for_editing(request, petition_pk)
+    form = ExtensionDecisionForm(request.POST or None, petition=petition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            extension = services.petition_resolution_extend(
+                petition=petition, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Đã gia hạn giải quyết đến %(day)s.") % {"day": f"{extension.new_deadline:%d/%m/%Y}"},
+            )
+            return redirect("petitions:handle", pk=petition.pk)
+    return render(
+        request,
+        "conclusions/petition_extend.html",
+        {"form": form, "petition": petition, "nav_active": "petitions"},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -145,11 +145,13 @@ class ConferenceFilter(django_filters.FilterSet):
     """The list's filters; every one of them is served by an index on Conference."""
 
     q = SearchFilter(label=_("Tìm"))
+    # Chosen with the type-ahead of static/js/dashboards.js (its id travels in a hidden field):
+    # a select of every area in scope would list 10,000 options at national scale.
     host_area = AreaSubtreeFilter(
         label=_("Địa bàn"),
         queryset=OrgUnit.objects.none(),
         field_name="host_area",
-        empty_label=_("Mọi địa bàn trong phạm vi"),
+        widget=forms.HiddenInput,
     )
     year = django_filters.ChoiceFilter(
         label=_("Năm"), choices=year_choices, method="filter_year", empty_label=None
@@ -169,10 +171,36 @@ class ConferenceFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Hình thức"), choices=Conference.Kind.choices, empty_label=_("Định kỳ và đột xuất")
     )
+    # "Held in a period" as the dashboards count it: a held status and the day it was held.
+    held = django_filters.BooleanFilter(label=_("Đã tổ chức"), method="filter_held", widget=forms.HiddenInput)
+    held_from = django_filters.DateFilter(
+        label=_("Tổ chức từ ngày"), field_name="held_on", lookup_expr="gte", widget=forms.HiddenInput
+    )
+    held_to = django_filters.DateFilter(
+        label=_("Tổ chức đến ngày"), field_name="held_on", lookup_expr="lte", widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Conference
-        fields = ["q", "host_area", "year", "date_from", "date_to", "status", "basis", "kind"]
+        fields = [
+            "q",
+            "host_area",
+            "year",
+            "date_from",
+            "date_to",
+            "status",
+            "basis",
+            "kind",
+            "held",
+            "held_from",
+            "held_to",
+        ]
+
+    def filter_held(self, queryset, name, value):
+        if value is None:
+            return queryset
+        held = {"status__in": Conference.HELD_STATUSES}
+        return queryset.filter(**held) if value else queryset.exclude(**held)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -98,6 +98,7 @@ class Conference(SearchableModel, BaseModel):
             models.Index(fields=["basis", "-starts_at"], name="conference_basis_time"),
             models.Index(fields=["kind", "-starts_at"], name="conference_kind_time"),
             models.Index(fields=["-starts_at"], name="conference_time"),
+            models.Index(fields=["status", "held_on"], name="conference_status_held"),
         ]
 
     def __str__(self) -> str:

@@ -11,10 +11,9 @@ def _register_home_panels() -> None:
     from django.template.loader import render_to_string
     from django.utils import timezone
 
-    from accounts.models import OrgUnit
     from accounts.panels import home_panels
     from dialogue.models import Conference
-    from dialogue.services import conference_compliance
+    from dialogue.services import compliance_summary_for
 
     def active_conferences(request, _obj):
         conferences = (
@@ -34,16 +33,16 @@ def _register_home_panels() -> None:
 
     def compliance(request, _obj):
         year = timezone.localdate().year
-        rows = conference_compliance(areas=OrgUnit.objects.visible_to(request.user), year=year)
-        if not rows:
+        summary = compliance_summary_for(request.user, year=year, lacking=5)
+        if not summary.total:
             return ""
         return render_to_string(
             "dialogue/home_compliance.html",
             {
                 "year": year,
-                "met": sum(row.met for row in rows),
-                "total": len(rows),
-                "lacking": [r for r in rows if not r.met][:5],
+                "met": summary.met,
+                "total": summary.total,
+                "lacking": summary.lacking,
             },
             request=request,
         )

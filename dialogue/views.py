@@ -51,7 +51,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
         if filterset.is_valid()
         else timezone.localdate().year
     )
-    compliance = services.conference_compliance(areas=OrgUnit.objects.visible_to(user), year=year)
+    compliance = services.compliance_summary_for(user, year=year)
     return render(
         request,
         "dialogue/conference_list.html",
@@ -59,9 +59,9 @@ def conference_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filter": filterset,
             "compliance_year": year,
-            "compliance_lacking": [row for row in compliance if not row.met][:20],
-            "compliance_met": sum(row.met for row in compliance),
-            "compliance_total": len(compliance),
+            "compliance_lacking": compliance.lacking,
+            "compliance_met": compliance.met,
+            "compliance_total": compliance.total,
             "can_create": user.has_role(*EDITORS),
             "nav_active": "conferences",
         },

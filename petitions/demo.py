@@ -160,4 +160,52 @@ def seed(*, stdout, scale: int = 0) -> None:
         for conference in Conference.objects.filter(title=title, status__in=Conference.HELD_STATUSES):
             if not conference.petitions.exists():
                 _enter(conference, opinions, clerk, categories)
+    if clerk is not None:
+        _written_demo(clerk, categories)
     stdout.write(f"Ý kiến, kiến nghị: {Petition.objects.count()}.")
+
+
+def _written_demo(clerk: User, categories: dict[str, Category]) -> None:
+    """A citizen reception and three letters in the clerk's ward (idempotent: once only):
+    one complaint received before Tết 2026 and accepted, one waiting, one declined."""
+    from datetime import date
+
+    from petitions.services import (
+        WrittenPetitionData,
+        petition_accept,
+        petition_decline,
+        reception_create,
+        written_petition_create,
+    )
+
+    area = clerk.area
+    leader = User.objects.filter(username="leader").first()
+    if area is None or leader is None or Petition.objects.written().filter(area=area).exists():
+        return
+    session = reception_create(
+        area=area,
+        by=clerk,
+        held_on=date(2026, 3, 10),
+        receiving_leader=leader,
+        place="Trụ sở UBND phường",
+        people_count=2,
+    )
+
+    def log(day, kind, category, name, content, **extra):
+        data = WrittenPetitionData(
+            received_on=day, channel=extra.pop("channel", Petition.Channel.LETTER), kind=kind,
+            category=categories[category], content=content, petitioner_name=name,
+            petitioner_address=extra.pop("address", "Tổ dân phố 5"), **extra,
+        )  # fmt: skip
+        return written_petition_create(area=area, by=clerk, data=data)
+
+    complaint = log(date(2026, 2, 6), Kind.COMPLAINT, LAND, "Bà Nguyễn Thị Hạnh",
+                    "Khiếu nại quyết định thu hồi đất làm đường ngõ 12, mức bồi thường chưa thỏa đáng.",
+                    petitioner_id_number="001180012345")  # fmt: skip
+    petition_accept(petition=complaint, by=clerk, accepted_on=date(2026, 2, 13), complexity="normal")
+    log(date(2026, 3, 10), Kind.RECOMMENDATION, INFRA, "Ông Phạm Văn Tâm",
+        "Đề nghị lắp đèn chiếu sáng ngõ 30 phố Bồ Đề.", channel=Petition.Channel.RECEPTION)  # fmt: skip
+    Petition.objects.filter(channel=Petition.Channel.RECEPTION, area=area).update(reception=session)
+    declined = log(date(2026, 3, 12), Kind.COMPLAINT, URBAN, "Ông Đỗ Văn Lực",
+                   "Khiếu nại việc hàng xóm xây nhà lấn sang phần đất chung.")  # fmt: skip
+    petition_decline(petition=declined, by=clerk, reason="Tranh chấp dân sự, hướng dẫn gửi Tòa án.")

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from datetime import date
+
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import AreaSubtreeFilter
@@ -155,11 +159,13 @@ class OutcomeForm(forms.Form):
 
 class PetitionFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Tìm"))
+    # Chosen with the type-ahead of static/js/dashboards.js (its id travels in a hidden field):
+    # a select of every area in scope would list 10,000 options at national scale.
     area = AreaSubtreeFilter(
         label=_("Địa bàn"),
         queryset=OrgUnit.objects.none(),
         field_name="area",
-        empty_label=_("Mọi địa bàn trong phạm vi"),
+        widget=forms.HiddenInput,
     )
     is_open = django_filters.BooleanFilter(
         label=_("Còn phải giải quyết"), method="filter_open", widget=forms.HiddenInput
@@ -187,6 +193,22 @@ class PetitionFilter(django_filters.FilterSet):
     received_to = django_filters.DateFilter(
         label=_("Đến ngày"), field_name="received_on", lookup_expr="lte", widget=DateInput()
     )
+    # The follow-up states the dashboards count (dashboards.metrics.opinion_conditions).
+    STATE_CHOICES = (
+        ("received", _("Tiếp nhận (trừ ý kiến trùng)")),
+        ("merged", _("Trùng, đã gộp")),
+        ("answered", _("Đã trả lời tại hội nghị")),
+        ("transferred", _("Chuyển cấp có thẩm quyền")),
+        ("rejected", _("Không tiếp nhận")),
+        ("resolved", _("Đã giải quyết")),
+        ("resolved_on_time", _("Giải quyết đúng hạn")),
+        ("resolved_late", _("Giải quyết quá hạn")),
+        ("open", _("Còn phải giải quyết")),
+        ("overdue", _("Quá hạn giải quyết")),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("Tình trạng"), choices=STATE_CHOICES, method="filter_state", empty_label=_("Mọi tình trạng")
+    )
 
     class Meta:
         model = Petition
@@ -198,10 +220,41 @@ class PetitionFilter(django_filters.FilterSet):
             "kind",
             "channel",
             "outcome",
+            "state",
             "received_from",
             "received_to",
             "is_open",
         ]
+
+    @staticmethod
+    def state_conditions(today: date) -> dict[str, Q]:
+        """One condition per follow-up state; see dashboards.metrics.opinion_conditions."""
+        # conclusions.Assignment, reached through the reverse relation it adds ("assignments"):
+        # petitions sits below conclusions and may not import it.
+        assignment_model = Petition._meta.get_field("assignments").related_model
+        kept_in_time = assignment_model.objects.filter(
+            petitions=OuterRef("pk"), deadline__gte=OuterRef("resolved_on")
+        )
+        late = assignment_model.objects.open().filter(petitions=OuterRef("pk"), deadline__lt=today)
+        outcome = Petition.Outcome
+        answered = Q(outcome=outcome.ANSWERED)
+        resolved_by_assignments = Q(resolved_on__isnull=False) & ~answered
+        return {
+            "received": ~Q(outcome=outcome.DUPLICATE),
+            "merged": Q(outcome=outcome.DUPLICATE),
+            "answered": answered,
+            "transferred": Q(outcome=outcome.TRANSFERRED),
+            "rejected": Q(outcome=outcome.REJECTED),
+            "resolved": answered | Q(resolved_on__isnull=False),
+            "resolved_on_time": answered | (resolved_by_assignments & Exists(kept_in_time)),
+            "resolved_late": resolved_by_assignments & ~Exists(kept_in_time),
+            "open": Petition.open_condition(),
+            "overdue": Petition.open_condition() & Exists(late),
+        }
+
+    def filter_state(self, queryset, name, value):
+        conditions = self.state_conditions(timezone.localdate())
+        return queryset.filter(conditions[value]) if value in conditions else queryset
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

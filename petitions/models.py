@@ -42,6 +42,86 @@ class Category(BaseModel):
         return self.name
 
 
+class StatutoryRule(BaseModel):
+    """A deadline the law sets for handling a complaint or a denunciation, kept as data with
+    the defaults of `petitions.deadlines.RULE_DEFAULTS`. The deadline a rule gives is stored
+    on the petition (and its assignment) when the step happens: changing a rule later never
+    moves a stored deadline."""
+
+    class Step(models.TextChoices):
+        ACCEPTANCE = "acceptance", _("Thụ lý")
+        RESOLUTION = "resolution", _("Giải quyết")
+        EXTENSION = "extension", _("Gia hạn giải quyết")
+
+    code = models.SlugField(_("mã"), max_length=64, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    step = models.CharField(_("bước"), max_length=16, choices=Step.choices)
+    days = models.PositiveSmallIntegerField(_("số ngày"))
+    counts_working_days = models.BooleanField(
+        _("tính theo ngày làm việc"),
+        default=False,
+        help_text=_(
+            "Bỏ chọn: tính theo ngày lịch; hạn rơi vào ngày nghỉ thì lùi sang ngày làm việc kế tiếp."
+        ),
+    )
+    basis = models.CharField(_("căn cứ"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["step", "code"]
+        verbose_name = _("thời hạn theo luật")
+        verbose_name_plural = _("thời hạn theo luật")
+        constraints = [models.CheckConstraint(condition=Q(days__gt=0), name="statutory_rule_days_positive")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def text(self) -> str:
+        """As an office writes it: "30 ngày kể từ ngày thụ lý (Khiếu nại lần đầu)"."""
+        unit = _("ngày làm việc") if self.counts_working_days else _("ngày")
+        return f"{self.days} {unit} – {self.name}"
+
+
+class ReceptionQuerySet(ScopedQuerySet):
+    scope_field = "area"
+
+
+class ReceptionSession(BaseModel):
+    """Buổi tiếp công dân: a leader receives citizens; what each raised becomes a petition
+    (channel "reception") linked here. Names live on the petitions only, so a denouncer
+    received here is protected like any other."""
+
+    area = models.ForeignKey(
+        OrgUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="reception_sessions"
+    )
+    held_on = models.DateField(_("ngày tiếp"))
+    place = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    receiving_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lãnh đạo tiếp"),
+        on_delete=models.PROTECT,
+        related_name="reception_sessions",
+    )
+    people_count = models.PositiveSmallIntegerField(_("số lượt công dân được tiếp"), default=0)
+    notes = models.TextField(
+        _("ghi chú"), blank=True, help_text=_("Không ghi họ tên người tố cáo: họ tên ghi trên từng đơn.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = ReceptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("buổi tiếp công dân")
+        verbose_name_plural = _("buổi tiếp công dân")
+        indexes = [models.Index(fields=["area", "-held_on"], name="reception_area_held")]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%d/%m/%Y} – {self.area}"
+
+
 class PetitionQuerySet(ScopedQuerySet, SearchQuerySet):
     scope_field = "area"
 
@@ -52,6 +132,16 @@ class PetitionQuerySet(ScopedQuerySet, SearchQuerySet):
 
     def originals(self):
         return self.filter(duplicate_of__isnull=True)
+
+    def written(self):
+        """Received outside conferences: letters, citizen reception, online."""
+        return self.filter(channel__in=Petition.WRITTEN_CHANNELS)
+
+    def awaiting_acceptance(self):
+        """Still to be accepted or declined: what the acceptance deadline chases."""
+        return self.filter(
+            acceptance_deadline__isnull=False, accepted_on__isnull=True, outcome=Petition.Outcome.PENDING
+        )
 
 
 class Petition(SearchableModel, BaseModel):
@@ -84,7 +174,13 @@ class Petition(SearchableModel, BaseModel):
         DUPLICATE = "duplicate", _("Trùng ý kiến khác")
         REJECTED = "rejected", _("Không tiếp nhận")
 
+    class Complexity(models.TextChoices):
+        NORMAL = "normal", _("Thông thường")
+        COMPLEX = "complex", _("Phức tạp")
+        ESPECIALLY_COMPLEX = "especially_complex", _("Đặc biệt phức tạp")
+
     OPEN_OUTCOMES = (Outcome.PENDING, Outcome.IN_AUTHORITY)
+    WRITTEN_CHANNELS = (Channel.LETTER, Channel.RECEPTION, Channel.ONLINE)
 
     area = models.ForeignKey(
         OrgUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="petitions"
@@ -143,6 +239,50 @@ class Petition(SearchableModel, BaseModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
 
+    # --- written petitions and citizen reception (every column nullable or with a db_default:
+    # the benchmark data is bulk-inserted by raw SQL that does not name them) ---------------
+    reception = models.ForeignKey(
+        ReceptionSession,
+        verbose_name=_("buổi tiếp công dân"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    petitioner_id_number = models.CharField(
+        _("số CCCD/định danh"), max_length=32, blank=True, default="", db_default=""
+    )
+    complexity = models.CharField(
+        _("tính chất vụ việc"),
+        max_length=20,
+        choices=Complexity.choices,
+        default=Complexity.NORMAL,
+        db_default=Complexity.NORMAL,
+    )
+    complaint_round = models.PositiveSmallIntegerField(
+        _("giải quyết lần"), default=1, db_default=1, help_text=_("Khiếu nại lần đầu (1) hay lần hai (2).")
+    )
+    acceptance_deadline = models.DateField(_("hạn thụ lý"), null=True, blank=True, editable=False)
+    acceptance_basis = models.CharField(
+        _("căn cứ hạn thụ lý"), max_length=255, blank=True, default="", db_default="", editable=False
+    )
+    accepted_on = models.DateField(_("ngày thụ lý"), null=True, blank=True, editable=False)
+    resolution_deadline = models.DateField(_("hạn giải quyết"), null=True, blank=True, editable=False)
+    resolution_basis = models.CharField(
+        _("căn cứ hạn giải quyết"), max_length=255, blank=True, default="", db_default="", editable=False
+    )
+    final_answer = models.TextField(_("kết quả giải quyết"), blank=True, default="", db_default="")
+    final_answer_on = models.DateField(_("ngày trả lời, quyết định"), null=True, blank=True)
+    final_decision_ref = models.CharField(
+        _("số văn bản trả lời, quyết định"), max_length=64, blank=True, default="", db_default=""
+    )
+    answer_is_public = models.BooleanField(
+        _("công khai kết quả"),
+        default=False,
+        db_default=False,
+        help_text=_("Hiện trên trang tra cứu công khai."),
+    )
+
     objects = PetitionQuerySet.as_manager()
 
     class Meta:
@@ -157,6 +297,27 @@ class Petition(SearchableModel, BaseModel):
             models.Index(fields=["kind", "-received_on"], name="petition_kind_received"),
             models.Index(fields=["channel", "-received_on"], name="petition_channel_received"),
             models.Index(fields=["-received_on", "-id"], name="petition_received"),
+            # The dashboards' aggregates over a period read only this index (index-only scan).
+            models.Index(
+                fields=["received_on"],
+                include=["id", "area", "outcome", "resolved_on", "category", "kind", "channel"],
+                name="petition_dashboard_cover",
+            ),
+            # Possible duplicates are looked up by identity number or phone when entering.
+            models.Index(
+                fields=["petitioner_id_number"],
+                name="petition_id_number",
+                condition=~Q(petitioner_id_number=""),
+            ),
+            models.Index(
+                fields=["petitioner_phone"], name="petition_phone", condition=~Q(petitioner_phone="")
+            ),
+            # What the reminder sweep chases: petitions still to be accepted, by deadline.
+            models.Index(
+                fields=["acceptance_deadline"],
+                name="petition_acceptance_due",
+                condition=Q(acceptance_deadline__isnull=False, accepted_on__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -171,6 +332,14 @@ class Petition(SearchableModel, BaseModel):
 
     def __str__(self) -> str:
         return f"#{self.position or self.pk} {self.content[:60]}"
+
+    @property
+    def is_written(self) -> bool:
+        return self.channel in self.WRITTEN_CHANNELS
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_on is not None
 
     def search_source(self) -> list[str | None]:
         # A denouncer's identity must never be findable: it stays out of the search column.
@@ -203,11 +372,24 @@ class Petition(SearchableModel, BaseModel):
         the area that succeeded it), not to every higher level that can read the petition."""
         if not self.is_confidential:
             return True
-        if not (user and user.is_authenticated and user.has_role(Role.CLERK, Role.LEADER)):
+        if not (user and user.is_authenticated and user.is_active):
             return False
         # scope_paths holds the user's own area and the areas it succeeded; a higher-level
         # user's own area is above the petition's, so its path is not equal to it.
-        return self.area.path in user.scope_paths
+        if user.has_role(Role.CLERK, Role.LEADER) and self.area.path in user.scope_paths:
+            return True
+        return self.handled_by(user)
+
+    def handled_by(self, user) -> bool:
+        """The person responsible for, or a handler of the lead agency of, an assignment that
+        answers this petition: the people handling the case (through the reverse relation of
+        conclusions.Assignment, which this app may not import)."""
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        handling = Q(responsible_person=user)
+        if user.has_role(Role.HANDLER) and user.agency_id:
+            handling |= Q(lead_agency=user.agency_id)
+        return self.assignments.filter(handling).exists()
 
     @property
     def public_petitioner(self) -> str:
@@ -217,3 +399,74 @@ class Petition(SearchableModel, BaseModel):
         if self.is_confidential:
             return str(CONFIDENTIAL_PETITIONER)
         return ", ".join(part for part in (self.petitioner_name, self.petitioner_address) if part)
+
+
+def attachment_path(instance: PetitionAttachment, filename: str) -> str:
+    return f"petitions/{instance.petition_id}/{filename}"
+
+
+class PetitionAttachment(BaseModel):
+    """A scan of the letter or a document sent with it. A denunciation's letter names the
+    denouncer, so its files are downloaded only by those who may see the identity."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("tệp đính kèm"), upload_to=attachment_path, max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("tệp đính kèm đơn")
+        verbose_name_plural = _("tệp đính kèm đơn")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+class StatutoryExtension(BaseModel):
+    """Gia hạn giải quyết tố cáo: decided in writing, with a reason, at most once for a
+    complex case and twice for an especially complex one."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="statutory_extensions")
+    sequence = models.PositiveSmallIntegerField(_("lần gia hạn"))
+    decided_on = models.DateField(_("ngày quyết định"))
+    decision_ref = models.CharField(_("số quyết định gia hạn"), max_length=64)
+    reason = models.TextField(_("lý do"))
+    previous_deadline = models.DateField(_("hạn cũ"))
+    new_deadline = models.DateField(_("hạn mới"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["petition", "sequence"]
+        verbose_name = _("gia hạn giải quyết")
+        verbose_name_plural = _("gia hạn giải quyết")
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "sequence"], name="statutory_extension_once_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_ref} ({self.new_deadline:%d/%m/%Y})"
+
+
+class IdentityDisclosure(models.Model):
+    """Every display of a denouncer's identity: who saw it, when, which petition, where.
+    Read by the top-level admins in the admin site; nobody edits it."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="identity_disclosures")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    where = models.CharField(_("ở đâu"), max_length=255)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("lần xem danh tính người tố cáo")
+        verbose_name_plural = _("nhật ký xem danh tính người tố cáo")
+        indexes = [models.Index(fields=["petition", "-at"], name="disclosure_petition")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} – {self.user} – #{self.petition_id}"

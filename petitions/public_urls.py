@@ -1,7 +1,14 @@
-"""Pages for the public (no login): filled by the public tracking work."""
+"""Pages for the public (no login), mounted at /cong-khai/ with the namespace "public"."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from petitions import public_views
 
 app_name = "public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", public_views.index, name="index"),
+    path("tra-cuu/", public_views.track, name="track"),
+    path("dia-ban/<int:pk>/", public_views.area, name="area"),
+    path("thong-bao/<int:pk>/pdf/", public_views.notice_pdf, name="notice_pdf"),
+]

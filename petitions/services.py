@@ -5,11 +5,11 @@ from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from dialogue.models import Conference
 from petitions.models import Category, Petition
 
@@ -136,7 +136,8 @@ def petition_set_outcome(
             errors["duplicate_of"] = DUPLICATE_OF_ITSELF
         elif duplicate_of.area_id != petition.area_id:
             errors["duplicate_of"] = DUPLICATE_ELSEWHERE
-    if petition.resolved_on or petition.assignments.filter(notice__status="issued").exists():
+    started = Q(notice__isnull=True) | Q(notice__status="issued")  # a draft's work has not started
+    if petition.resolved_on or petition.assignments.filter(started).exists():
         # (The reverse relation of conclusions.Assignment: petitions may not import it.)
         errors[NON_FIELD_ERRORS] = ALREADY_ASSIGNED
     loops_back = duplicate_of is not None and (duplicate_of.duplicate_of or duplicate_of).pk == petition.pk
@@ -164,3 +165,319 @@ def petition_set_outcome(
     petition._history_user = by
     petition.save()
     return petition
+
+
+# --- written petitions, citizen reception ----------------------------------------------
+
+NOT_PENDING = _("Đơn này đã được xử lý (thụ lý, chuyển, gộp hoặc không thụ lý): không làm lại được.")
+ACCEPTED_BEFORE_RECEIPT = _("Ngày thụ lý không được trước ngày nhận đơn (%(day)s).")
+DATE_IN_FUTURE = _("Ngày này chưa đến.")
+NOT_ACCEPTED = _("Đơn chưa được thụ lý.")
+ANSWER_TEXT_REQUIRED = _("Hãy ghi kết quả giải quyết, nội dung trả lời.")
+ASSIGNMENTS_STILL_OPEN = _("Còn việc được giao chưa nghiệm thu: nghiệm thu xong mới ghi kết quả cuối cùng.")
+ONLY_DENUNCIATIONS_EXTEND = _("Chỉ gia hạn giải quyết đối với tố cáo.")
+NO_MORE_EXTENSIONS = _(
+    "Vụ việc “%(complexity)s” được gia hạn tối đa %(count)d lần: không gia hạn thêm được. "
+    "Hãy ghi lại tính chất vụ việc nếu nó phức tạp hơn."
+)
+EXTENSION_NEEDS_DECISION = _("Gia hạn phải bằng văn bản: hãy ghi số quyết định và lý do.")
+ONLY_LEADERS = _("Chỉ lãnh đạo mới quyết định việc này.")
+RECEPTION_NEEDS_LEADER = _("Người tiếp công dân phải là lãnh đạo của địa bàn.")
+SIMILARITY_THRESHOLD = 0.5
+DUPLICATE_CANDIDATES = 50
+
+
+@dataclass
+class WrittenPetitionData:
+    """A letter, or what a citizen raised at a reception, as the clerk enters it."""
+
+    received_on: date
+    channel: str
+    kind: str
+    category: Category
+    content: str
+    petitioner_type: str = Petition.PetitionerType.PERSON
+    petitioner_name: str = ""
+    petitioner_address: str = ""
+    petitioner_phone: str = ""
+    petitioner_id_number: str = ""
+
+
+def _check_not_future(day: date, field_name: str, errors: dict) -> None:
+    if day > timezone.localdate():
+        errors[field_name] = DATE_IN_FUTURE
+
+
+@transaction.atomic
+def written_petition_create(
+    *, area, by: User, data: WrittenPetitionData, reception=None, attachment=None
+) -> Petition:
+    """Log a petition received outside a conference. A complaint or a denunciation gets its
+    statutory acceptance deadline, computed now and stored."""
+    from petitions.deadlines import acceptance_deadline
+
+    errors: dict = {}
+    anonymous = data.petitioner_type == Petition.PetitionerType.ANONYMOUS
+    if not anonymous and not data.petitioner_name.strip():
+        errors["petitioner_name"] = NAME_REQUIRED
+    _check_not_future(data.received_on, "received_on", errors)
+    if errors:
+        raise ValidationError(errors)
+    petition = Petition(
+        area=area,
+        reception=reception,
+        received_on=data.received_on,
+        channel=data.channel,
+        kind=data.kind,
+        category=data.category,
+        content=data.content.strip(),
+        petitioner_type=data.petitioner_type,
+        petitioner_name="" if anonymous else data.petitioner_name.strip(),
+        petitioner_address=data.petitioner_address.strip(),
+        petitioner_phone=data.petitioner_phone.strip(),
+        petitioner_id_number="" if anonymous else data.petitioner_id_number.strip(),
+        created_by=by,
+    )
+    deadline = acceptance_deadline(data.kind, data.received_on)
+    if deadline:
+        petition.acceptance_deadline, petition.acceptance_basis = deadline.on, deadline.basis
+    petition._history_user = by
+    petition.save()
+    # Written petitions are numbered by their id: a conference's numbering does not apply.
+    Petition.objects.filter(pk=petition.pk).update(position=petition.pk)
+    petition.position = petition.pk
+    if attachment:
+        petition_attach(petition=petition, by=by, file=attachment)
+    return petition
+
+
+def petition_attach(*, petition: Petition, by: User, file):
+    from petitions.models import PetitionAttachment
+
+    attachment = PetitionAttachment(petition=petition, file=file, uploaded_by=by)
+    attachment._history_user = by
+    attachment.save()
+    return attachment
+
+
+def _similarity(a: str, b: str) -> float:
+    """Share of words in common (accent-free), over the shorter text: a short letter
+    repeated inside a longer one still counts as the same matter."""
+    from core.text import fold
+
+    words_a, words_b = set(fold(a).split()), set(fold(b).split())
+    if not words_a or not words_b:
+        return 0.0
+    return len(words_a & words_b) / min(len(words_a), len(words_b))
+
+
+def petition_possible_duplicates(
+    *, candidates, content: str, id_number: str = "", phone: str = "", exclude_pk: int | None = None
+) -> list[Petition]:
+    """Earlier petitions from the same person (identity number or phone) about the same
+    matter (similar content, accents ignored). `candidates` is the caller's scoped queryset.
+    One indexed query; the similarity is judged on the few rows it returns."""
+    same_person = Q()
+    if id_number.strip():
+        same_person |= Q(petitioner_id_number=id_number.strip())
+    if phone.strip():
+        same_person |= Q(petitioner_phone=phone.strip())
+    if not same_person:
+        return []
+    rows = candidates.filter(same_person, duplicate_of__isnull=True)
+    if exclude_pk:
+        rows = rows.exclude(pk=exclude_pk)
+    rows = rows.select_related("category").order_by("-received_on", "-pk")[:DUPLICATE_CANDIDATES]
+    return [row for row in rows if _similarity(content, row.content) >= SIMILARITY_THRESHOLD]
+
+
+def _require_pending(petition: Petition) -> None:
+    if petition.outcome != Outcome.PENDING or petition.accepted_on:
+        raise ValidationError(NOT_PENDING)
+
+
+@transaction.atomic
+def petition_accept(
+    *, petition: Petition, by: User, accepted_on: date, complexity: str, complaint_round: int = 1
+) -> Petition:
+    """Thụ lý: the petition is handled here; its statutory resolution deadline is computed
+    from the acceptance date and stored with its rule."""
+    from petitions.deadlines import resolution_deadline
+
+    petition = Petition.objects.select_for_update().select_related("area").get(pk=petition.pk)
+    _require_pending(petition)
+    errors: dict = {}
+    if accepted_on < petition.received_on:
+        errors["accepted_on"] = ValidationError(
+            ACCEPTED_BEFORE_RECEIPT, params={"day": f"{petition.received_on:%d/%m/%Y}"}
+        )
+    _check_not_future(accepted_on, "accepted_on", errors)
+    if errors:
+        raise ValidationError(errors)
+    petition.complexity, petition.complaint_round = complexity, complaint_round
+    petition.accepted_on = accepted_on
+    petition.outcome, petition.outcome_decided_on = Outcome.IN_AUTHORITY, accepted_on
+    deadline = resolution_deadline(petition, accepted_on)
+    if deadline:
+        petition.resolution_deadline, petition.resolution_basis = deadline.on, deadline.basis
+    petition._history_user = by
+    petition.save()
+    return petition
+
+
+def petition_decline(*, petition: Petition, by: User, reason: str) -> Petition:
+    _require_pending(petition)
+    return petition_set_outcome(petition=petition, by=by, outcome=Outcome.REJECTED, rejection_reason=reason)
+
+
+def petition_transfer(*, petition: Petition, by: User, to: str, on: date | None = None) -> Petition:
+    """Not within this level's authority: sent to the competent body (with a transfer slip)."""
+    _require_pending(petition)
+    return petition_set_outcome(
+        petition=petition, by=by, outcome=Outcome.TRANSFERRED, transferred_to=to, transferred_on=on
+    )
+
+
+def petition_merge(*, petition: Petition, by: User, into: Petition) -> Petition:
+    """A repeat of an earlier petition: kept, counted on the original."""
+    return petition_set_outcome(petition=petition, by=by, outcome=Outcome.DUPLICATE, duplicate_of=into)
+
+
+@transaction.atomic
+def petition_record_answer(
+    *,
+    petition: Petition,
+    by: User,
+    text: str,
+    answered_on: date,
+    decision_ref: str = "",
+    is_public: bool = False,
+) -> Petition:
+    """The final answer or decision (quyết định giải quyết khiếu nại, kết luận nội dung tố
+    cáo, văn bản trả lời). It resolves the petition once no assignment is still open."""
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    errors: dict = {}
+    if not petition.accepted_on:
+        errors[NON_FIELD_ERRORS] = NOT_ACCEPTED
+    if not text.strip():
+        errors["text"] = ANSWER_TEXT_REQUIRED
+    _check_not_future(answered_on, "answered_on", errors)
+    # (The reverse relation of conclusions.Assignment; a draft notice's work has not started.)
+    started = Q(notice__isnull=True) | Q(notice__status="issued")
+    if petition.assignments.filter(started).exclude(status="accepted").exists():
+        errors[NON_FIELD_ERRORS] = ASSIGNMENTS_STILL_OPEN
+    if errors:
+        raise ValidationError(errors)
+    petition.final_answer, petition.final_answer_on = text.strip(), answered_on
+    petition.final_decision_ref, petition.answer_is_public = decision_ref.strip(), is_public
+    if petition.resolved_on is None:
+        petition.resolved_on = answered_on
+    petition._history_user = by
+    petition.save()
+    return petition
+
+
+@transaction.atomic
+def petition_extend_resolution(
+    *,
+    petition: Petition,
+    by: User,
+    decided_on: date,
+    decision_ref: str,
+    reason: str,
+    complexity: str | None = None,
+):
+    """Gia hạn giải quyết tố cáo, decided in writing with a reason: once for a complex case,
+    twice for an especially complex one, 30 days each by default. Returns the extension; the
+    caller (conclusions) moves the open assignments' deadlines with it."""
+    from petitions.deadlines import MAX_EXTENSIONS, extension_deadline
+    from petitions.models import StatutoryExtension
+
+    if not (by.is_superuser or by.has_role(Role.LEADER)):
+        raise ValidationError(ONLY_LEADERS)
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if petition.kind != Petition.Kind.DENUNCIATION:
+        raise ValidationError(ONLY_DENUNCIATIONS_EXTEND)
+    if not petition.accepted_on or not petition.resolution_deadline or not petition.is_open:
+        raise ValidationError(NOT_ACCEPTED)
+    if not (decision_ref.strip() and reason.strip()):
+        raise ValidationError(EXTENSION_NEEDS_DECISION)
+    if complexity:
+        petition.complexity = complexity
+    done = petition.statutory_extensions.count()
+    allowed = MAX_EXTENSIONS[petition.complexity]
+    if done >= allowed:
+        raise ValidationError(
+            NO_MORE_EXTENSIONS,
+            params={"complexity": petition.get_complexity_display(), "count": allowed},
+        )
+    deadline = extension_deadline(petition.resolution_deadline)
+    extension = StatutoryExtension.objects.create(
+        petition=petition,
+        sequence=done + 1,
+        decided_on=decided_on,
+        decision_ref=decision_ref.strip(),
+        reason=reason.strip(),
+        previous_deadline=petition.resolution_deadline,
+        new_deadline=deadline.on,
+        decided_by=by,
+    )
+    petition.resolution_deadline = deadline.on
+    petition.resolution_basis = (
+        f"{petition.resolution_basis}; {_('gia hạn lần')} {done + 1}: {decision_ref.strip()}"[:255]
+    )
+    petition._history_user = by
+    petition.save()
+    return extension
+
+
+@transaction.atomic
+def reception_create(
+    *,
+    area,
+    by: User,
+    held_on: date,
+    receiving_leader: User,
+    place: str = "",
+    people_count: int = 0,
+    notes: str = "",
+):
+    from petitions.models import ReceptionSession
+
+    errors: dict = {}
+    if not (receiving_leader.has_role(Role.LEADER) and receiving_leader.area == area):
+        errors["receiving_leader"] = RECEPTION_NEEDS_LEADER
+    _check_not_future(held_on, "held_on", errors)
+    if errors:
+        raise ValidationError(errors)
+    session = ReceptionSession(
+        area=area,
+        held_on=held_on,
+        receiving_leader=receiving_leader,
+        place=place.strip(),
+        people_count=people_count,
+        notes=notes.strip(),
+        created_by=by,
+    )
+    session._history_user = by
+    session.save()
+    return session
+
+
+# --- a denouncer's identity --------------------------------------------------------------
+
+
+def petitioner_shown_to(*, petition: Petition, user: User, where: str) -> str:
+    """The petitioner as `user` may see them; when that reveals a denouncer's identity, the
+    display is logged (who, when, which petition, where)."""
+    from petitions.models import IdentityDisclosure
+
+    shown = petition.petitioner_for(user)
+    reveals = (
+        petition.is_confidential
+        and petition.petitioner_type != Petition.PetitionerType.ANONYMOUS
+        and shown != str(petition.public_petitioner)
+    )
+    if reveals:
+        IdentityDisclosure.objects.create(petition=petition, user=user, where=where[:255])
+    return shown

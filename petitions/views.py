@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,6 +7,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
+from core.pagination import LargeListPaginator
 from dialogue.models import Conference
 from petitions import services
 from petitions.forms import OutcomeForm, PetitionFilter, PetitionRowFormSet
@@ -59,7 +59,9 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     petitions = (filterset.qs if filterset.is_bound else visible).select_related(
         "category", "conference", "area", "duplicate_of"
     )
-    page = Paginator(petitions.order_by("-received_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargeListPaginator(petitions.order_by("-received_on", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     conference = None
     if filterset.is_valid() and filterset.form.cleaned_data.get("conference"):
         conference = (
@@ -108,7 +110,10 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "petitions/petition_detail.html",
         {
             "petition": petition,
-            "petitioner": petition.petitioner_for(request.user),
+            # A denouncer's identity, when shown, is logged (who, when, which petition, where).
+            "petitioner": services.petitioner_shown_to(
+                petition=petition, user=request.user, where=request.get_full_path()
+            ),
             "repeats": petition.repeats.select_related("conference").order_by("received_on", "pk"),
             # The assignments answering it (conclusions app, through the reverse relation).
             "assignments": petition.assignments.select_related("lead_agency", "notice").order_by("deadline"),

@@ -18,6 +18,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_dashboards(settings):
+    """Dashboard figures are cached in Redis, shared by every test: tests compute them afresh
+    (tests/dashboards/test_cache.py turns the cache on)."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests empty every table when they end, data migrations included: put
     the reference lists (bases, requirements, categories, reminder rules) back for each test that uses the

@@ -56,5 +56,6 @@ def test_home_query_count_is_constant(role, city, make_user, django_assert_max_n
     client.get(reverse("home"))  # warm the session
     for name in ["Một", "Hai", "Ba"]:
         ward_with_bodies(city, name)
-    with django_assert_max_num_queries(8):
+    # Constant: the compliance panel is two queries (the counts, then the five weakest areas).
+    with django_assert_max_num_queries(9):
         client.get(reverse("home"))

@@ -13,6 +13,7 @@ from accounts.models import OrgUnit
 from conclusions import pdf
 from conclusions.models import ConclusionNotice, NoticeItem
 from conclusions.tasks import notice_render_pdf, notices_render_pending
+from core import pdf as core_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +201,7 @@ def test_party_header_of_an_old_ward_names_its_district(city, leader):
 
 
 def test_the_fetcher_reads_local_files_only():
-    fetcher = pdf.local_url_fetcher()
+    fetcher = core_pdf.local_url_fetcher()
     for url in ("https://example.com/font.ttf", "http://10.0.0.1/x.css", "ftp://example.com/x"):
         with pytest.raises(ValueError, match="only local files"):
             fetcher.fetch(url)
@@ -208,8 +209,8 @@ def test_the_fetcher_reads_local_files_only():
 
 
 def test_fonts_resolve_to_shipped_files():
-    css = pdf._font_face_css()
-    for name in pdf.FONT_FILES.values():
+    css = core_pdf.font_face_css()
+    for name in core_pdf.FONT_FILES.values():
         assert Path(name).name in css
     assert "file://" in css and "http" not in css
 

@@ -28,10 +28,11 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from accounts.models import Notification
-from conclusions import services
+from conclusions import reminders, services
 from conclusions.models import Assignment, ReminderLog, ReminderRule
 from conclusions.reminders import reminders_sweep, rules_ensure
 from conclusions.tasks import reminders_send
+from core.calendar import add_working_days
 from core.models import CalendarOverride
 from tests.conclusions.helpers import assign, draft_notice, handler_of, held_conference, leader_of
 
@@ -142,6 +143,26 @@ def test_first_sweep_sends_one_digest_per_person_and_the_second_nothing(ward, pe
     again = reminders_sweep(today=date(2026, 10, 15))
     assert mailoutbox == [] and again.claimed == 0
     assert ReminderLog.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_delivery_fanned_out_in_batches_is_sent_once(ward, people, mailoutbox, monkeypatch):
+    """The beat's sweep claims, then queues one delivery per batch of people: each batch is
+    delivered once, however often its task runs."""
+    monkeypatch.setattr(reminders, "USERS_PER_QUERY", 2)
+    issued(ward, people, deadline=date(2026, 10, 14), coordinating=[ward.bodies["ĐU"]])
+    batches = []
+    result = reminders_sweep(
+        today=date(2026, 10, 15), fan_out=lambda sweep_id, ids: batches.append((sweep_id, ids))
+    )
+    assert mailoutbox == [] and result.recipients == 3
+    assert [len(ids) for _sweep, ids in batches] == [2, 1]
+    assert ReminderLog.objects.filter(sent_at__isnull=True).count() == 3  # claimed, not yet sent
+    for sweep_id, ids in batches * 2:  # every task delivered twice (a retry)
+        reminders.reminders_deliver(sweep_id=sweep_id, recipient_ids=ids, today=date(2026, 10, 15))
+    assert sent_to(mailoutbox) == ["handler@example.vn", "partner@example.vn", "responsible@example.vn"]
+    assert not ReminderLog.objects.filter(sent_at__isnull=True).exists()
+    assert len(reminder_notifications(people["handler"])) == 1
 
 
 @pytest.mark.django_db
@@ -567,3 +588,41 @@ def test_celery_worker_sends_each_reminder_once(ward, people, settings, smtp_ser
         # The broker keeps a binding per queue name: leave no trace of this one.
         broker = redis.Redis.from_url(settings.REDIS_URL)
         broker.delete(queue, *broker.keys(f"_kombu.binding*{queue}"))
+
+
+# --- statutory deadlines of written petitions ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_written_petitions_are_chased_to_acceptance_and_resolution(ward, people, mailoutbox):
+    from petitions import services as petition_services
+    from tests.petitions.written_helpers import letter as log_letter
+
+    letter = log_letter(ward, people["clerk"])  # a complaint received 06/02/2026, across Tết
+    assert letter.acceptance_deadline == date(2026, 2, 27)
+
+    reminders_sweep(today=date(2026, 2, 24))
+    assert mailoutbox == []  # 3 working days before: nothing yet
+    reminders_sweep(today=date(2026, 2, 25))  # 2 working days before
+    assert sent_to(mailoutbox) == ["clerk@example.vn", "leader@example.vn"]
+    body = mailoutbox[0].body
+    assert f"Đơn {letter.tracking_code}" in body and "hạn thụ lý 27/02/2026, còn 2 ngày làm việc" in body
+    assert "Lê Thị Hoa" not in body and "Lê Thị Hoa" not in html_of(mailoutbox[0])  # no names in mail
+
+    mailoutbox.clear()
+    reminders_sweep(today=date(2026, 3, 2))  # the next working day after the deadline
+    assert "hạn thụ lý 27/02/2026, quá hạn 3 ngày" in mailoutbox[0].body
+
+    # Accepted: the resolution deadline is chased until the case is given to an agency.
+    accepted = petition_services.petition_accept(
+        petition=letter, by=people["clerk"], accepted_on=date(2026, 3, 2), complexity="normal"
+    )
+    mailoutbox.clear()
+    reminders_sweep(today=add_working_days(accepted.resolution_deadline, -2))
+    assert (
+        f"hạn giải quyết {accepted.resolution_deadline:%d/%m/%Y}, còn 2 ngày làm việc" in mailoutbox[0].body
+    )
+    assert (
+        ReminderLog.objects.filter(subject_type="petition_deadline", rule__code="petition-before-2").count()
+        == 4
+    )

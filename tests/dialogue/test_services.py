@@ -90,3 +90,17 @@ def test_compliance_counts_held_conferences_per_area_and_year(city, ward, other_
     assert set(rows) == {"Phường Bồ Đề", "Phường Cầu Giấy"}  # the city has no requirement; the old ward ended
     assert (rows["Phường Bồ Đề"].held, rows["Phường Bồ Đề"].met) == (1, True)
     assert (rows["Phường Cầu Giấy"].held, rows["Phường Cầu Giấy"].met) == (0, False)
+
+
+@pytest.mark.django_db
+def test_compliance_summary_counts_in_sql_and_lists_the_weakest(city, django_assert_max_num_queries):
+    from accounts.models import OrgUnit
+    from tests.factories import OrgUnitFactory
+
+    wards = [OrgUnitFactory(name=f"Phường {n}", kind="ward", parent=city) for n in range(5)]
+    every = services.conference_compliance(areas=OrgUnit.objects.all(), year=2026)
+    with django_assert_max_num_queries(3):
+        summary = services.compliance_summary(areas=OrgUnit.objects.all(), year=2026, lacking=2)
+    assert summary.total == len(every) >= len(wards)
+    assert summary.met == sum(row.met for row in every)
+    assert [row.area for row in summary.lacking] == [row.area for row in every if not row.met][:2]

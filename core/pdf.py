@@ -1,0 +1,108 @@
+"""The one WeasyPrint engine of every official document (the conclusion notice, the transfer
+slip of a petition, the reports): A4 with the shipped Liberation Serif embedded and the
+Decree 30 stylesheet (static/css/notice-pdf.css), fetching nothing from the network. The
+documents themselves (templates, numbering, signatures) live in their apps.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import render_to_string
+
+STYLESHEET = "css/notice-pdf.css"
+# Not plain "Liberation Serif": fontconfig matches family names ignoring case and blanks, so
+# a system copy could be picked instead of ours. This name only our @font-face rules carry;
+# the PDF then lists its fonts as "LiberationSerif-DoiThoai", "LiberationSerif-DoiThoai-Bold"…
+FONT_FAMILY = "LiberationSerif DoiThoai"
+FONT_FILES = {
+    ("normal", "normal"): "fonts/LiberationSerif-Regular.ttf",
+    ("bold", "normal"): "fonts/LiberationSerif-Bold.ttf",
+    ("normal", "italic"): "fonts/LiberationSerif-Italic.ttf",
+    ("bold", "italic"): "fonts/LiberationSerif-BoldItalic.ttf",
+}
+ALLOWED_URL_SCHEMES = frozenset({"file", "data"})
+_LEVEL_WORD = re.compile(r"^(Thị trấn|Thị xã|Thành phố|Đặc khu|Phường|Xã|Quận|Huyện|Tỉnh)\s+", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+
+
+def clean_name(name: str) -> str:
+    """NFC, without the parenthesised notes that tell old units apart in the tree
+    ("Phường Bồ Đề (quận Long Biên, đến 30/6/2025)" → "Phường Bồ Đề")."""
+    return " ".join(_PARENTHESES.sub("", unicodedata.normalize("NFC", name)).split())
+
+
+def place_name(area_name: str) -> str:
+    """ "Phường Bồ Đề" → "Bồ Đề", the place written before the date."""
+    return _LEVEL_WORD.sub("", clean_name(area_name), count=1)
+
+
+BLANK = "…"
+
+
+def vietnamese_date(day: date | None) -> str:
+    """ "ngày 05 tháng 02 năm 2026", "ngày 30 tháng 9 năm 2022": days below 10 and the months
+    January and February take a leading zero (Decree 30/2020/NĐ-CP, appendix I); no day (a
+    draft) leaves the blanks to fill by hand."""
+    if day is None:
+        return f"ngày {BLANK} tháng {BLANK} năm {BLANK}"
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+@cache
+def static_path(name: str) -> Path:
+    found = finders.find(name)
+    if not found:
+        raise ImproperlyConfigured(f"Static file {name} not found: the PDF needs it.")
+    return Path(found)
+
+
+@cache
+def font_face_css() -> str:
+    return "\n".join(
+        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{static_path(name).as_uri()}"); '
+        f"font-weight: {weight}; font-style: {style}; }}"
+        for (weight, style), name in FONT_FILES.items()
+    )
+
+
+def local_url_fetcher():
+    """A WeasyPrint URL fetcher that reads local files and data: URLs and refuses anything
+    else, so a document can never make the worker fetch from the network."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme not in ALLOWED_URL_SCHEMES:
+                raise ValueError(f"Refused to fetch {url!r}: only local files are read.")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher(allowed_protocols=ALLOWED_URL_SCHEMES)
+
+
+def render_pdf(template: str, context: dict, *, extra_css: str = "") -> bytes:
+    """The template rendered to A4 PDF bytes with the official stylesheet and font, and
+    `extra_css` (a document's own rules, e.g. a report's tables) after them."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    html = render_to_string(template, context)
+    stylesheet = static_path(STYLESHEET)
+    fetcher = local_url_fetcher()
+    fonts = FontConfiguration()
+    stylesheets = [
+        CSS(string=font_face_css(), font_config=fonts, url_fetcher=fetcher),
+        CSS(filename=stylesheet, font_config=fonts, url_fetcher=fetcher),
+    ]
+    if extra_css:
+        stylesheets.append(CSS(string=extra_css, font_config=fonts, url_fetcher=fetcher))
+    document = HTML(string=html, base_url=stylesheet.parent.parent.as_uri() + "/", url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=stylesheets, font_config=fonts)

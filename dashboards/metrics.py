@@ -1,0 +1,427 @@
+"""The numbers of the dashboards and reports, defined once (see docs/DASHBOARDS.md).
+
+Public API, kept stable because the reports (dashboards/reports.py) use it too:
+
+- `Period(start, end)`: a closed date range; `Period.year_of(day)`, `Period.month_of(day)`.
+- `conferences_in(user, area)`, `petitions_in(user, area)`, `assignments_in(user, area)`: the rows
+  of an area and everything below it (area=None: the user's whole scope), always within
+  `visible_to(user)`. An assignment belongs to the area of its lead agency.
+- `conference_totals(user, area, period)` → held, scheduled, ad_hoc, participants (one query).
+- `conferences_required(area_units, period)` → the number the ConferenceRequirement rules ask for.
+- `opinion_conditions(today)` → {name: Q} for petitions; `opinion_totals(user, area, period, today)`
+  → a dict with one count per name (three queries); `opinions_by(user, area, period, field)`
+  and `opinion_breakdowns(user, area, period)` (the three fields in one query).
+- `assignment_conditions(today)` → {name: Q}; `assignment_totals(...)`, `assignments_by_agency(...)`,
+  `assignments_by_child_area(...)`.
+- `review_rows(user, today)`, `review_by_agency(rows, today)`: the leader's overdue review.
+- `monthly_trend(user, area, period, today)` → one row per month.
+
+Every number is an aggregate computed in SQL (Count/Sum with `filter=`), one query per function,
+never a Python loop over rows. The same conditions drive the list filters the numbers link to
+(petitions.forms.PetitionFilter, conclusions.filters.AssignmentFilter,
+dialogue.forms.ConferenceFilter), so a number always equals the count of its list.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, FloatField, Min, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
+
+from accounts.models import PATH_SEGMENT_WIDTH, OrgUnit, User
+from conclusions.filters import AGING_BUCKETS, DUE_SOON_DAYS, AssignmentFilter
+from conclusions.models import Assignment
+from dialogue.models import Conference, ConferenceRequirement
+from petitions.forms import PetitionFilter
+from petitions.models import Petition
+
+__all__ = [
+    "AGING_BUCKETS",
+    "DUE_SOON_DAYS",
+    "OPINION_NAMES",
+    "Period",
+    "assignment_conditions",
+    "assignment_totals",
+    "assignments_by_agency",
+    "assignments_by_child_area",
+    "assignments_in",
+    "conference_totals",
+    "conferences_in",
+    "conferences_required",
+    "held_condition",
+    "monthly_trend",
+    "opinion_breakdowns",
+    "opinion_conditions",
+    "opinion_totals",
+    "opinions_by",
+    "petitions_in",
+    "review_by_agency",
+    "review_rows",
+    "review_totals",
+]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed range of days [start, end]."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def year_of(cls, day: date) -> Period:
+        return cls(date(day.year, 1, 1), date(day.year, 12, 31))
+
+    @classmethod
+    def month_of(cls, day: date) -> Period:
+        last = calendar.monthrange(day.year, day.month)[1]
+        return cls(date(day.year, day.month, 1), date(day.year, day.month, last))
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def years(self) -> Decimal:
+        """The period in years, for prorating yearly requirements: its days over 365 (a whole
+        leap year counts 366/365, which rounds away)."""
+        return Decimal(self.days) / Decimal(365)
+
+    def months(self) -> list[date]:
+        """The first day of every month the period touches."""
+        first, months = date(self.start.year, self.start.month, 1), []
+        while first <= self.end:
+            months.append(first)
+            first = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return months
+
+
+# --- scope -------------------------------------------------------------------------------
+
+
+def conferences_in(user: User, area: OrgUnit | None) -> QuerySet:
+    rows = Conference.objects.visible_to(user)
+    return rows.filter(host_area__path__startswith=area.path) if area else rows
+
+
+def petitions_in(user: User, area: OrgUnit | None) -> QuerySet:
+    rows = Petition.objects.visible_to(user)
+    return rows.filter(area__path__startswith=area.path) if area else rows
+
+
+def assignments_in(user: User, area: OrgUnit | None) -> QuerySet:
+    """Assignments whose lead agency lies in the area. For an area in the user's scope this is
+    a subset of `visible_to` (an agency sees what it is given), so only the indexed subtree
+    filter is applied; area=None is the whole scope, through `visible_to`."""
+    if area is None:
+        return Assignment.objects.visible_to(user)
+    if not _sees_area(user, area):
+        return Assignment.objects.none()
+    return Assignment.objects.filter(lead_agency__path__startswith=area.path)
+
+
+def _sees_area(user: User, area: OrgUnit) -> bool:
+    """OrgUnit.objects.visible_to(user) contains `area`, decided without a query: the same
+    path-prefix rule on the user's (cached) scope paths."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or any(area.path.startswith(path) for path in user.scope_paths)
+
+
+# --- conferences ---------------------------------------------------------------------------
+
+
+def held_condition(period: Period, prefix: str = "") -> Q:
+    """Held in the period: a held status and the day it was held within the period."""
+    return Q(
+        **{
+            f"{prefix}status__in": Conference.HELD_STATUSES,
+            f"{prefix}held_on__gte": period.start,
+            f"{prefix}held_on__lte": period.end,
+        }
+    )
+
+
+def conference_totals(user: User, area: OrgUnit | None, period: Period) -> dict[str, int]:
+    """held, scheduled, ad_hoc (held ones by kind) and participants (their sum). One query."""
+    held = held_condition(period)
+    return conferences_in(user, area).aggregate(
+        held=Count("pk", filter=held),
+        scheduled=Count("pk", filter=held & Q(kind=Conference.Kind.SCHEDULED)),
+        ad_hoc=Count("pk", filter=held & Q(kind=Conference.Kind.AD_HOC)),
+        participants=Coalesce(Sum("participant_count", filter=held), 0),
+    )
+
+
+def conferences_required(user: User, area: OrgUnit | None, period: Period) -> int:
+    """What the ConferenceRequirement rules ask of the areas (the chosen one and every area below
+    it, within the user's scope) that existed during the period: per_year × the period in
+    years (days / 365), summed and rounded half up. A quarter asks a ward needing one a year
+    for 0.25 conference; four such wards make one. Two queries (the rules, the areas by kind)."""
+    rules = dict(ConferenceRequirement.objects.values_list("area_kind", "per_year"))
+    if not rules:
+        return 0
+    areas = OrgUnit.objects.visible_to(user).filter(kind__in=rules.keys())
+    if area is not None:
+        areas = areas.filter(path__startswith=area.path)
+    areas = areas.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=period.start)
+    )
+    per_year = sum(rules[row["kind"]] * row["n"] for row in areas.values("kind").annotate(n=Count("pk")))
+    return int((per_year * period.years).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# --- opinions ------------------------------------------------------------------------------
+
+# The names of opinion_conditions(), in the order the dashboard shows them.
+OPINION_NAMES = (
+    "received",
+    "merged",
+    "answered",
+    "transferred",
+    "rejected",
+    "resolved",
+    "resolved_on_time",
+    "resolved_late",
+    "open",
+    "overdue",
+)
+
+
+def opinion_conditions(today: date) -> dict[str, Q]:
+    """Conditions on Petition, one per number (the petition list's `state` filter uses the same):
+
+    - received: not merged as a duplicate (outcome != duplicate); merged: outcome = duplicate;
+    - answered (at the conference), transferred, rejected: that outcome;
+    - resolved: answered at the conference, or `resolved_on` set (every assignment accepted);
+    - resolved_on_time: answered at the conference, or resolved_on ≤ the latest deadline of its
+      assignments; resolved_late: resolved_on after every deadline;
+    - open: Petition.open_condition(); overdue: open, and one of its open assignments
+      (Assignment.objects.open()) has a deadline before today.
+    """
+    return PetitionFilter.state_conditions(today)
+
+
+def _received_in(user: User, area: OrgUnit | None, period: Period) -> QuerySet:
+    return petitions_in(user, area).filter(received_on__gte=period.start, received_on__lte=period.end)
+
+
+def opinion_totals(user: User, area: OrgUnit | None, period: Period, today: date) -> dict[str, int]:
+    """Every opinion number for the opinions received in the period, in three queries: one
+    aggregate for the conditions on the petition's own columns, and one count each for the two
+    conditions that look at its assignments (overdue; resolved late), where the EXISTS stands
+    in WHERE and PostgreSQL makes it one (anti-)semi-join instead of a subquery per row.
+    Resolved on time = answered at the conference + resolved by assignments − resolved late."""
+    conditions = opinion_conditions(today)
+    received = _received_in(user, area, period)
+    answered = conditions["answered"]
+    by_assignments = Q(resolved_on__isnull=False) & ~answered
+    plain = ("received", "merged", "answered", "transferred", "rejected", "resolved", "open")
+    totals = received.aggregate(
+        **{name: Count("pk", filter=conditions[name]) for name in plain},
+        by_assignments=Count("pk", filter=by_assignments),
+    )
+    totals["resolved_late"] = received.filter(conditions["resolved_late"]).count()  # an anti-join
+    totals["overdue"] = received.filter(conditions["overdue"]).count()
+    totals["resolved_on_time"] = totals["answered"] + totals.pop("by_assignments") - totals["resolved_late"]
+    return {name: totals[name] for name in OPINION_NAMES}
+
+
+def opinions_by(user: User, area: OrgUnit | None, period: Period, field: str) -> list[dict]:
+    """Opinions received in the period (merged duplicates left out) by `field` ("category",
+    "kind", "channel"): [{"value", "count"}, plus "label" for a category], largest first.
+    One query."""
+    names = {"value": F(field), **({"label": F("category__name")} if field == "category" else {})}
+    rows = (
+        _received_in(user, area, period)
+        .exclude(outcome=Petition.Outcome.DUPLICATE)
+        .values(**names)
+        .annotate(count=Count("pk"))
+        .order_by("-count", "value")
+    )
+    return list(rows)
+
+
+BREAKDOWN_FIELDS = ("category", "kind", "channel")
+
+
+def opinion_breakdowns(user: User, area: OrgUnit | None, period: Period) -> dict[str, list[dict]]:
+    """opinions_by() for category, kind and channel at once: one scan grouped by the three
+    fields together (at most categories × kinds × channels small rows), summed per field."""
+    rows = (
+        _received_in(user, area, period)
+        .exclude(outcome=Petition.Outcome.DUPLICATE)
+        .values("category", "category__name", "kind", "channel")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    sums: dict[str, dict] = {field: {} for field in BREAKDOWN_FIELDS}
+    for row in rows:
+        for field in BREAKDOWN_FIELDS:
+            entry = sums[field].setdefault(row[field], {"value": row[field], "count": 0})
+            entry["count"] += row["count"]
+            if field == "category":
+                entry["label"] = row["category__name"]
+    return {
+        field: sorted(entries.values(), key=lambda entry: (-entry["count"], str(entry["value"])))
+        for field, entries in sums.items()
+    }
+
+
+# --- assignments ---------------------------------------------------------------------------
+
+
+def assignment_conditions(today: date) -> dict[str, Q]:
+    """Conditions on an open assignment (Assignment.objects.open()), one per number:
+    overdue (deadline < today), due_soon (today ≤ deadline ≤ today + 7 days) and the aging
+    buckets of overdue ones: overdue_1_7, overdue_8_30, overdue_over_30 (days overdue =
+    today − deadline, calendar days, as Assignment.days_overdue)."""
+    return AssignmentFilter.show_conditions(today)
+
+
+def _in_period(rows: QuerySet, period: Period | None) -> QuerySet:
+    if period is None:
+        return rows
+    return rows.filter(deadline__gte=period.start, deadline__lte=period.end)
+
+
+def _assignment_counts(today: date) -> dict:
+    """Aggregates over a queryset of assignments already restricted to open ones."""
+    conditions = assignment_conditions(today)
+    counts = {name: Count("pk", filter=conditions[name]) for name in conditions}
+    counts["open"] = Count("pk")
+    counts["oldest_deadline"] = Min("deadline", filter=conditions["overdue"])
+    return counts
+
+
+def assignment_totals(user: User, area: OrgUnit | None, period: Period | None, today: date) -> dict:
+    """Open assignments of the area whose deadline lies in the period: open, overdue, due_soon,
+    the aging buckets, the oldest overdue deadline. One query."""
+    return _in_period(assignments_in(user, area), period).open().aggregate(**_assignment_counts(today))
+
+
+def _ranking(rows: QuerySet, keys: list[str], today: date, limit: int | None = None) -> list[dict]:
+    """Follow-up per group (`keys`): open, overdue, accepted and the overdue share =
+    overdue / (open + accepted): of the work due, the part that is late and still not done.
+    Weakest (largest share) first, sorted and limited in SQL. One GROUP BY over the open
+    assignments together with the accepted ones."""
+    accepted = Q(status=Assignment.Status.ACCEPTED)
+    overdue = assignment_conditions(today)["overdue"]
+    ranked = (
+        (rows.open() | rows.filter(accepted))
+        .values(*keys)
+        .annotate(
+            open=Count("pk", filter=~accepted),
+            overdue=Count("pk", filter=~accepted & overdue),
+            accepted=Count("pk", filter=accepted),
+        )
+        .annotate(share=Cast("overdue", FloatField()) / Cast(F("open") + F("accepted"), FloatField()))
+        .order_by("-share", "-overdue", "-open", *keys)
+    )
+    return list(ranked[:limit] if limit else ranked)
+
+
+def assignments_by_agency(
+    user: User, area: OrgUnit | None, period: Period | None, today: date, limit: int | None = None
+) -> list[dict]:
+    """By lead agency (keys lead_agency, lead_agency__name, lead_agency__area__name): open,
+    overdue, accepted, share; weakest first, at most `limit` rows. One query."""
+    rows = _in_period(assignments_in(user, area), period)
+    return _ranking(rows, ["lead_agency", "lead_agency__name", "lead_agency__area__name"], today, limit)
+
+
+def assignments_by_child_area(
+    user: User, area: OrgUnit | None, period: Period | None, today: date
+) -> list[dict]:
+    """By area one level below `area` (the lead agency's area lies in that child's subtree),
+    plus a row (`own`: True) for the agencies of `area` itself. Weakest first. Two queries:
+    one GROUP BY on the path prefix of the child level, one for the children."""
+    prefix_length = (len(area.path) if area else 0) + PATH_SEGMENT_WIDTH + 1
+    rows = _in_period(assignments_in(user, area), period).annotate(
+        prefix=Substr("lead_agency__area__path", 1, prefix_length)
+    )
+    ranked = _ranking(rows, ["prefix"], today)
+    units = {unit.path: unit for unit in OrgUnit.objects.filter(path__in=[row["prefix"] for row in ranked])}
+    result = []
+    for row in ranked:
+        own = area is not None and row["prefix"] == area.path
+        unit = area if own else units.get(row["prefix"])
+        if unit is not None:
+            result.append({**row, "area": unit, "own": own})
+    return result
+
+
+def review_rows(user: User, today: date) -> QuerySet:
+    """The leader's overdue review: open assignments of the user's scope (visible_to) that are
+    overdue or due within DUE_SOON_DAYS."""
+    return (
+        Assignment.objects.visible_to(user).open().filter(deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
+    )
+
+
+def _review_counts(today: date) -> dict:
+    conditions = assignment_conditions(today)
+    names = ["overdue", "due_soon", *(name for name, _low, _high in AGING_BUCKETS)]
+    return {name: Count("pk", filter=conditions[name]) for name in names}
+
+
+def review_by_agency(rows: QuerySet, today: date, limit: int | None = None) -> list[dict]:
+    """One GROUP BY over review rows: per lead agency (lead_agency, lead_agency__name) the
+    counts overdue, due_soon and the aging buckets, and the oldest deadline; most overdue
+    first (more items over 30 days, then 8–30, then 1–7, then due soon), sorted and limited in
+    SQL (the whole country has tens of thousands of agencies)."""
+    grouped = (
+        rows.values("lead_agency")
+        .annotate(**_review_counts(today), oldest=Min("deadline"))
+        .order_by("-overdue_over_30", "-overdue_8_30", "-overdue_1_7", "-due_soon", "lead_agency")
+    )
+    groups = list(grouped[:limit] if limit else grouped)
+    # The names of the agencies shown only, not joined into the grouping of all of them.
+    names = dict(OrgUnit.objects.filter(pk__in=[g["lead_agency"] for g in groups]).values_list("pk", "name"))
+    for group in groups:
+        group["lead_agency__name"] = names.get(group["lead_agency"], "")
+    return groups
+
+
+def review_totals(rows: QuerySet, today: date) -> dict:
+    """The same counts over every agency, and how many agencies: one aggregate."""
+    return rows.aggregate(**_review_counts(today), agencies=Count("lead_agency", distinct=True))
+
+
+# --- trends --------------------------------------------------------------------------------
+
+
+def monthly_trend(user: User, area: OrgUnit | None, period: Period, today: date) -> list[dict]:
+    """One row per month of the period: conferences held and participants (by the day held),
+    opinions received, answered at the conference and resolved (by the day received). Two
+    queries."""
+    held = (
+        conferences_in(user, area)
+        .filter(held_condition(period))
+        .annotate(month=TruncMonth("held_on"))
+        .values("month")
+        .annotate(held=Count("pk"), participants=Coalesce(Sum("participant_count"), 0))
+    )
+    conditions = opinion_conditions(today)
+    opinions = (
+        _received_in(user, area, period)
+        .filter(conditions["received"])
+        .annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(
+            received=Count("pk"),
+            answered=Count("pk", filter=conditions["answered"]),
+            resolved=Count("pk", filter=conditions["resolved"]),
+        )
+    )
+    by_month = {month: {"month": month} for month in period.months()}
+    for row in [*held, *opinions]:
+        month = row.pop("month")
+        month = month.date() if hasattr(month, "date") else month
+        by_month.setdefault(month, {"month": month}).update(row)
+    empty = {"held": 0, "participants": 0, "received": 0, "answered": 0, "resolved": 0}
+    return [{**empty, **by_month[month]} for month in sorted(by_month)]

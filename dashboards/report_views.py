@@ -1,0 +1,303 @@
+"""The report pages (statistics, the periodic report to the Fatherland Front) and the export
+pages (start a background export, watch its progress, download it from "my exports")."""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import OrgUnit, Role
+from accounts.permissions import role_required, staff_required
+from core.exports import export_start, keep_days
+from core.models import ExportJob
+from dashboards import report_xlsx
+from dashboards.metrics import Period
+from dashboards.report_pdf import Signature, periodic_pdf, statistics_pdf
+from dashboards.reports import area_count, default_recipients, periodic_report, statistics_report
+from dialogue.forms import DateInput
+
+# A workbook listing more areas than this is built in the background (a whole city or the
+# country); a ward's or a district's is sent at once.
+SYNC_MAX_AREAS = 300
+EXPORTS_PAGE_SIZE = 20
+REPORT_WRITERS = (Role.CLERK, Role.LEADER)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+PERIOD_REVERSED = gettext_lazy("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.")
+
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    """An area of the user's scope (chosen by type-ahead, sent as its id) and a period."""
+
+    area = forms.IntegerField(label=gettext_lazy("Địa bàn"), widget=forms.HiddenInput)
+    start = forms.DateField(label=gettext_lazy("Từ ngày"), widget=DateInput())
+    end = forms.DateField(label=gettext_lazy("Đến ngày"), widget=DateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(PERIOD_REVERSED)
+        return data
+
+    @property
+    def period(self) -> Period:
+        return Period(self.cleaned_data["start"], self.cleaned_data["end"])
+
+    def chosen_area(self) -> OrgUnit:
+        """The area, looked up in the user's scope: outside it, 404."""
+        return get_object_or_404(OrgUnit.objects.visible_to(self.user).areas(), pk=self.cleaned_data["area"])
+
+
+class PeriodicReportForm(ReportForm):
+    remaining_problems = forms.CharField(
+        label=gettext_lazy("Tồn tại, hạn chế"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=gettext_lazy("Mỗi đoạn một dòng."),
+    )
+    proposals = forms.CharField(
+        label=gettext_lazy("Đề xuất, kiến nghị"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=gettext_lazy("Mỗi đoạn một dòng."),
+    )
+    recipients = forms.CharField(
+        label=gettext_lazy("Nơi nhận"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=gettext_lazy(
+            "Mỗi nơi nhận một dòng; để trống thì gửi Ban Thường trực Ủy ban MTTQ, Thường trực Đảng ủy và lưu."
+        ),
+    )
+    signer_title = forms.CharField(
+        label=gettext_lazy("Chức danh người ký"), max_length=100, initial="CHỦ TỊCH"
+    )
+    signer_name = forms.CharField(label=gettext_lazy("Họ tên người ký"), max_length=150)
+
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["recipients"].splitlines() if line.strip()]
+
+
+def _initial(user) -> dict:
+    today = timezone.localdate()
+    year = Period.year_of(today)
+    return {"area": user.area.pk if user.area else None, "start": year.start, "end": year.end}
+
+
+def _area_label(user, data) -> str:
+    """The chosen area's name for the type-ahead box (the form sends only the id)."""
+    try:
+        pk = int(data.get("area"))
+    except (TypeError, ValueError):
+        return ""
+    area = OrgUnit.objects.visible_to(user).areas().filter(pk=pk).only("name").first()
+    return area.name if area else ""
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+
+@staff_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ReportForm(request.GET or None, user=user, initial=_initial(user))
+    report = None
+    sync = True
+    if form.is_bound and form.is_valid():
+        area = form.chosen_area()
+        report = statistics_report(user=user, area=area, period=form.period, today=timezone.localdate())
+        sync = area_count(user, area) <= SYNC_MAX_AREAS
+    return render(
+        request,
+        "dashboards/reports/statistics.html",
+        {
+            "form": form,
+            "report": report,
+            "sync_xlsx": sync,
+            "area_label": _area_label(user, form.data or form.initial),
+            "query": request.GET.urlencode(),
+            "nav_active": "reports",
+        },
+    )
+
+
+def _valid_report_form(request: HttpRequest) -> ReportForm:
+    form = ReportForm(request.GET, user=request.user)
+    if not form.is_valid():
+        raise Http404  # these links come from the statistics page with a valid form
+    return form
+
+
+@require_GET
+@staff_required
+def statistics_xlsx(request: HttpRequest) -> HttpResponse:
+    form = _valid_report_form(request)
+    user, area, today = request.user, form.chosen_area(), timezone.localdate()
+    if area_count(user, area) > SYNC_MAX_AREAS:
+        messages.info(request, _("Địa bàn lớn: hãy dùng nút “Tạo tệp Excel” để tạo tệp ở chế độ nền."))
+        return redirect(f"{reverse('dashboards:statistics')}?{request.GET.urlencode()}")
+    report = statistics_report(user=user, area=area, period=form.period, today=today)
+    buffer = io.BytesIO()
+    report_xlsx.write_statistics(report, report_xlsx.area_detail_rows(user, area, form.period, today), buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{report_xlsx.statistics_filename(report)}"'
+    return response
+
+
+@require_GET
+@staff_required
+def statistics_pdf_view(request: HttpRequest) -> HttpResponse:
+    form = _valid_report_form(request)
+    report = statistics_report(
+        user=request.user, area=form.chosen_area(), period=form.period, today=timezone.localdate()
+    )
+    response = HttpResponse(
+        statistics_pdf(report, issuer=request.user.agency), content_type="application/pdf"
+    )
+    filename = report_xlsx.statistics_filename(report).replace(".xlsx", ".pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_POST
+@staff_required
+def statistics_export(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST, user=request.user)
+    if not form.is_valid():
+        raise Http404
+    area = form.chosen_area()
+    title = _("Thống kê tiếp xúc, đối thoại – %(area)s – %(start)s–%(end)s") % {
+        "area": area.name,
+        "start": f"{form.period.start:%d/%m/%Y}",
+        "end": f"{form.period.end:%d/%m/%Y}",
+    }
+    job = export_start(
+        user=request.user,
+        exporter_function=report_xlsx.statistics_workbook,
+        title=title,
+        parameters=report_xlsx.statistics_parameters(area, form.period),
+    )
+    return redirect("dashboards:export", pk=job.pk)
+
+
+# --- the periodic report -------------------------------------------------------------------
+
+
+@role_required(*REPORT_WRITERS)
+def periodic(request: HttpRequest) -> HttpResponse:
+    """The report the heads send to the Fatherland Front: the user types the remaining
+    problems and proposals, the numbers come from the records; the answer is the PDF."""
+    user = request.user
+    initial = {**_initial(user), "signer_name": user.get_full_name()}
+    if user.area:
+        initial["recipients"] = "\n".join(default_recipients(user.area))
+    form = PeriodicReportForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        area = form.chosen_area()
+        report = periodic_report(
+            user=user,
+            area=area,
+            period=form.period,
+            today=timezone.localdate(),
+            remaining_problems=form.cleaned_data["remaining_problems"],
+            proposals=form.cleaned_data["proposals"],
+            recipients=form.recipient_lines(),
+        )
+        signature = Signature(title=form.cleaned_data["signer_title"], name=form.cleaned_data["signer_name"])
+        response = HttpResponse(periodic_pdf(report, signature=signature), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'inline; filename="bao-cao-doi-thoai-{form.period.start:%d%m%Y}-{form.period.end:%d%m%Y}.pdf"'
+        )
+        return response
+    return render(
+        request,
+        "dashboards/reports/periodic_form.html",
+        {"form": form, "area_label": _area_label(user, form.data or form.initial), "nav_active": "reports"},
+    )
+
+
+# --- exports -------------------------------------------------------------------------------
+
+
+def _start_list_export(request: HttpRequest, function, title: str) -> HttpResponse:
+    """The list page posts here with its own query string: the file holds what the list shows."""
+    job = export_start(
+        user=request.user,
+        exporter_function=function,
+        title=title,
+        parameters=report_xlsx.list_parameters(request.GET),
+    )
+    return redirect("dashboards:export", pk=job.pk)
+
+
+@require_POST
+@staff_required
+def petitions_export(request: HttpRequest) -> HttpResponse:
+    title = _("Danh sách ý kiến, kiến nghị – %(day)s") % {"day": f"{timezone.localdate():%d/%m/%Y}"}
+    return _start_list_export(request, report_xlsx.petitions_workbook, title)
+
+
+@require_POST
+@staff_required
+def assignments_export(request: HttpRequest) -> HttpResponse:
+    title = _("Danh sách việc được giao – %(day)s") % {"day": f"{timezone.localdate():%d/%m/%Y}"}
+    return _start_list_export(request, report_xlsx.assignments_workbook, title)
+
+
+def _own_job(request: HttpRequest, pk: int) -> ExportJob:
+    """Only the user who asked for a file sees it: anyone else gets 404."""
+    return get_object_or_404(ExportJob.objects.owned_by(request.user), pk=pk)
+
+
+@staff_required
+def export_list(request: HttpRequest) -> HttpResponse:
+    jobs = ExportJob.objects.owned_by(request.user).defer("parameters", "error")
+    page = Paginator(jobs, EXPORTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dashboards/reports/export_list.html",
+        {"page": page, "keep_days": keep_days(), "nav_active": "exports"},
+    )
+
+
+@staff_required
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(
+        request,
+        "dashboards/reports/export_detail.html",
+        {"job": _own_job(request, pk), "keep_days": keep_days(), "nav_active": "exports"},
+    )
+
+
+@require_GET
+@staff_required
+def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The fragment htmx polls every second while the job runs; once it is finished the
+    fragment comes back without its trigger, so the polling stops."""
+    return render(request, "dashboards/reports/_export_progress.html", {"job": _own_job(request, pk)})
+
+
+@require_GET
+@staff_required
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _own_job(request, pk)
+    if not job.is_downloadable:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)

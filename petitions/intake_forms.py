@@ -1,0 +1,175 @@
+"""Forms of written petitions, citizen reception and their handling (intake_views), and of
+the public tracking page. The assignment and extension forms are used by conclusions' views
+(a higher layer may import these; this module imports nothing above petitions)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit, Role, User
+from core.uploads import validate_upload
+from dialogue.forms import DateInput
+from petitions.models import TRACKING_ALPHABET, TRACKING_LENGTH, Category, Petition
+from petitions.services import WrittenPetitionData
+
+BAD_CODE = _("Mã tra cứu gồm 10 ký tự (chữ và số), ví dụ ABCDE-23456.")
+
+
+class WrittenPetitionForm(forms.Form):
+    received_on = forms.DateField(label=_("Ngày nhận đơn"), widget=DateInput())
+    channel = forms.ChoiceField(
+        label=_("Nguồn"),
+        choices=[
+            (value, label) for value, label in Petition.Channel.choices if value in Petition.WRITTEN_CHANNELS
+        ],
+        initial=Petition.Channel.LETTER,
+    )
+    kind = forms.ChoiceField(
+        label=_("Loại đơn"),
+        choices=[(kind.value, kind.label) for kind in Petition.Kind if kind != Petition.Kind.PROPOSAL],
+        initial=Petition.Kind.COMPLAINT,
+    )
+    category = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Category.objects.filter(is_active=True))
+    petitioner_type = forms.ChoiceField(
+        label=_("Người gửi"), choices=Petition.PetitionerType.choices, initial=Petition.PetitionerType.PERSON
+    )
+    petitioner_name = forms.CharField(label=_("Họ tên / tên tổ chức"), max_length=255, required=False)
+    petitioner_id_number = forms.CharField(label=_("Số CCCD/định danh"), max_length=32, required=False)
+    petitioner_phone = forms.CharField(label=_("Điện thoại"), max_length=32, required=False)
+    petitioner_address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
+    content = forms.CharField(label=_("Nội dung đơn"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachment = forms.FileField(
+        label=_("Bản quét đơn, tài liệu kèm theo"), required=False, validators=[validate_upload]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def data_for_service(self) -> WrittenPetitionData:
+        data = {key: value for key, value in self.cleaned_data.items() if key != "attachment"}
+        return WrittenPetitionData(**data)
+
+
+class AcceptForm(forms.Form):
+    accepted_on = forms.DateField(label=_("Ngày thụ lý"), widget=DateInput())
+    complexity = forms.ChoiceField(
+        label=_("Tính chất vụ việc"), choices=Petition.Complexity.choices, initial=Petition.Complexity.NORMAL
+    )
+    complaint_round = forms.TypedChoiceField(
+        label=_("Khiếu nại"),
+        coerce=int,
+        choices=[(1, _("Lần đầu")), (2, _("Lần hai"))],
+        initial=1,
+        help_text=_("Chỉ dùng cho khiếu nại."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accepted_on"].initial = timezone.localdate()
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do không thụ lý"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransferForm(forms.Form):
+    to = forms.CharField(label=_("Chuyển đến cơ quan có thẩm quyền"), max_length=255)
+    on = forms.DateField(label=_("Ngày chuyển"), widget=DateInput(), required=False)
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Kết quả giải quyết, nội dung trả lời"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    answered_on = forms.DateField(label=_("Ngày trả lời, quyết định"), widget=DateInput())
+    decision_ref = forms.CharField(label=_("Số văn bản, quyết định"), max_length=64, required=False)
+    is_public = forms.BooleanField(label=_("Công khai kết quả trên trang tra cứu"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answered_on"].initial = timezone.localdate()
+
+
+class ReceptionForm(forms.Form):
+    held_on = forms.DateField(label=_("Ngày tiếp"), widget=DateInput())
+    receiving_leader = forms.ModelChoiceField(label=_("Lãnh đạo tiếp công dân"), queryset=User.objects.none())
+    place = forms.CharField(label=_("Địa điểm"), max_length=255, required=False)
+    people_count = forms.IntegerField(label=_("Số lượt công dân được tiếp"), min_value=0, initial=0)
+    notes = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Không ghi họ tên người tố cáo: họ tên ghi trên từng đơn."),
+    )
+
+    def __init__(self, *args, area: OrgUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["receiving_leader"].queryset = User.objects.filter(
+            User.role_filter(Role.LEADER), agency__area=area, is_active=True
+        )
+
+
+class PetitionAssignmentForm(forms.Form):
+    """Give an accepted written petition to an agency of its area (conclusions' view)."""
+
+    task = forms.CharField(label=_("Nội dung công việc"), widget=forms.Textarea(attrs={"rows": 3}))
+    lead_agency = forms.ModelChoiceField(label=_("Cơ quan chủ trì"), queryset=OrgUnit.objects.none())
+    coordinating_agencies = forms.ModelMultipleChoiceField(
+        label=_("Cơ quan phối hợp"), queryset=OrgUnit.objects.none(), required=False
+    )
+    responsible_person = forms.ModelChoiceField(
+        label=_("Người chịu trách nhiệm"), queryset=User.objects.none(), required=False
+    )
+    deadline = forms.DateField(
+        label=_("Hạn xử lý"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Khiếu nại, tố cáo: hạn theo luật đã tính khi thụ lý, không cần ghi."),
+    )
+
+    def __init__(self, *args, petition: Petition, **kwargs):
+        super().__init__(*args, **kwargs)
+        area = petition.area
+        bodies = OrgUnit.objects.subtree(area).bodies().order_by("name")
+        self.fields["lead_agency"].queryset = bodies
+        self.fields["coordinating_agencies"].queryset = bodies
+        self.fields["responsible_person"].queryset = User.objects.filter(
+            agency__path__startswith=area.path, is_active=True
+        )
+        self.fields["responsible_person"].label_from_instance = lambda user: (
+            f"{user.full_name} – {user.agency}"
+        )
+        if petition.resolution_deadline:
+            del self.fields["deadline"]
+
+
+class ExtensionDecisionForm(forms.Form):
+    decided_on = forms.DateField(label=_("Ngày quyết định"), widget=DateInput())
+    decision_ref = forms.CharField(label=_("Số quyết định gia hạn"), max_length=64)
+    reason = forms.CharField(label=_("Lý do gia hạn"), widget=forms.Textarea(attrs={"rows": 2}))
+    complexity = forms.ChoiceField(label=_("Tính chất vụ việc"), choices=Petition.Complexity.choices)
+
+    def __init__(self, *args, petition: Petition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = timezone.localdate()
+        self.fields["complexity"].initial = petition.complexity
+
+
+def normalise_code(raw: str) -> str:
+    """ "abcde 23456", "ABCDE23456", " abcde-23456 " → "ABCDE-23456"."""
+    letters = "".join(char for char in raw.upper() if char.isalnum())
+    return f"{letters[:5]}-{letters[5:]}" if len(letters) == TRACKING_LENGTH else ""
+
+
+class TrackingForm(forms.Form):
+    ma = forms.CharField(label=_("Mã tra cứu"), max_length=20)
+
+    def clean_ma(self) -> str:
+        code = normalise_code(self.cleaned_data["ma"])
+        if not code or any(char not in TRACKING_ALPHABET for char in code.replace("-", "")):
+            raise forms.ValidationError(BAD_CODE)
+        return code

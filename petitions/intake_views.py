@@ -1,0 +1,386 @@
+"""Petitions received outside conferences: written petitions (letters, online), citizen
+reception sessions, and their handling (accept or decline, transfer with a slip, the final
+answer), the printable receipt, attachments. Assigning and extending are in conclusions'
+views (they create and move assignments)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required, staff_required
+from core.pdf import clean_name, place_name, render_pdf, vietnamese_date
+from petitions import services
+from petitions.intake_forms import (
+    AcceptForm,
+    AnswerForm,
+    DeclineForm,
+    ReceptionForm,
+    TransferForm,
+    WrittenPetitionForm,
+)
+from petitions.models import Petition, PetitionAttachment, ReceptionSession
+
+EDITORS = (Role.CLERK, Role.LEADER)
+PAGE_SIZE = 50
+NO_AREA = _("Tài khoản của bạn chưa thuộc địa bàn nào nên chưa nhập đơn được.")
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _user_area(request: HttpRequest):
+    area = request.user.area
+    if area is None:
+        raise PermissionDenied(NO_AREA)
+    return area
+
+
+# --- intake -------------------------------------------------------------------------------
+
+
+@role_required(*EDITORS)
+def written_create(request: HttpRequest) -> HttpResponse:
+    """Log a letter (or what a citizen raised at a reception). Before saving, earlier
+    petitions of the same person about the same matter are shown: the clerk saves it as new
+    or merges it into one of them."""
+    area = _user_area(request)
+    reception = None
+    reception_pk = request.GET.get("reception") or request.POST.get("reception")
+    if reception_pk:
+        reception = get_object_or_404(ReceptionSession.objects.editable_by(request.user), pk=reception_pk)
+    initial = {"channel": Petition.Channel.RECEPTION, "received_on": reception.held_on} if reception else None
+    form = WrittenPetitionForm(request.POST or None, request.FILES or None, initial=initial)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.data_for_service()
+        duplicates = services.petition_possible_duplicates(
+            candidates=Petition.objects.visible_to(request.user),
+            content=data.content,
+            id_number=data.petitioner_id_number,
+            phone=data.petitioner_phone,
+        )
+        decided = "save_new" in request.POST or "merge_into" in request.POST
+        if not duplicates or decided:
+            petition = _create(request, form, area, reception, duplicates)
+            if petition is not None:
+                return redirect("petitions:handle", pk=petition.pk)
+    return render(
+        request,
+        "petitions/written_form.html",
+        {"form": form, "duplicates": duplicates, "reception": reception, "nav_active": "petitions"},
+    )
+
+
+def _create(request, form, area, reception, duplicates) -> Petition | None:
+    merge_into = None
+    if request.POST.get("merge_into"):
+        merge_into = next((p for p in duplicates if str(p.pk) == request.POST["merge_into"]), None)
+        if merge_into is None:
+            form.add_error(None, _("Đơn được chọn để gộp không còn trong danh sách trùng."))
+            return None
+    try:
+        with transaction.atomic():
+            petition = services.written_petition_create(
+                area=area,
+                by=request.user,
+                data=form.data_for_service(),
+                reception=reception,
+                attachment=form.cleaned_data.get("attachment"),
+            )
+            if merge_into is not None:
+                services.petition_merge(petition=petition, by=request.user, into=merge_into)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return None
+    if merge_into is not None:
+        messages.success(
+            request, _("Đã lưu đơn và gộp vào đơn %(code)s.") % {"code": merge_into.tracking_code}
+        )
+    else:
+        messages.success(
+            request, _("Đã vào sổ đơn. Mã tra cứu: %(code)s.") % {"code": petition.tracking_code}
+        )
+    return petition
+
+
+@staff_required
+def register(request: HttpRequest) -> HttpResponse:
+    """Sổ tiếp nhận đơn: written petitions of the user's scope, newest first, with their
+    statutory deadlines. Never the petitioner's identity (a list)."""
+    petitions = (
+        Petition.objects.visible_to(request.user)
+        .written()
+        .select_related("area", "category")
+        .order_by("-received_on", "-pk")
+    )
+    waiting = request.GET.get("cho") == "thu-ly"
+    if waiting:
+        petitions = petitions.awaiting_acceptance()
+    page = Paginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "petitions/register.html",
+        {"page": page, "waiting": waiting, "today": timezone.localdate(), "nav_active": "petitions"},
+    )
+
+
+# --- handling -----------------------------------------------------------------------------
+
+
+def _visible(request: HttpRequest, pk: int) -> Petition:
+    return get_object_or_404(
+        Petition.objects.visible_to(request.user).select_related("area", "category", "reception"), pk=pk
+    )
+
+
+def _editable(request: HttpRequest, pk: int) -> Petition:
+    return get_object_or_404(
+        Petition.objects.editable_by(request.user).select_related("area", "category"), pk=pk
+    )
+
+
+@staff_required
+def handle(request: HttpRequest, pk: int) -> HttpResponse:
+    """A written petition's file: its deadlines, what was done, and (for clerks and leaders)
+    the next steps: accept or decline, transfer, assign, record the answer."""
+    petition = _visible(request, pk)
+    can_edit = request.user.has_role(*EDITORS) or request.user.is_superuser
+    pending = petition.outcome == Petition.Outcome.PENDING and not petition.accepted_on
+    return render(
+        request,
+        "petitions/handle.html",
+        _handle_context(request, petition, can_edit, pending),
+    )
+
+
+def _awaits_answer(petition: Petition) -> bool:
+    """Accepted, handled here, and no final answer recorded yet (accepted assignments may
+    already have marked it resolved: the decision is still to be written down)."""
+    return bool(
+        petition.accepted_on
+        and petition.outcome == Petition.Outcome.IN_AUTHORITY
+        and not petition.final_answer
+    )
+
+
+def _handle_context(request, petition, can_edit, pending, **forms) -> dict:
+    started = petition.assignments.select_related("lead_agency", "notice").order_by("deadline", "pk")
+    open_work = [a for a in started if a.is_started and a.status != "accepted"]
+    return {
+        "petition": petition,
+        "petitioner": services.petitioner_shown_to(
+            petition=petition, user=request.user, where=request.get_full_path()
+        ),
+        "can_edit": can_edit,
+        "accept_form": forms.get("accept_form") or (AcceptForm() if can_edit and pending else None),
+        "decline_form": forms.get("decline_form") or (DeclineForm() if can_edit and pending else None),
+        "transfer_form": forms.get("transfer_form") or (TransferForm() if can_edit and pending else None),
+        "answer_form": forms.get("answer_form")
+        or (AnswerForm() if can_edit and _awaits_answer(petition) and not open_work else None),
+        "can_assign": can_edit and petition.accepted_on and petition.is_open and not petition.conference_id,
+        "can_extend": petition.kind == Petition.Kind.DENUNCIATION
+        and petition.accepted_on
+        and petition.is_open
+        and (request.user.is_superuser or request.user.has_role(Role.LEADER)),
+        "assignments": started,
+        "extensions": petition.statutory_extensions.select_related("decided_by"),
+        "attachments": petition.attachments.all(),
+        "files_visible": petition.identity_visible_to(request.user) or not petition.is_confidential,
+        "public_url": request.build_absolute_uri(reverse("public:track")),
+        "today": timezone.localdate(),
+        "nav_active": "petitions",
+    }
+
+
+def _step(request, pk, form_class, action, success):
+    """POST handlers of the handling page: validate, call one service, go back."""
+    petition = _editable(request, pk)
+    if not (request.user.is_superuser or request.user.has_role(*EDITORS)):
+        raise PermissionDenied
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            action(petition, form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("petitions:handle", pk=petition.pk)
+    pending = petition.outcome == Petition.Outcome.PENDING and not petition.accepted_on
+    key = {AcceptForm: "accept_form", DeclineForm: "decline_form", TransferForm: "transfer_form"}.get(
+        form_class, "answer_form"
+    )
+    context = _handle_context(request, petition, True, pending, **{key: form})
+    return render(request, "petitions/handle.html", context, status=400)
+
+
+@require_POST
+@role_required(*EDITORS)
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request, pk, AcceptForm,
+        lambda petition, data: services.petition_accept(petition=petition, by=request.user, **data),
+        _("Đã thụ lý; hạn giải quyết đã được tính và lưu."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*EDITORS)
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request, pk, DeclineForm,
+        lambda petition, data: services.petition_decline(petition=petition, by=request.user, **data),
+        _("Đã ghi không thụ lý."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*EDITORS)
+def transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request, pk, TransferForm,
+        lambda petition, data: services.petition_transfer(petition=petition, by=request.user, **data),
+        _("Đã chuyển đơn. In phiếu chuyển đơn để gửi kèm."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*EDITORS)
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request, pk, AnswerForm,
+        lambda petition, data: services.petition_record_answer(petition=petition, by=request.user, **data),
+        _("Đã ghi kết quả giải quyết."),
+    )  # fmt: skip
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+@role_required(*EDITORS)
+def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    """Phiếu chuyển đơn, an official PDF addressed to the competent body. For a denunciation
+    the identity appears only for those who may see it, and that display is logged."""
+    petition = _editable(request, pk)
+    if petition.outcome != Petition.Outcome.TRANSFERRED:
+        raise Http404
+    petitioner = services.petitioner_shown_to(petition=petition, user=request.user, where=request.path)
+    reveals = petition.identity_visible_to(request.user)
+    agency = request.user.agency
+    context = {
+        "petition": petition,
+        "issuer": clean_name(agency.name if agency else petition.area.name).upper(),
+        "receiver": clean_name(agency.name if agency else petition.area.name),
+        "place_date": f"{place_name(petition.area.name)}, {vietnamese_date(petition.transferred_on)}",
+        "kind": petition.get_kind_display().lower(),
+        "petitioner": petitioner,
+        "address": petition.petitioner_address if reveals else "",
+        "signer_title": (request.user.title or _("Lãnh đạo")).upper(),
+        "signer_name": request.user.full_name,
+    }
+    response = HttpResponse(
+        render_pdf("petitions/pdf/transfer_slip.html", context), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="phieu-chuyen-don-{petition.tracking_code}.pdf"'
+    return response
+
+
+@staff_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Giấy biên nhận: printable, with the tracking code and where to look it up."""
+    petition = _visible(request, pk)
+    return render(
+        request,
+        "petitions/receipt.html",
+        {
+            "petition": petition,
+            "petitioner": services.petitioner_shown_to(
+                petition=petition, user=request.user, where=request.path
+            ),
+            "public_url": request.build_absolute_uri(reverse("public:track")),
+            "nav_active": "petitions",
+        },
+    )
+
+
+@staff_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(
+        PetitionAttachment.objects.filter(
+            petition__in=Petition.objects.visible_to(request.user)
+        ).select_related("petition__area"),
+        pk=pk,
+    )
+    petition = attachment.petition
+    if petition.is_confidential:
+        # A denunciation's letter names the denouncer: only for those who may see it, logged.
+        if not petition.identity_visible_to(request.user):
+            raise PermissionDenied
+        services.petitioner_shown_to(petition=petition, user=request.user, where=request.path)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+
+
+# --- citizen reception --------------------------------------------------------------------
+
+
+@staff_required
+def reception_list(request: HttpRequest) -> HttpResponse:
+    from django.db.models import Count
+
+    sessions = (
+        ReceptionSession.objects.visible_to(request.user)
+        .select_related("area", "receiving_leader")
+        .annotate(petition_count=Count("petitions"))
+        .order_by("-held_on", "-pk")
+    )
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "petitions/reception_list.html", {"page": page, "nav_active": "petitions"})
+
+
+@role_required(*EDITORS)
+def reception_create(request: HttpRequest) -> HttpResponse:
+    area = _user_area(request)
+    form = ReceptionForm(request.POST or None, area=area)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.reception_create(area=area, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Đã ghi buổi tiếp công dân. Tiếp theo: nhập đơn, ý kiến của từng người.")
+            )
+            return redirect("petitions:reception", pk=session.pk)
+    return render(request, "petitions/reception_form.html", {"form": form, "nav_active": "petitions"})
+
+
+@staff_required
+def reception_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(
+        ReceptionSession.objects.visible_to(request.user).select_related("area", "receiving_leader"), pk=pk
+    )
+    return render(
+        request,
+        "petitions/reception_detail.html",
+        {
+            "session": session,
+            "petitions": session.petitions.select_related("category").order_by("pk"),
+            "can_edit": request.user.has_role(*EDITORS),
+            "nav_active": "petitions",
+        },
+    )
