@@ -143,6 +143,7 @@ class ConclusionNotice(BaseModel):
         indexes = [
             models.Index(fields=["area", "status", "-issued_on"], name="notice_area_status"),
             models.Index(fields=["conference"], name="notice_conference"),
+            models.Index(fields=["id"], condition=Q(status="draft"), name="notice_drafts"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -224,13 +225,14 @@ class AssignmentQuerySet(ScopedQuerySet):
     def open(self):
         """Work still to be done: not accepted, and either given for a written petition (no
         notice) or given by an issued notice (a draft's assignments have not started)."""
-        return self.exclude(status=Assignment.Status.ACCEPTED).filter(
-            Q(notice__isnull=True) | Q(notice__status=ConclusionNotice.Status.ISSUED)
-        )
+        return self.exclude(status=Assignment.Status.ACCEPTED).started()
 
     def started(self):
-        """Assignments whose work has begun (open or not): not those of a draft notice."""
-        return self.filter(Q(notice__isnull=True) | Q(notice__status=ConclusionNotice.Status.ISSUED))
+        """Assignments whose work has begun (open or not): not those of a draft notice.
+        Written as "not of a draft" (drafts are few: a small hashed list, served by a partial
+        index) rather than a join to every notice to read its status."""
+        drafts = ConclusionNotice.objects.filter(status=ConclusionNotice.Status.DRAFT).values("pk")
+        return self.exclude(notice_id__in=drafts)
 
     def overdue(self, today: date):
         return self.open().filter(deadline__lt=today)
@@ -335,8 +337,12 @@ class Assignment(BaseModel):
                 include=["id", "status", "lead_agency", "notice"],
                 name="assignment_dashboard_cover",
             ),
+            # Open work by deadline, read from the index alone (the overdue review and lists).
             models.Index(
-                fields=["deadline"], condition=~Q(status="accepted"), name="assignment_open_deadline"
+                fields=["deadline"],
+                include=["id", "lead_agency", "notice", "status"],
+                condition=~Q(status="accepted"),
+                name="assignment_open_cover",
             ),
         ]
         constraints = [
