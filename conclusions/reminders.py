@@ -327,6 +327,9 @@ class Source:
         due = self.due_keys(queryset, schedule)
         if not due[0]:
             return
+        if not uses_set_sql():
+            yield from self._candidates_page_by_page(queryset, due, lease_cutoff)
+            return
         columns = ("pk", self.reference_field, *self.extra_fields)
         inner, inner_params = queryset.order_by().values_list(*columns).query.sql_with_params()
         extras = [f"x{index}" for index in range(len(self.extra_fields))]
@@ -377,6 +380,43 @@ class Source:
                 after = page[-1][0]
             if len(page) < CHUNK_SIZE:
                 return
+
+    def _candidates_page_by_page(self, queryset, due, lease_cutoff) -> Iterator[list[Candidate]]:
+        """The same decision for databases without arrays (SQLite, as `make run` uses): the
+        items in pages, each page's log keys read in one query and compared in Python."""
+        due_by_reference: dict[date, list[tuple[int, int]]] = defaultdict(list)
+        for reference, rule_id, occurrence in zip(*due, strict=True):
+            due_by_reference[reference].append((rule_id, occurrence))
+        columns = ("pk", self.reference_field, *self.extra_fields)
+        after = 0
+        while True:
+            page = list(queryset.filter(pk__gt=after).order_by("pk").values_list(*columns)[:CHUNK_SIZE])
+            if not page:
+                return
+            ids = [row[0] for row in page]
+            log = ReminderLog.objects.filter(subject_type=self.subject, object_id__in=ids)
+            logged = set(log.values_list("object_id", "deadline", "rule_id", "occurrence"))
+            released = set(
+                log.filter(sent_at__isnull=True)
+                .filter(Q(sweep_id__isnull=True) | Q(claimed_at__lt=lease_cutoff))
+                .values_list("object_id", flat=True)
+            )
+            pending = [
+                Candidate(pk, reference, pk in released, tuple(extra))
+                for pk, reference, *extra in page
+                if pk in released
+                or any((pk, reference, *key) not in logged for key in due_by_reference.get(reference, ()))
+            ]
+            if pending:
+                yield pending
+            after = page[-1][0]
+            if len(page) < CHUNK_SIZE:
+                return
+
+
+def uses_set_sql() -> bool:
+    """PostgreSQL decides in one statement per page (arrays); others page by page."""
+    return connection.vendor == "postgresql"
 
 
 ASSIGNMENTS = Source(

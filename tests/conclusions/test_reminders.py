@@ -40,6 +40,14 @@ DEADLINE = date(2026, 10, 16)
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True, params=["set_sql", "page_by_page"])
+def _decision(request, monkeypatch):
+    """Every scenario both ways the sweep decides: PostgreSQL's set-based statement, and the
+    page-by-page comparison used on SQLite (`make run`)."""
+    if request.param == "page_by_page":
+        monkeypatch.setattr(reminders, "uses_set_sql", lambda: False)
+
+
 @pytest.fixture(autouse=True)
 def _rules(_reference_data):
     """The default rules come from a data migration, which transactional tests empty."""
