@@ -31,10 +31,13 @@ def setup_django() -> None:
     os.environ.setdefault("SECURE_COOKIES", "0")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("EMAIL_URL", "memorymail://")  # mail is rendered and "sent", to memory
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # Mail is built down to its bytes, as for SMTP, and dropped (bench/mail_backend.py).
+    settings.EMAIL_BACKEND = "mail_backend.SerializeAndDropBackend"
 
 
 @dataclass

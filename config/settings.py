@@ -102,9 +102,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # PostgreSQL's JIT compiles the dashboards' aggregates for longer than they run (measured:
-    # 393 ms of a 552 ms query); our queries are short and indexed.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Per-connection planner settings (PG_OPTIONS overrides them). JIT off: it compiled the
+    # dashboards' aggregates for longer than they ran (393 ms of a 552 ms query). A random
+    # page cost for SSDs: with the default (4, spinning disks) PostgreSQL read a million
+    # assignments (188 ms) instead of the covering index of open ones (35 ms).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", env.str("PG_OPTIONS", default="-c jit=off -c random_page_cost=1.1")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
