@@ -64,6 +64,11 @@ def database_ready(scale: float) -> None:
     started = time.monotonic()
     manage("seed_demo", "--scale", str(scale))
     print(f"generated in {time.monotonic() - started:.0f} s")
+    # A live database is vacuumed by autovacuum as it fills; a bulk load is not yet. Without
+    # the visibility map every index-only scan reads the table too (the national overdue
+    # review measured 332 ms before, 107 ms after).
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
 
 
 def run_json(command: list[str], env: dict[str, str] | None = None) -> list[dict]:

@@ -1,5 +1,7 @@
 """Small template helpers for the Bootstrap-based interface."""
 
+import unicodedata
+
 from django import forms, template
 from django.utils.safestring import SafeString
 
@@ -26,3 +28,18 @@ def control(bound_field: forms.BoundField) -> SafeString:
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{bound_field.auto_id}_errors"
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def clip(text, length: int) -> str:
+    """Cut a text to at most `length` characters, ending in "…" when cut: for the one-line
+    previews of list rows. Django's truncatechars walks every character of the text to count
+    combining marks; list rows show NFC text (accents precomposed, as typed and as imported),
+    so a slice is enough: only a combining mark left at the cut is dropped with it."""
+    text = "" if text is None else str(text)
+    if len(text) <= length:
+        return text
+    cut = max(length - 1, 0)
+    while cut and unicodedata.combining(text[cut]):
+        cut -= 1
+    return text[:cut].rstrip() + "…"

@@ -1,0 +1,36 @@
+"""The list rows' one-line preview filter (core/templatetags/ui.py: clip)."""
+
+import unicodedata
+
+from django.template import Context, Template
+
+from core.templatetags.ui import clip
+
+
+def test_short_text_is_left_whole():
+    assert clip("Đường ngõ 12 bị ngập", 140) == "Đường ngõ 12 bị ngập"
+    assert clip("", 10) == ""
+    assert clip(None, 10) == ""
+
+
+def test_long_text_is_cut_to_the_length_with_an_ellipsis():
+    text = "Đề nghị phường sớm giải quyết dứt điểm tình trạng lấn chiếm vỉa hè " * 3
+    clipped = clip(text, 60)
+    assert len(clipped) <= 60
+    assert clipped.endswith("…")
+    assert text.startswith(clipped[:-1])
+    assert not clipped[:-1].endswith(" ")  # no space before the ellipsis
+
+
+def test_a_combining_mark_is_never_left_without_its_letter():
+    text = "đất đai lấn chiếm " * 5
+    decomposed = unicodedata.normalize("NFD", text)  # "ấ" is a + two combining marks
+    for length in range(2, 40):
+        kept = clip(decomposed, length)[:-1]
+        # Cut between letters: the kept part, recomposed, is the start of the recomposed text.
+        assert text.startswith(unicodedata.normalize("NFC", kept)), (length, kept)
+
+
+def test_output_is_escaped_in_templates():
+    rendered = Template("{% load ui %}{{ text|clip:20 }}").render(Context({"text": "<b>x</b> & y"}))
+    assert rendered == "&lt;b&gt;x&lt;/b&gt; &amp; y"
