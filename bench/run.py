@@ -111,7 +111,10 @@ def table(measures: list[dict]) -> str:
     lines = [header, "-" * len(header)]
     for m in measures:
         budget = m["budget_ms"]
-        verdict = "reference" if budget is None else ("ok" if m["median_ms"] <= budget else "OVER")
+        if budget is None:
+            verdict = "reference" if m["name"].startswith("[peer]") else "no budget"
+        else:
+            verdict = "ok" if m["median_ms"] <= budget else "OVER"
         lines.append(
             f"{m['name'][:62]:<62} {_ms(budget):>9} {_ms(m['median_ms']):>10} {_ms(m['max_ms']):>10} "
             f"{m['queries'] if m['queries'] is not None else '':>8}  {verdict}"

@@ -131,6 +131,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
 REMINDER_MINUTE = env.int("REMINDER_MINUTE", default=0)
+# Minutes between refreshes of the monthly summaries behind the whole country's dashboard
+# (about 10 s of database work at national scale), and the age beyond which the dashboard
+# no longer trusts them and computes live (docs/DASHBOARDS.md).
+DASHBOARD_SUMMARY_MINUTES = env.int("DASHBOARD_SUMMARY_MINUTES", default=10)
+DASHBOARD_SUMMARY_MAX_AGE = env.int("DASHBOARD_SUMMARY_MAX_AGE", default=3 * DASHBOARD_SUMMARY_MINUTES)
 CELERY_BEAT_SCHEDULE: dict = {
     # Every 5 minutes: PDFs of issued notices whose render task was lost or gave up.
     "notices-render-pending": {"task": "conclusions.tasks.notices_render_pending", "schedule": 300.0},
@@ -146,6 +151,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Nightly: export files older than EXPORT_KEEP_DAYS are deleted, stalled jobs failed.
     "exports-cleanup": {"task": "core.exports.exports_cleanup", "schedule": crontab(hour=2, minute=30)},
+    # The monthly summaries of the national dashboard; also at 00:01, when "overdue" moves on.
+    "figures-refresh": {
+        "task": "dashboards.tasks.figures_refresh",
+        "schedule": crontab(minute=f"*/{DASHBOARD_SUMMARY_MINUTES}"),
+    },
+    "figures-refresh-midnight": {
+        "task": "dashboards.tasks.figures_refresh",
+        "schedule": crontab(hour=0, minute=1),
+    },
 }
 # The public tracking page: lookups by code allowed per client address per window (seconds),
 # so that codes cannot be enumerated.

@@ -115,3 +115,83 @@ class AgencyReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} – {self.sent_at:%d/%m/%Y %H:%M}"
+
+
+class MonthFigures(models.Model):
+    """One month of the supervision figures of one top-level area (province or city), kept
+    ready so that the whole country's dashboard sums a few thousand small rows instead of
+    reading two million opinions and a million assignments (dashboards/summaries.py, refreshed
+    by Celery every DASHBOARD_SUMMARY_MINUTES; docs/DASHBOARDS.md).
+
+    A row counts one subject: the conferences held in the month, the opinions received in it
+    (a total row, and one row per category, kind and channel: `dimension`, `value`), or the
+    open and accepted assignments whose deadline falls in it, of the area's agencies; the
+    same totals are also kept per day (`day`). The
+    numbers that depend on the day (overdue, due soon) are as of `as_of`. Not history: every
+    refresh replaces every row, so no simple-history here."""
+
+    class Subject(models.TextChoices):
+        CONFERENCES = "conferences", _("hội nghị")
+        OPINIONS = "opinions", _("ý kiến")
+        ASSIGNMENTS = "assignments", _("việc được giao")
+
+    class Dimension(models.TextChoices):
+        TOTAL = "", _("tổng")
+        CATEGORY = "category", _("lĩnh vực")
+        KIND = "kind", _("loại")
+        CHANNEL = "channel", _("nguồn")
+
+    area = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    # A month's rows have no day; a day's rows (totals only, no dimension) count that day
+    # alone, for periods that begin or end within a month.
+    day = models.DateField(null=True)
+    subject = models.CharField(max_length=12, choices=Subject.choices)
+    dimension = models.CharField(max_length=10, choices=Dimension.choices, blank=True, default="")
+    value = models.CharField(max_length=40, blank=True, default="")  # category id, kind, channel
+    # Conferences held in the month.
+    held = models.PositiveIntegerField(default=0)
+    scheduled = models.PositiveIntegerField(default=0)
+    ad_hoc = models.PositiveIntegerField(default=0)
+    participants = models.PositiveIntegerField(default=0)
+    # Opinions received in the month (dashboards.metrics.opinion_conditions).
+    received = models.PositiveIntegerField(default=0)
+    merged = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    transferred = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolved_received = models.PositiveIntegerField(default=0)  # resolved, not merged (the trend)
+    resolved_by_assignments = models.PositiveIntegerField(default=0)
+    resolved_late = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    # Assignments whose deadline is in the month, by the area of their lead agency: what the
+    # ranking by area needs (dashboards.metrics.assignments_by_child_area).
+    assignments_open = models.PositiveIntegerField(default=0)
+    assignments_overdue = models.PositiveIntegerField(default=0)
+    assignments_accepted = models.PositiveIntegerField(default=0)
+    as_of = models.DateField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("số liệu tháng")
+        verbose_name_plural = _("số liệu tháng")
+        indexes = [
+            models.Index(
+                fields=["month", "subject", "dimension"],
+                condition=Q(day__isnull=True),
+                name="month_figures_month",
+            ),
+            models.Index(fields=["day", "subject"], name="month_figures_day"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "month", "day", "subject", "dimension", "value"],
+                name="month_figures_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.month:%m/%Y} {self.subject} {self.dimension} {self.value}"

@@ -22,7 +22,7 @@ from accounts.models import OrgUnit, Role
 from accounts.permissions import role_required, staff_required
 from conclusions.filters import DUE_SOON_DAYS
 from conclusions.models import Assignment, ExtensionRequest
-from dashboards import links, metrics, services
+from dashboards import links, metrics, services, summaries
 from dashboards.forms import AnswerForm, RemarkForm, ReviewFilterForm, SupervisionForm
 from dashboards.models import SupervisionRemark
 from dialogue.models import Conference
@@ -33,7 +33,6 @@ AREA_SEARCH_LIMIT = 20
 CONFERENCE_CHOICES = 100
 EXTENSIONS_SHOWN = 20
 REMARKS_SHOWN = 10
-RANKING_ROWS = 30
 REVIEW_ROWS = 100
 
 
@@ -195,26 +194,16 @@ def supervision(request: HttpRequest) -> HttpResponse:
     )
 
 
-# A province's or the whole country's figures aggregate millions of rows (about a second at
-# national scale); they are kept DASHBOARD_CACHE_SECONDS (settings), per scope, area, period
-# and day, and the page says when they were computed. A ward's are always computed afresh
-# (tens of milliseconds).
+# The whole country's figures are summed from monthly summaries (dashboards/summaries.py);
+# a province's, or the country's when the summaries are stale, aggregate millions of rows.
+# Both are kept DASHBOARD_CACHE_SECONDS (settings), per scope, area, period and day, and the
+# page says when they were computed. A ward's are always computed afresh (tens of ms).
 LARGE_AREA_MAX_DEPTH = 0  # a top-level area (province, city) or no area: the whole scope
 
 
 def supervision_figures(user, area: OrgUnit | None, period: metrics.Period, today) -> dict:
     def compute() -> dict:
-        return {
-            "conferences": metrics.conference_totals(user, area, period),
-            "required": metrics.conferences_required(user, area, period),
-            "opinions": metrics.opinion_totals(user, area, period, today),
-            "breakdowns": metrics.opinion_breakdowns(user, area, period),
-            "trend": metrics.monthly_trend(user, area, period, today),
-            "assignments": metrics.assignment_totals(user, area, period, today),
-            "by_agency": metrics.assignments_by_agency(user, area, period, today, limit=RANKING_ROWS),
-            "by_area": metrics.assignments_by_child_area(user, area, period, today)[:RANKING_ROWS],
-            "computed_at": timezone.now(),
-        }
+        return summaries.supervision_figures(user, area, period, today)
 
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds or (area is not None and area.depth > LARGE_AREA_MAX_DEPTH):

@@ -1,0 +1,446 @@
+"""Monthly summaries of the supervision figures, for the dashboards of the whole country.
+
+The whole country's supervision dashboard aggregates two million opinions, a million
+assignments and their links (about a second and a half computed, docs/DASHBOARDS.md). Its
+figures are additive by month and by top-level area (province, city), so they are kept
+ready in `MonthFigures`, one small row per area, month and subject, refreshed by Celery every
+DASHBOARD_SUMMARY_MINUTES (`refresh()`, task `dashboards.tasks.figures_refresh`).
+
+`supervision_figures(user, area, period, today)` answers from the summaries when they can
+answer exactly the question asked, and computes everything else live with the same
+functions (dashboards.metrics):
+
+- the whole scope (area None) of a user whose scope is made of whole top-level areas (a
+  superuser: the country), on PostgreSQL, with a refresh of today younger than
+  DASHBOARD_SUMMARY_MAX_AGE: the summaries;
+- the period's whole months come from the summaries; its partial first and last months (a
+  period from 15/03 to 20/09) are computed live for those days only and added;
+- any other area (a province chosen in the type-ahead, a ward) is computed live: a province
+  holds a thirtieth of the country's rows, a ward a ten-thousandth.
+
+The figures that do not add up by month are always live: the required number of
+conferences (two small queries), the open assignments by deadline (one index-only
+aggregate) and the ranking by agency (one GROUP BY over the period's assignments, tens of
+thousands of agencies: see metrics.assignments_by_agency).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Count, F, FloatField, PositiveIntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
+from django.utils import timezone
+
+from accounts.models import PATH_SEGMENT_WIDTH, OrgUnit, User
+from conclusions.models import Assignment, ConclusionNotice
+from dashboards import metrics
+from dashboards.models import MonthFigures
+from dialogue.models import Conference
+from petitions.models import Category, Petition
+
+RANKING_ROWS = 30  # rows of each ranking table (by agency, by area)
+
+OPINION_COLUMNS = (
+    "received",
+    "merged",
+    "answered",
+    "transferred",
+    "rejected",
+    "resolved",
+    "resolved_received",
+    "resolved_by_assignments",
+    "resolved_late",
+    "open",
+    "overdue",
+)
+
+
+# --- refresh -------------------------------------------------------------------------------
+
+
+def top_area(path_field: str) -> Cast:
+    """The id of the top-level area of a unit: the first segment of its materialised path."""
+    return Cast(Substr(path_field, 1, PATH_SEGMENT_WIDTH), BigIntegerField())
+
+
+def refresh(today: date | None = None) -> int:
+    """Replace every summary row with figures computed now (in one transaction: dashboards
+    read the previous rows until it commits). Returns the number of rows. PostgreSQL only
+    (GROUPING SETS); elsewhere it writes nothing and the dashboards compute live."""
+    if not available():
+        return 0
+    today = today or timezone.localdate()
+    stamp = [today, timezone.now()]
+    with transaction.atomic():
+        MonthFigures.objects.all().delete()
+        rows = _insert_conferences(stamp) + _insert_assignments(today, stamp) + _insert_opinions(today, stamp)
+        with connection.cursor() as cursor:  # the planner's statistics of the new rows
+            cursor.execute(f"ANALYZE {MonthFigures._meta.db_table}")
+        return rows
+
+
+def available() -> bool:
+    return connection.vendor == "postgresql"
+
+
+COUNT_COLUMNS = [
+    field.column for field in MonthFigures._meta.fields if isinstance(field, PositiveIntegerField)
+]
+
+
+def _insert_by_month_and_day(
+    inner_sql: str, params: list, subject: str, sums: dict[str, str], stamp: list
+) -> int:
+    """Write, from `inner_sql` (rows with columns top, month, day and counts), a row per area
+    and month and a row per area and day (GROUPING SETS: one pass), summing `sums` (model
+    column → SQL over the inner rows); the other counts are 0."""
+    values = ", ".join(sums.get(column, "0") for column in COUNT_COLUMNS)
+    sql = f"""
+        INSERT INTO {MonthFigures._meta.db_table}
+            (area_id, month, day, subject, dimension, value, {", ".join(COUNT_COLUMNS)}, as_of, computed_at)
+        SELECT top, month, CASE WHEN GROUPING(day) = 0 THEN day END, %s, '', '', {values}, %s, %s
+        FROM ({inner_sql}) AS inner_rows
+        GROUP BY GROUPING SETS ((top, month), (top, month, day))
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [subject, *stamp, *params])
+        return cursor.rowcount
+
+
+def _insert_conferences(stamp: list) -> int:
+    """Conferences held, by the host area's top-level area and the day held."""
+    grouped = (
+        Conference.objects.held()
+        .filter(held_on__isnull=False)
+        .annotate(top=top_area("host_area__path"), month=TruncMonth("held_on"), day=F("held_on"))
+        .values("top", "month", "day")
+        .annotate(
+            n_held=Count("pk"),
+            n_scheduled=Count("pk", filter=Q(kind=Conference.Kind.SCHEDULED)),
+            n_ad_hoc=Count("pk", filter=Q(kind=Conference.Kind.AD_HOC)),
+            n_participants=Coalesce(Sum("participant_count"), 0),
+        )
+        .order_by()
+    )
+    sums = {name: f"sum(n_{name})" for name in ("held", "scheduled", "ad_hoc", "participants")}
+    sql, params = grouped.query.sql_with_params()
+    return _insert_by_month_and_day(sql, list(params), MonthFigures.Subject.CONFERENCES, sums, stamp)
+
+
+def _insert_assignments(today: date, stamp: list) -> int:
+    """Open and accepted assignments by their lead agency's top-level area and deadline, with
+    the conditions of metrics.assignments_by_child_area."""
+    accepted = Q(status=Assignment.Status.ACCEPTED)
+    overdue = metrics.assignment_conditions(today)["overdue"]
+    rows = Assignment.objects.filter(deadline__isnull=False)
+    grouped = (
+        (rows.open() | rows.filter(accepted))
+        .annotate(top=top_area("lead_agency__path"), month=TruncMonth("deadline"), day=F("deadline"))
+        .values("top", "month", "day")
+        .annotate(
+            n_open=Count("pk", filter=~accepted),
+            n_overdue=Count("pk", filter=~accepted & overdue),
+            n_accepted=Count("pk", filter=accepted),
+        )
+        .order_by()
+    )
+    sums = {f"assignments_{name}": f"sum(n_{name})" for name in ("open", "overdue", "accepted")}
+    sql, params = grouped.query.sql_with_params()
+    return _insert_by_month_and_day(sql, list(params), MonthFigures.Subject.ASSIGNMENTS, sums, stamp)
+
+
+def _insert_opinions(today: date, stamp: list) -> int:
+    """Opinions by the top-level area of their area and the day received: rows per month (a
+    total, and one per category, kind and channel) and per day (a total), in one scan
+    (GROUPING SETS), written by the database itself. The conditions are those of
+    metrics.opinion_conditions, written here over two per-petition aggregates of its
+    assignments (the latest deadline: resolved late when resolved after it, or without any;
+    the earliest deadline among open assignments: overdue when before today).
+    tests/dashboards/test_summaries.py checks every number against the live functions."""
+    link = Assignment.petitions.through._meta.db_table
+    outcome = Petition.Outcome
+    counts = {
+        "received": "NOT merged",
+        "merged": "merged",
+        "answered": "answered",
+        "transferred": "transferred",
+        "rejected": "rejected",
+        "resolved": "resolved",
+        "resolved_received": "resolved AND NOT merged",
+        "resolved_by_assignments": "resolved_by_assignments",
+        "resolved_late": "resolved_by_assignments AND NOT kept_in_time",
+        "open": "open",
+        "overdue": "open AND late",
+    }
+    values = ", ".join(
+        f"count(*) FILTER (WHERE {counts[column]})" if column in counts else "0" for column in COUNT_COLUMNS
+    )
+    sql = f"""
+        WITH links AS (
+            SELECT link.petition_id,
+                   max(a.deadline) AS latest_deadline,
+                   min(a.deadline) FILTER (
+                       WHERE a.status <> %(accepted)s
+                         AND (a.notice_id IS NULL OR a.notice_id NOT IN (
+                             SELECT id FROM {ConclusionNotice._meta.db_table} WHERE status = %(draft)s))
+                   ) AS earliest_open_deadline
+            FROM {link} link JOIN {Assignment._meta.db_table} a ON a.id = link.assignment_id
+            GROUP BY link.petition_id
+        ),
+        opinions AS (
+            SELECT CAST(substr(area.path, 1, {PATH_SEGMENT_WIDTH}) AS bigint) AS top,
+                   date_trunc('month', p.received_on)::date AS month,
+                   p.received_on AS day,
+                   p.category_id, p.kind, p.channel,
+                   p.outcome = %(duplicate)s AS merged,
+                   p.outcome = %(answered)s AS answered,
+                   p.outcome = %(transferred)s AS transferred,
+                   p.outcome = %(rejected)s AS rejected,
+                   (p.outcome = %(answered)s OR p.resolved_on IS NOT NULL) AS resolved,
+                   (p.resolved_on IS NOT NULL AND p.outcome <> %(answered)s) AS resolved_by_assignments,
+                   coalesce(links.latest_deadline >= p.resolved_on, false) AS kept_in_time,
+                   (p.outcome IN (%(pending)s, %(in_authority)s) AND p.resolved_on IS NULL) AS open,
+                   coalesce(links.earliest_open_deadline < %(today)s, false) AS late
+            FROM {Petition._meta.db_table} p
+            JOIN {OrgUnit._meta.db_table} area ON area.id = p.area_id
+            LEFT JOIN links ON links.petition_id = p.id
+        )
+        INSERT INTO {MonthFigures._meta.db_table}
+            (area_id, month, day, subject, dimension, value, {", ".join(COUNT_COLUMNS)}, as_of, computed_at)
+        SELECT top, month, CASE WHEN GROUPING(day) = 0 THEN day END, %(subject)s,
+               CASE WHEN GROUPING(category_id) = 0 THEN 'category'
+                    WHEN GROUPING(kind) = 0 THEN 'kind'
+                    WHEN GROUPING(channel) = 0 THEN 'channel' ELSE '' END,
+               coalesce(CASE WHEN GROUPING(category_id) = 0 THEN category_id::text
+                             WHEN GROUPING(kind) = 0 THEN kind
+                             WHEN GROUPING(channel) = 0 THEN channel END, ''),
+               {values}, %(as_of)s, %(computed_at)s
+        FROM opinions
+        GROUP BY GROUPING SETS ((top, month), (top, month, category_id), (top, month, kind),
+                                (top, month, channel), (top, month, day))
+    """
+    params = {
+        "accepted": Assignment.Status.ACCEPTED,
+        "draft": ConclusionNotice.Status.DRAFT,
+        "duplicate": outcome.DUPLICATE,
+        "answered": outcome.ANSWERED,
+        "transferred": outcome.TRANSFERRED,
+        "rejected": outcome.REJECTED,
+        "pending": outcome.PENDING,
+        "in_authority": outcome.IN_AUTHORITY,
+        "today": today,
+        "subject": MonthFigures.Subject.OPINIONS,
+        "as_of": stamp[0],
+        "computed_at": stamp[1],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def supervision_figures(user: User, area: OrgUnit | None, period: metrics.Period, today: date) -> dict:
+    """Every figure of the supervision dashboard (the keys of `live_figures`), from the
+    summaries where they answer (see the module's docstring), else computed live."""
+    tops = summarised_scope(user, area)
+    if tops is None or not fresh(today):
+        return live_figures(user, area, period, today)
+    whole, edges = split_months(period)
+    rows = MonthFigures.objects.filter(_days_of(whole, edges))
+    if tops:
+        rows = rows.filter(area__in=tops)
+    breakdowns = _breakdowns(rows)  # whole months' rows; the days at either end, live:
+    for edge in edges:
+        _add_breakdowns(breakdowns, metrics.opinion_breakdowns(user, None, edge))
+    return {
+        "conferences": _conference_totals(rows),
+        "required": metrics.conferences_required(user, area, period),
+        "opinions": _opinion_totals(rows),
+        "breakdowns": breakdowns,
+        "trend": _trend(rows, period),
+        "assignments": metrics.assignment_totals(user, area, period, today),
+        "by_agency": metrics.assignments_by_agency(user, area, period, today, limit=RANKING_ROWS),
+        "by_area": _by_top_area(rows)[:RANKING_ROWS],
+        "computed_at": MonthFigures.objects.order_by().values_list("computed_at", flat=True).first(),
+    }
+
+
+def _days_of(whole: metrics.Period | None, edges: list[metrics.Period]) -> Q:
+    """The rows that count the period once: months' rows for its whole months, days' rows for
+    the days of its partial months."""
+    condition = Q(pk__in=[])
+    if whole is not None:
+        condition |= Q(day__isnull=True, month__gte=whole.start, month__lte=whole.end)
+    for edge in edges:
+        condition |= Q(day__gte=edge.start, day__lte=edge.end)
+    return condition
+
+
+def live_figures(user: User, area: OrgUnit | None, period: metrics.Period, today: date) -> dict:
+    return {
+        "conferences": metrics.conference_totals(user, area, period),
+        "required": metrics.conferences_required(user, area, period),
+        "opinions": metrics.opinion_totals(user, area, period, today),
+        "breakdowns": metrics.opinion_breakdowns(user, area, period),
+        "trend": metrics.monthly_trend(user, area, period, today),
+        "assignments": metrics.assignment_totals(user, area, period, today),
+        "by_agency": metrics.assignments_by_agency(user, area, period, today, limit=RANKING_ROWS),
+        "by_area": metrics.assignments_by_child_area(user, area, period, today)[:RANKING_ROWS],
+        "computed_at": timezone.now(),
+    }
+
+
+def summarised_scope(user: User, area: OrgUnit | None) -> list[int] | None:
+    """The top-level areas to sum for this question ([] = all of them), or None when the
+    summaries cannot answer it: a chosen area, or a scope that is not made of whole
+    top-level areas (a ward's clerk, an agency)."""
+    if area is not None or not available():
+        return None
+    if user.is_superuser:
+        return []
+    paths = user.scope_paths
+    if not paths or any(len(path) != PATH_SEGMENT_WIDTH + 1 for path in paths):
+        return None
+    return [int(path[:PATH_SEGMENT_WIDTH]) for path in paths]
+
+
+def fresh(today: date) -> bool:
+    """A refresh of today, younger than DASHBOARD_SUMMARY_MAX_AGE: otherwise (the worker or
+    the beat stopped) the dashboards compute live rather than show old numbers."""
+    latest = MonthFigures.objects.order_by().values("as_of", "computed_at").first()
+    if latest is None or latest["as_of"] != today:
+        return False
+    return timezone.now() - latest["computed_at"] <= timedelta(minutes=settings.DASHBOARD_SUMMARY_MAX_AGE)
+
+
+def split_months(period: metrics.Period) -> tuple[metrics.Period | None, list[metrics.Period]]:
+    """The period's whole months (a Period from the first day of the first whole month to the
+    first day of the last), and its partial months at either end as Periods of days."""
+    first = (
+        period.start if period.start.day == 1 else metrics.Period.month_of(period.start).end + timedelta(1)
+    )
+    last_month = metrics.Period.month_of(period.end)
+    last = last_month.start if period.end == last_month.end else last_month.start - timedelta(days=1)
+    last = last.replace(day=1)
+    if first > last:
+        return None, [period]
+    edges = []
+    if period.start < first:
+        edges.append(metrics.Period(period.start, first - timedelta(days=1)))
+    last_end = metrics.Period.month_of(last).end
+    if last_end < period.end:
+        edges.append(metrics.Period(last_end + timedelta(days=1), period.end))
+    return metrics.Period(first, last), edges
+
+
+def _sum(rows: QuerySet, subject: str, columns: Iterable[str]) -> dict[str, int]:
+    totals = rows.filter(subject=subject, dimension="").aggregate(
+        **{column: Coalesce(Sum(column), 0) for column in columns}
+    )
+    return totals
+
+
+def _conference_totals(rows: QuerySet) -> dict[str, int]:
+    return _sum(rows, MonthFigures.Subject.CONFERENCES, ("held", "scheduled", "ad_hoc", "participants"))
+
+
+def _opinion_totals(rows: QuerySet) -> dict[str, int]:
+    totals = _sum(rows, MonthFigures.Subject.OPINIONS, OPINION_COLUMNS)
+    return _opinion_names(totals)
+
+
+def _opinion_names(totals: dict[str, int]) -> dict[str, int]:
+    """The numbers of metrics.opinion_totals from the stored columns."""
+    numbers = {name: totals[name] for name in metrics.OPINION_NAMES if name in totals}
+    numbers["resolved_on_time"] = (
+        totals["answered"] + totals["resolved_by_assignments"] - totals["resolved_late"]
+    )
+    return {name: numbers[name] for name in metrics.OPINION_NAMES}
+
+
+def _breakdowns(rows: QuerySet) -> dict[str, list[dict]]:
+    """Opinions received (merged duplicates left out) by category, kind and channel."""
+    grouped = (
+        rows.filter(subject=MonthFigures.Subject.OPINIONS)
+        .exclude(dimension="")
+        .values("dimension", "value")
+        .annotate(count=Sum("received"))
+        .filter(count__gt=0)
+        .order_by()
+    )
+    breakdowns: dict[str, dict] = {field: {} for field in metrics.BREAKDOWN_FIELDS}
+    for row in grouped:
+        value = row["value"] or None
+        if row["dimension"] == "category" and value is not None:
+            value = int(value)
+        breakdowns[row["dimension"]][value] = {"value": value, "count": row["count"]}
+    _label_categories(breakdowns["category"])
+    return {field: _largest_first(entries) for field, entries in breakdowns.items()}
+
+
+def _label_categories(entries: dict) -> None:
+    names = dict(Category.objects.filter(pk__in=[key for key in entries if key]).values_list("pk", "name"))
+    for key, entry in entries.items():
+        entry["label"] = names.get(key)
+
+
+def _largest_first(entries: dict) -> list[dict]:
+    return sorted(entries.values(), key=lambda entry: (-entry["count"], str(entry["value"])))
+
+
+TREND_COLUMNS = {
+    "held": "held",
+    "participants": "participants",
+    "received": "received",
+    "answered": "answered",
+    "resolved": "resolved_received",
+}
+
+
+def _trend(rows: QuerySet, period: metrics.Period) -> list[dict]:
+    """One row per month of the period (metrics.monthly_trend): whole months from their rows,
+    partial ones from their days'."""
+    grouped = (
+        rows.filter(dimension="")
+        .values("month")
+        .annotate(**{name: Coalesce(Sum(column), 0) for name, column in TREND_COLUMNS.items()})
+        .order_by()
+    )
+    by_month = {row["month"]: row for row in grouped}
+    empty = dict.fromkeys(TREND_COLUMNS, 0)
+    return [{**empty, **by_month.get(month, {}), "month": month} for month in period.months()]
+
+
+def _by_top_area(rows: QuerySet) -> list[dict]:
+    """Open, overdue and accepted assignments per top-level area with their overdue share,
+    weakest first, in the order of metrics._ranking (share, overdue, open, key)."""
+    grouped = (
+        rows.filter(subject=MonthFigures.Subject.ASSIGNMENTS, dimension="")
+        .values("area", prefix=F("area__path"))
+        .annotate(
+            open=Sum("assignments_open"),
+            overdue=Sum("assignments_overdue"),
+            accepted=Sum("assignments_accepted"),
+        )
+        .filter(Q(open__gt=0) | Q(accepted__gt=0))
+        .annotate(share=Cast("overdue", FloatField()) / Cast(F("open") + F("accepted"), FloatField()))
+        .order_by("-share", "-overdue", "-open", "prefix")
+    )
+    ranked = list(grouped)
+    units = OrgUnit.objects.in_bulk([row["area"] for row in ranked])
+    return [{**row, "area": units[row["area"]], "own": False} for row in ranked if row["area"] in units]
+
+
+def _add_breakdowns(breakdowns: dict[str, list[dict]], more: dict[str, list[dict]]) -> None:
+    """Add the live breakdowns of a partial month to those summed from whole months."""
+    for field, entries in more.items():
+        merged = {entry["value"]: dict(entry) for entry in breakdowns[field]}
+        for entry in entries:
+            merged.setdefault(entry["value"], {**entry, "count": 0})["count"] += entry["count"]
+        breakdowns[field] = _largest_first(merged)

@@ -1,0 +1,165 @@
+"""The whole country's supervision figures summed from monthly summaries
+(dashboards/summaries.py) are the live figures: every number, for whole-month periods and
+for periods with partial months at either end; stale summaries are never used."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboards import metrics, summaries
+from dashboards.models import MonthFigures
+from dashboards.tasks import figures_refresh
+from petitions.models import Category, Petition
+from tests.conftest import login
+from tests.dashboards.boards_data import assignment, build, days_ago, held_conference, issued_notice, today
+from tests.dashboards.test_boards import assert_figures_match_lists
+from tests.factories import OrgUnitFactory, UserFactory, petition_for, ward_with_bodies
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def country(city):
+    """Two provinces: the boards' city, and a second one with its own conference, opinions of
+    another category, kind and channel, an open assignment overdue by 100 days and a draft's."""
+    boards = build(city)
+    province = OrgUnitFactory(name="Tỉnh Bắc Ninh", kind="province", symbol="BN")
+    ward = ward_with_bodies(province, "Kinh Bắc")
+    leader = UserFactory(agency=ward.bodies["UBND"], is_leader=True)
+    conference = held_conference(ward, days_ago(100), participants=70)
+    category = Category.objects.exclude(name="Khác").first()
+    opinions = [
+        petition_for(conference, received_on=days_ago(100), category=category, content=f"Đất đai {n}")
+        for n in range(3)
+    ]
+    Petition.objects.filter(pk=opinions[0].pk).update(
+        kind=Petition.Kind.PROPOSAL, channel=Petition.Channel.LETTER
+    )
+    Petition.objects.filter(pk=opinions[1].pk).update(outcome=Petition.Outcome.IN_AUTHORITY)
+    notice = issued_notice(ward, leader, conference=conference)
+    assignment(notice, ward.bodies["UBND"], days_ago(100), petitions=opinions[:2])
+    draft = issued_notice(ward, leader)
+    draft.status = draft.Status.DRAFT
+    draft.save(update_fields=["status"])
+    assignment(draft, ward.bodies["UBND"], days_ago(100))
+    boards.province = province
+    return boards
+
+
+@pytest.fixture
+def admin(country):
+    return UserFactory(is_superuser=True)
+
+
+def comparable(figures: dict) -> dict:
+    ranked = [
+        (row["area"].pk, row["open"], row["overdue"], row["accepted"], round(row["share"], 9))
+        for row in figures["by_area"]
+    ]
+    keys = ("conferences", "required", "opinions", "breakdowns", "trend", "assignments", "by_agency")
+    return {**{key: figures[key] for key in keys}, "by_area": ranked}
+
+
+def periods() -> list[metrics.Period]:
+    this_month = metrics.Period.month_of(today())
+    return [
+        metrics.Period.year_of(today()),  # whole months only
+        metrics.Period(date(today().year - 1, 1, 1), this_month.end),  # two years, whole months
+        metrics.Period(days_ago(120), days_ago(3)),  # partial months at both ends
+        metrics.Period(this_month.start + timedelta(days=1), this_month.end),  # no whole month
+    ]
+
+
+def test_summaries_give_the_live_figures(admin):
+    assert summaries.refresh() > 0
+    for period in periods():
+        assert comparable(summaries.supervision_figures(admin, None, period, today())) == comparable(
+            summaries.live_figures(admin, None, period, today())
+        ), period
+
+
+def test_whole_months_are_read_from_the_summaries_alone(admin):
+    summaries.refresh()
+    with CaptureQueriesContext(connection) as queries:
+        figures = summaries.supervision_figures(admin, None, metrics.Period.year_of(today()), today())
+    opinion_reads = [query for query in queries.captured_queries if "petitions_petition" in query["sql"]]
+    assert opinion_reads == []  # opinions, conferences and the ranking by area: summed rows
+    assert len(queries.captured_queries) <= 14
+    assert figures["computed_at"] == MonthFigures.objects.values_list("computed_at", flat=True).first()
+
+
+def test_a_scope_of_whole_provinces_is_summed_from_their_rows_only(country):
+    summaries.refresh()
+    monitor = UserFactory(
+        agency=OrgUnitFactory(parent=country.province, name="Ủy ban MTTQ tỉnh", kind="front"), is_monitor=True
+    )
+    assert summaries.summarised_scope(monitor, None) == [country.province.pk]
+    period = metrics.Period.year_of(today())
+    fast = summaries.supervision_figures(monitor, None, period, today())
+    assert comparable(fast) == comparable(summaries.live_figures(monitor, None, period, today()))
+    assert fast["opinions"]["received"] == 3
+
+
+def test_a_ward_or_a_chosen_area_is_never_summarised(country, admin):
+    assert summaries.summarised_scope(country.users["monitor"], None) is None  # a ward's scope
+    assert summaries.summarised_scope(admin, country.province) is None
+
+
+def test_stale_summaries_are_not_used(admin, settings):
+    summaries.refresh(today=today() - timedelta(days=1))  # yesterday's "overdue"
+    assert not summaries.fresh(today())
+    summaries.refresh()
+    assert summaries.fresh(today())
+    MonthFigures.objects.update(
+        computed_at=timezone.now() - timedelta(minutes=settings.DASHBOARD_SUMMARY_MAX_AGE + 1)
+    )
+    assert not summaries.fresh(today())
+    with CaptureQueriesContext(connection) as queries:
+        summaries.supervision_figures(admin, None, metrics.Period.year_of(today()), today())
+    assert any("petitions_petition" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_refresh_replaces_every_row_and_sees_new_work(country, admin):
+    figures_refresh()  # the beat's task
+    before = MonthFigures.objects.count()
+    period = metrics.Period.year_of(today())
+    received = summaries.supervision_figures(admin, None, period, today())["opinions"]["received"]
+    petition_for(country.conferences["main"], received_on=today())
+    assert summaries.supervision_figures(admin, None, period, today())["opinions"]["received"] == received
+    figures_refresh()
+    assert summaries.supervision_figures(admin, None, period, today())["opinions"]["received"] == received + 1
+    assert MonthFigures.objects.count() >= before
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "whole", "edges"),
+    [
+        ("2026-01-01", "2026-12-31", ("2026-01-01", "2026-12-01"), []),
+        ("2026-03-15", "2026-09-20", ("2026-04-01", "2026-08-01"), [("2026-03-15", "2026-03-31"), ("2026-09-01", "2026-09-20")]),
+        ("2026-02-01", "2026-02-28", ("2026-02-01", "2026-02-01"), []),
+        ("2026-02-02", "2026-03-31", ("2026-03-01", "2026-03-01"), [("2026-02-02", "2026-02-28")]),
+        ("2026-02-02", "2026-02-27", None, [("2026-02-02", "2026-02-27")]),
+        ("2026-01-31", "2026-02-01", None, [("2026-01-31", "2026-02-01")]),
+    ],
+)  # fmt: skip
+def test_split_months(start, end, whole, edges):
+    as_period = lambda pair: metrics.Period(date.fromisoformat(pair[0]), date.fromisoformat(pair[1]))  # noqa: E731
+    got_whole, got_edges = summaries.split_months(as_period((start, end)))
+    assert got_whole == (as_period(whole) if whole else None)
+    assert got_edges == [as_period(edge) for edge in edges]
+
+
+def test_the_national_page_uses_the_summaries_and_its_numbers_equal_their_lists(admin):
+    summaries.refresh()
+    client = login(admin)
+    params = {"start": days_ago(120).isoformat(), "end": (today() + timedelta(days=60)).isoformat()}
+    page = client.get(reverse("dashboards:supervision"), params)
+    assert page.status_code == 200
+    assert page.context["area"] is None
+    assert page.context["computed_at"] == MonthFigures.objects.values_list("computed_at", flat=True).first()
+    names = ["conferences", "opinions", "breakdowns", "assignments", "by_agency", "by_area", "trend"]
+    assert assert_figures_match_lists(client, page.context, names) > 40
