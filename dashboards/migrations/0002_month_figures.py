@@ -5,49 +5,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_orgunit_is_remote_area'),
-        ('dashboards', '0001_initial'),
+        ("accounts", "0004_orgunit_is_remote_area"),
+        ("dashboards", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MonthFigures',
+            name="MonthFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('day', models.DateField(null=True)),
-                ('subject', models.CharField(choices=[('conferences', 'hội nghị'), ('opinions', 'ý kiến'), ('assignments', 'việc được giao')], max_length=12)),
-                ('dimension', models.CharField(blank=True, choices=[('', 'tổng'), ('category', 'lĩnh vực'), ('kind', 'loại'), ('channel', 'nguồn')], default='', max_length=10)),
-                ('value', models.CharField(blank=True, default='', max_length=40)),
-                ('held', models.PositiveIntegerField(default=0)),
-                ('scheduled', models.PositiveIntegerField(default=0)),
-                ('ad_hoc', models.PositiveIntegerField(default=0)),
-                ('participants', models.PositiveIntegerField(default=0)),
-                ('received', models.PositiveIntegerField(default=0)),
-                ('merged', models.PositiveIntegerField(default=0)),
-                ('answered', models.PositiveIntegerField(default=0)),
-                ('transferred', models.PositiveIntegerField(default=0)),
-                ('rejected', models.PositiveIntegerField(default=0)),
-                ('resolved', models.PositiveIntegerField(default=0)),
-                ('resolved_received', models.PositiveIntegerField(default=0)),
-                ('resolved_by_assignments', models.PositiveIntegerField(default=0)),
-                ('resolved_late', models.PositiveIntegerField(default=0)),
-                ('open', models.PositiveIntegerField(default=0)),
-                ('overdue', models.PositiveIntegerField(default=0)),
-                ('assignments_open', models.PositiveIntegerField(default=0)),
-                ('assignments_overdue', models.PositiveIntegerField(default=0)),
-                ('assignments_accepted', models.PositiveIntegerField(default=0)),
-                ('as_of', models.DateField()),
-                ('computed_at', models.DateTimeField()),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("day", models.DateField(null=True)),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[
+                            ("conferences", "hội nghị"),
+                            ("opinions", "ý kiến"),
+                            ("assignments", "việc được giao"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "dimension",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "tổng"),
+                            ("category", "lĩnh vực"),
+                            ("kind", "loại"),
+                            ("channel", "nguồn"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("value", models.CharField(blank=True, default="", max_length=40)),
+                ("held", models.PositiveIntegerField(default=0)),
+                ("scheduled", models.PositiveIntegerField(default=0)),
+                ("ad_hoc", models.PositiveIntegerField(default=0)),
+                ("participants", models.PositiveIntegerField(default=0)),
+                ("received", models.PositiveIntegerField(default=0)),
+                ("merged", models.PositiveIntegerField(default=0)),
+                ("answered", models.PositiveIntegerField(default=0)),
+                ("transferred", models.PositiveIntegerField(default=0)),
+                ("rejected", models.PositiveIntegerField(default=0)),
+                ("resolved", models.PositiveIntegerField(default=0)),
+                ("resolved_received", models.PositiveIntegerField(default=0)),
+                ("resolved_by_assignments", models.PositiveIntegerField(default=0)),
+                ("resolved_late", models.PositiveIntegerField(default=0)),
+                ("open", models.PositiveIntegerField(default=0)),
+                ("overdue", models.PositiveIntegerField(default=0)),
+                ("assignments_open", models.PositiveIntegerField(default=0)),
+                ("assignments_overdue", models.PositiveIntegerField(default=0)),
+                ("assignments_accepted", models.PositiveIntegerField(default=0)),
+                ("as_of", models.DateField()),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.orgunit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'số liệu tháng',
-                'verbose_name_plural': 'số liệu tháng',
-                'indexes': [models.Index(condition=models.Q(('day__isnull', True)), fields=['month', 'subject', 'dimension'], name='month_figures_month'), models.Index(fields=['day', 'subject'], name='month_figures_day')],
-                'constraints': [models.UniqueConstraint(fields=('area', 'month', 'day', 'subject', 'dimension', 'value'), name='month_figures_unique', nulls_distinct=False)],
+                "verbose_name": "số liệu tháng",
+                "verbose_name_plural": "số liệu tháng",
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("day__isnull", True)),
+                        fields=["month", "subject", "dimension"],
+                        name="month_figures_month",
+                    ),
+                    models.Index(fields=["day", "subject"], name="month_figures_day"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("area", "month", "day", "subject", "dimension", "value"),
+                        name="month_figures_unique",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
     ]
