@@ -101,14 +101,13 @@ def _initial(user) -> dict:
     return {"area": user.area.pk if user.area else None, "start": year.start, "end": year.end}
 
 
-def _area_label(user, data) -> str:
-    """The chosen area's name for the type-ahead box (the form sends only the id)."""
+def _chosen_area(user, data) -> OrgUnit | None:
+    """The chosen area, for the type-ahead box to show its name (the form sends only the id)."""
     try:
         pk = int(data.get("area"))
     except (TypeError, ValueError):
-        return ""
-    area = OrgUnit.objects.visible_to(user).areas().filter(pk=pk).only("name").first()
-    return area.name if area else ""
+        return None
+    return OrgUnit.objects.visible_to(user).areas().filter(pk=pk).only("pk", "name").first()
 
 
 # --- statistics ----------------------------------------------------------------------------
@@ -131,7 +130,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "sync_xlsx": sync,
-            "area_label": _area_label(user, form.data or form.initial),
+            "chosen_area": _chosen_area(user, form.data or form.initial),
             "query": request.GET.urlencode(),
             "nav_active": "reports",
         },
@@ -229,7 +228,7 @@ def periodic(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboards/reports/periodic_form.html",
-        {"form": form, "area_label": _area_label(user, form.data or form.initial), "nav_active": "reports"},
+        {"form": form, "chosen_area": _chosen_area(user, form.data or form.initial), "nav_active": "reports"},
     )
 
 

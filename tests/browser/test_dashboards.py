@@ -2,6 +2,8 @@
 in two clicks from the home page; a city monitor picks a ward with the accent-free type-ahead
 and the monthly chart is drawn."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -75,3 +77,17 @@ def test_city_monitor_picks_a_ward_by_typing_without_accents(page, boards):
     expect(page.locator("[data-figure=conferences-held]")).to_have_text("1")
     # The chart is drawn by the vendored Chart.js from the json_script data.
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('trend-chart'))")
+
+
+def test_report_area_is_chosen_with_the_same_type_ahead(page, boards):
+    sign_in(page, "giamsat_tp")
+    page.goto("/theo-doi/bao-cao/thong-ke/")
+    chooser = page.get_by_role("combobox", name="Địa bàn")
+    chooser.fill("")
+    chooser.fill("cau giay")
+    page.get_by_role("option", name="Phường Cầu Giấy", exact=False).click()
+    expect(chooser).to_have_value("Phường Cầu Giấy")
+    page.get_by_role("button", name="Xem thống kê").click()
+    expect(page).to_have_url(re.compile(rf"[?&]area={boards.other.pk}(&|$)"))
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("Phường Cầu Giấy")
+    expect(page.get_by_role("combobox", name="Địa bàn")).to_have_value("Phường Cầu Giấy")
