@@ -284,7 +284,8 @@ def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
     agency = request.user.agency
     context = {
         "petition": petition,
-        "issuer": clean_name(agency.name if agency else petition.area.name).upper(),
+        "issuer_lines": [clean_name(agency.name if agency else petition.area.name).upper()],
+        "number_text": f"Số: {petition.tracking_code}/PC",
         "receiver": clean_name(agency.name if agency else petition.area.name),
         "place_date": f"{place_name(petition.area.name)}, {vietnamese_date(petition.transferred_on)}",
         "kind": petition.get_kind_display().lower(),
