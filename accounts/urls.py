@@ -12,6 +12,7 @@ urlpatterns = [
     path("doi-mat-khau/xong/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("don-vi/", views.orgunit_list, name="orgunit_list"),
     path("don-vi/<int:pk>/", views.orgunit_detail, name="orgunit_detail"),
+    path("dia-ban/tim/", views.area_search, name="area_search"),
     path("nguoi-dung/", views.user_list, name="user_list"),
     path("thong-bao/", views.notification_list, name="notifications"),
     path("thong-bao/da-doc/", views.notification_read, name="notifications_read"),

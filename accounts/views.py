@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
@@ -123,3 +123,27 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
     return redirect("accounts:notifications")
+
+
+AREA_SEARCH_LIMIT = 20  # suggestions of the area type-ahead
+
+
+@staff_required
+def area_search(request: HttpRequest) -> JsonResponse:
+    """The area chooser's type-ahead (templates/includes/area_chooser.html: the lists, the
+    supervision dashboard, the reports): areas in the user's scope whose folded name matches."""
+    query = request.GET.get("q", "").strip()
+    if not query:
+        return JsonResponse({"results": []})
+    areas = (
+        OrgUnit.objects.visible_to(request.user)
+        .areas()
+        .search(query)
+        .select_related("parent")
+        .order_by("depth", "name")[:AREA_SEARCH_LIMIT]
+    )
+    results = [
+        {"id": area.pk, "name": area.name, "parent": area.parent.name if area.parent_id else ""}
+        for area in areas
+    ]
+    return JsonResponse({"results": results})

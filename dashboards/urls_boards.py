@@ -6,7 +6,6 @@ urlpatterns = [
     path("qua-han/", views.overdue_review, name="overdue"),
     path("qua-han/nhac/<int:agency_pk>/", views.remind_now, name="remind"),
     path("giam-sat/", views.supervision, name="supervision"),
-    path("dia-ban/", views.area_search, name="area_search"),
     path("giam-sat/tom-tat/", views.home_supervision, name="home_supervision"),
     path("hoi-nghi/<int:pk>/giam-sat/", views.conference_remark, name="conference_remark"),
     path("viec/<int:pk>/giam-sat/", views.assignment_remarks, name="assignment_remarks"),

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,6 @@ from dialogue.models import Conference
 
 REVIEW_ROLES = (Role.LEADER, Role.CLERK, Role.MONITOR)
 REMINDERS = (Role.LEADER, Role.CLERK)
-AREA_SEARCH_LIMIT = 20
 CONFERENCE_CHOICES = 100
 EXTENSIONS_SHOWN = 20
 REMARKS_SHOWN = 10
@@ -235,26 +234,6 @@ def home_supervision(request: HttpRequest) -> HttpResponse:
             "year": today.year,
         },
     )
-
-
-@staff_required
-def area_search(request: HttpRequest) -> JsonResponse:
-    """The area chooser's type-ahead: areas in the user's scope whose folded name matches."""
-    query = request.GET.get("q", "").strip()
-    if not query:
-        return JsonResponse({"results": []})
-    areas = (
-        OrgUnit.objects.visible_to(request.user)
-        .areas()
-        .search(query)
-        .select_related("parent")
-        .order_by("depth", "name")[:AREA_SEARCH_LIMIT]
-    )
-    results = [
-        {"id": area.pk, "name": area.name, "parent": area.parent.name if area.parent_id else ""}
-        for area in areas
-    ]
-    return JsonResponse({"results": results})
 
 
 # --- supervision remarks ----------------------------------------------------------------

@@ -262,7 +262,7 @@ def test_supervision_query_count_is_constant(boards, extra, django_assert_max_nu
 
 
 def test_area_search_is_scoped_and_accent_free(boards):
-    url = reverse("dashboards:area_search")
+    url = reverse("accounts:area_search")
     ward_monitor = login(boards.users["monitor"])
     assert ward_monitor.get(url, {"q": "cau giay"}).json() == {"results": []}
     assert [r["id"] for r in ward_monitor.get(url, {"q": "bo de"}).json()["results"]] == [boards.ward.pk]

@@ -234,7 +234,7 @@ def test_statistics_page_defaults_to_this_year_and_the_users_area(area_tree, war
     form = response.context["form"]
     assert form.initial == {"area": ward.pk, "start": date(2026, 1, 1), "end": date(2026, 12, 31)}
     assert 'value="Phường Bồ Đề"' in response.content.decode()
-    assert reverse("dashboards:area_search") in response.content.decode()
+    assert reverse("accounts:area_search") in response.content.decode()
 
 
 @pytest.mark.parametrize(
