@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 from conclusions.models import Assignment
+from core.filters import PlainSelect, ShortListFilter
 from dialogue.forms import DateInput
 from petitions.models import Category
 
@@ -51,7 +52,7 @@ class AssignmentFilter(django_filters.FilterSet):
     )
 
     show = django_filters.ChoiceFilter(
-        label=_("Hiển thị"), choices=SHOW_CHOICES, method="filter_show", empty_label=None
+        label=_("Hiển thị"), choices=SHOW_CHOICES, method="filter_show", empty_label=None, widget=PlainSelect
     )
     agency = django_filters.NumberFilter(
         label=_("Cơ quan chủ trì"), field_name="lead_agency", widget=forms.HiddenInput
@@ -64,7 +65,7 @@ class AssignmentFilter(django_filters.FilterSet):
     conference = django_filters.NumberFilter(
         label=_("Hội nghị"), field_name="notice__conference", widget=forms.HiddenInput
     )
-    category = django_filters.ModelChoiceFilter(
+    category = ShortListFilter(
         label=_("Lĩnh vực"),
         queryset=Category.objects.all(),
         method="filter_category",

@@ -246,6 +246,10 @@ def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
 # --- assignments ------------------------------------------------------------------------
 
 
+# What a row of the assignment list shows (conclusions/assignment_list.html, with days overdue).
+ASSIGNMENT_ROW_FIELDS = ("deadline", "status", "task", "lead_agency__name", "notice__number_label")
+
+
 @staff_required
 def assignment_list(request: HttpRequest) -> HttpResponse:
     """ "Việc được giao": a handler sees their agency's work, soonest deadline first; others
@@ -266,7 +270,11 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
         data["show"] = "open"
     filterset = AssignmentFilter(data, queryset=assignments, user=user, today=today)
     assignments = filterset.qs if filterset.is_valid() else assignments.none()
-    assignments = assignments.select_related("lead_agency", "notice", "area").order_by("deadline", "pk")
+    assignments = (
+        assignments.select_related("lead_agency", "notice")
+        .only(*ASSIGNMENT_ROW_FIELDS)
+        .order_by("deadline", "pk")
+    )
     page = LargeListPaginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(assignment, assignment.days_overdue(today)) for assignment in page]
     return render(

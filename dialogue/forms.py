@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
-from core.filters import SearchFilter
+from core.filters import PlainSelect, SearchFilter, ShortListFilter
 from core.uploads import ACCEPT_ATTRIBUTE
 from dialogue.models import Conference, ConferenceAttachment, ConferenceBasis
 from dialogue.services import Chair
@@ -154,7 +154,7 @@ class ConferenceFilter(django_filters.FilterSet):
         widget=forms.HiddenInput,
     )
     year = django_filters.ChoiceFilter(
-        label=_("Năm"), choices=year_choices, method="filter_year", empty_label=None
+        label=_("Năm"), choices=year_choices, method="filter_year", empty_label=None, widget=PlainSelect
     )
     date_from = django_filters.DateFilter(
         label=_("Từ ngày"), field_name="starts_at", lookup_expr="date__gte", widget=DateInput()
@@ -163,13 +163,19 @@ class ConferenceFilter(django_filters.FilterSet):
         label=_("Đến ngày"), field_name="starts_at", lookup_expr="date__lte", widget=DateInput()
     )
     status = django_filters.ChoiceFilter(
-        label=_("Trạng thái"), choices=Conference.Status.choices, empty_label=_("Mọi trạng thái")
+        label=_("Trạng thái"),
+        choices=Conference.Status.choices,
+        empty_label=_("Mọi trạng thái"),
+        widget=PlainSelect,
     )
-    basis = django_filters.ModelChoiceFilter(
+    basis = ShortListFilter(
         label=_("Căn cứ"), queryset=ConferenceBasis.objects.all(), empty_label=_("Mọi căn cứ")
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Hình thức"), choices=Conference.Kind.choices, empty_label=_("Định kỳ và đột xuất")
+        label=_("Hình thức"),
+        choices=Conference.Kind.choices,
+        empty_label=_("Định kỳ và đột xuất"),
+        widget=PlainSelect,
     )
     # "Held in a period" as the dashboards count it: a held status and the day it was held.
     held = django_filters.BooleanFilter(label=_("Đã tổ chức"), method="filter_held", widget=forms.HiddenInput)

@@ -5,11 +5,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import OrgUnit, Role
 from accounts.permissions import role_required, staff_required
-from core.pagination import LargeListPaginator
+from core.pagination import CountWords, ListPagination
 from dialogue import services
 from dialogue.forms import AttachmentForm, CancelForm, ConferenceFilter, ConferenceForm, HoldForm
 from dialogue.models import Conference, ConferenceAttachment
@@ -17,6 +19,13 @@ from dialogue.panels import conference_panels
 
 PAGE_SIZE = 25
 EDITORS = (Role.CLERK, Role.LEADER)
+# What a row of the conference list shows (dialogue/conference_list.html).
+LIST_ROW_FIELDS = ("starts_at", "title", "kind", "status", "host_area__name", "basis__short_name")
+CONFERENCE_COUNT = CountWords(
+    exact=ngettext_lazy("%(count)s hội nghị", "%(count)s hội nghị", "n"),
+    more_than=ngettext_lazy("Hơn %(count)s hội nghị", "Hơn %(count)s hội nghị", "n"),
+    about=ngettext_lazy("Khoảng %(count)s hội nghị", "Khoảng %(count)s hội nghị", "n"),
+)
 
 
 def _editable_conference(request: HttpRequest, pk: int) -> Conference:
@@ -37,18 +46,31 @@ def _attach_petition_counts(conferences) -> None:
 
 
 @staff_required
+@vary_on_headers("HX-Request")  # the page, or its count line for htmx (ListPagination)
 def conference_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     visible = Conference.objects.visible_to(user)
     filterset = ConferenceFilter(request.GET or None, queryset=visible, user=user)
-    conferences = (filterset.qs if filterset.is_bound else visible).select_related("host_area", "basis")
-    page = LargeListPaginator(conferences.order_by("-starts_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    conferences = (
+        (filterset.qs if filterset.is_bound else visible)
+        .select_related("host_area", "basis")
+        .only(*LIST_ROW_FIELDS)
     )
+    valid = filterset.is_valid()  # False when unbound (no filter given)
+    listing = ListPagination(
+        request,
+        conferences.order_by("-starts_at", "-pk"),
+        PAGE_SIZE,
+        words=CONFERENCE_COUNT,
+        search=filterset.form.cleaned_data.get("q", "") if valid else "",
+    )
+    if listing.is_count_request:
+        return listing.count_response()
+    page = listing.page
     _attach_petition_counts(page.object_list)
     year = (
         int(filterset.form.cleaned_data.get("year") or timezone.localdate().year)
-        if filterset.is_valid()
+        if valid
         else timezone.localdate().year
     )
     compliance = services.compliance_summary_for(user, year=year)
@@ -57,6 +79,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
         "dialogue/conference_list.html",
         {
             "page": page,
+            "listing": listing,
             "filter": filterset,
             "compliance_year": year,
             "compliance_lacking": compliance.lacking,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
-from core.filters import SearchFilter
+from core.filters import PlainSelect, SearchFilter, ShortListFilter
 from dialogue.forms import DateInput
 from petitions.models import Category, Petition
 from petitions.services import PetitionDraft
@@ -175,17 +175,20 @@ class PetitionFilter(django_filters.FilterSet):
     conference = django_filters.NumberFilter(
         label=_("Hội nghị"), field_name="conference", widget=forms.HiddenInput
     )
-    category = django_filters.ModelChoiceFilter(
+    category = ShortListFilter(
         label=_("Lĩnh vực"), queryset=Category.objects.all(), empty_label=_("Mọi lĩnh vực")
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Loại"), choices=Petition.Kind.choices, empty_label=_("Mọi loại")
+        label=_("Loại"), choices=Petition.Kind.choices, empty_label=_("Mọi loại"), widget=PlainSelect
     )
     channel = django_filters.ChoiceFilter(
-        label=_("Nguồn"), choices=Petition.Channel.choices, empty_label=_("Mọi nguồn")
+        label=_("Nguồn"), choices=Petition.Channel.choices, empty_label=_("Mọi nguồn"), widget=PlainSelect
     )
     outcome = django_filters.ChoiceFilter(
-        label=_("Hướng xử lý"), choices=Petition.Outcome.choices, empty_label=_("Mọi hướng xử lý")
+        label=_("Hướng xử lý"),
+        choices=Petition.Outcome.choices,
+        empty_label=_("Mọi hướng xử lý"),
+        widget=PlainSelect,
     )
     received_from = django_filters.DateFilter(
         label=_("Từ ngày"), field_name="received_on", lookup_expr="gte", widget=DateInput()
@@ -207,7 +210,11 @@ class PetitionFilter(django_filters.FilterSet):
         ("overdue", _("Quá hạn giải quyết")),
     )
     state = django_filters.ChoiceFilter(
-        label=_("Tình trạng"), choices=STATE_CHOICES, method="filter_state", empty_label=_("Mọi tình trạng")
+        label=_("Tình trạng"),
+        choices=STATE_CHOICES,
+        method="filter_state",
+        empty_label=_("Mọi tình trạng"),
+        widget=PlainSelect,
     )
 
     class Meta:

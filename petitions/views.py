@@ -3,11 +3,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
-from core.pagination import LargeListPaginator
+from core.pagination import CountWords, ListPagination
 from dialogue.models import Conference
 from petitions import services
 from petitions.forms import OutcomeForm, PetitionFilter, PetitionRowFormSet
@@ -28,6 +29,11 @@ LIST_ROW_FIELDS = (
     "category__name",
     "area__name",
     "conference__title",
+)
+PETITION_COUNT = CountWords(
+    exact=ngettext_lazy("%(count)s ý kiến", "%(count)s ý kiến", "n"),
+    more_than=ngettext_lazy("Hơn %(count)s ý kiến", "Hơn %(count)s ý kiến", "n"),
+    about=ngettext_lazy("Khoảng %(count)s ý kiến", "Khoảng %(count)s ý kiến", "n"),
 )
 
 
@@ -66,6 +72,7 @@ def petition_entry(request: HttpRequest, conference_pk: int) -> HttpResponse:
 
 
 @staff_required
+@vary_on_headers("HX-Request")  # the page, or its count line for htmx (ListPagination)
 def petition_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     visible = Petition.objects.visible_to(user)
@@ -75,18 +82,32 @@ def petition_list(request: HttpRequest) -> HttpResponse:
         .select_related("category", "conference", "area")
         .only(*LIST_ROW_FIELDS)
     )
-    page = LargeListPaginator(petitions.order_by("-received_on", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    valid = filterset.is_valid()  # False when unbound (no filter given)
+    listing = ListPagination(
+        request,
+        petitions.order_by("-received_on", "-pk"),
+        PAGE_SIZE,
+        words=PETITION_COUNT,
+        search=filterset.form.cleaned_data.get("q", "") if valid else "",
     )
+    if listing.is_count_request:
+        return listing.count_response()
+    page = listing.page
     conference = None
-    if filterset.is_valid() and filterset.form.cleaned_data.get("conference"):
+    if valid and filterset.form.cleaned_data.get("conference"):
         conference = (
             Conference.objects.visible_to(user).filter(pk=filterset.form.cleaned_data["conference"]).first()
         )
     return render(
         request,
         "petitions/petition_list.html",
-        {"page": page, "filter": filterset, "conference": conference, "nav_active": "petitions"},
+        {
+            "page": page,
+            "listing": listing,
+            "filter": filterset,
+            "conference": conference,
+            "nav_active": "petitions",
+        },
     )
 
 

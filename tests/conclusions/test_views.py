@@ -197,6 +197,9 @@ def test_assignment_list_queries_do_not_grow(ward, make_user, rows, django_asser
     with django_assert_max_num_queries(10):
         page = client.get(reverse("conclusions:assignments"), {"mine": "0"})
     assert len(page.context["rows"]) == rows
+    # The rows read only the columns they show, and read them all (no query per row).
+    notice.refresh_from_db()
+    assert notice.number_label in page.text and ward.bodies["UBND"].name in page.text
     with django_assert_max_num_queries(16):
         client.get(reverse("conclusions:notice", args=[notice.pk]))
 

@@ -1,7 +1,19 @@
 import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import OrgUnit
-from core.pagination import LargeListPaginator
+from core import pagination
+from core.pagination import (
+    COUNT_PARAMETER,
+    EXACT_LIMIT,
+    CountWords,
+    LargeListPaginator,
+    ListPagination,
+    fetch_search_page,
+)
 from tests.factories import OrgUnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +54,124 @@ def test_estimated_page_is_labelled_about(units, rf):
     assert "khoảng" in html
     exact = LargeListPaginator(units, 5).get_page(1)
     assert "Trang 1/3" in render_to_string("includes/pagination.html", {"page": exact}, request=request)
+
+
+# --- a search's count comes after its page ------------------------------------------------
+
+WORDS = CountWords(
+    exact=ngettext_lazy("%(count)s ý kiến", "%(count)s ý kiến", "n"),
+    more_than=ngettext_lazy("Hơn %(count)s ý kiến", "Hơn %(count)s ý kiến", "n"),
+    about=ngettext_lazy("Khoảng %(count)s ý kiến", "Khoảng %(count)s ý kiến", "n"),
+)
+
+
+def count_queries(queries) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if "COUNT(" in query["sql"] or "EXPLAIN" in query["sql"]
+    ]
+
+
+def test_deferred_count_of_a_short_result_is_exact_at_once(units):
+    paginator = LargeListPaginator(units, 20, defer_count=True)
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator.get_page(1)
+        assert not paginator.count_pending
+        assert paginator.count == 13 and not paginator.is_estimated
+        assert not page.has_next() and not page.has_other_pages()
+    assert len(row_queries(queries)) == 1 and not count_queries(queries)  # the rows told the count
+
+
+def test_deferred_count_of_a_long_result_is_left_for_later(units):
+    paginator = LargeListPaginator(units, 5, defer_count=True)
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator.get_page("1")
+        assert paginator.count_pending and paginator.more_than == 5
+        assert page.has_next() and not page.has_previous() and page.next_page_number() == 2
+        assert [page.start_index(), page.end_index()] == [1, 5]
+        second = LargeListPaginator(units, 5, defer_count=True).get_page(2)
+        assert second.previous_page_number() == 1 and second.next_page_number() == 3
+        assert [unit.name for unit in second] == ["Phường 4", "Phường 5", "Phường 6", "Phường 7", "Phường 8"]
+    assert len(row_queries(queries)) == 2 and not count_queries(queries)  # a row beyond each page
+    last_paginator = LargeListPaginator(units, 5, defer_count=True)
+    last = last_paginator.get_page(3)
+    assert not last.has_next() and not last_paginator.count_pending and last_paginator.count == 13
+
+
+def test_deferred_pages_out_of_range(units):
+    paginator = LargeListPaginator(units, 5, defer_count=True)
+    assert paginator.get_page("abc").number == 1
+    assert paginator.get_page(0).number == 1
+    beyond = LargeListPaginator(units, 5, defer_count=True).get_page(9)  # counts, shows the last page
+    assert beyond.number == 3 and len(beyond) == 3
+
+
+def listing(rf, queryset, *, search="", exact_limit=EXACT_LIMIT, **params):
+    return ListPagination(
+        rf.get("/y-kien/", params), queryset, 5, words=WORDS, search=search, exact_limit=exact_limit
+    )
+
+
+def test_count_line_while_the_count_is_pending(units, rf):
+    pending = listing(rf, units, search="phuong", q="phuong", page="2")
+    assert pending.page.number == 2 and not pending.count_known
+    assert pending.count_text == "Hơn 10 ý kiến"
+    html = render_to_string("includes/list_count.html", {"listing": pending})
+    assert 'aria-live="polite"' in html and 'hx-trigger="load"' in html
+    assert 'hx-get="/y-kien/?q=phuong&amp;_count=1"' in html  # same filters, no page number
+    assert "Đếm kết quả" in html and "data-list-count" not in html  # a plain link without JavaScript
+    nav = render_to_string("includes/pagination.html", {"page": pending.page}, request=rf.get("/"))
+    assert "Trang 2<" in nav and "Trước" in nav and "Sau" in nav and "/3" not in nav
+
+
+def test_count_line_when_known(units, rf):
+    unsearched = listing(rf, units)
+    assert unsearched.count_known and unsearched.count_text == "13 ý kiến"
+    html = render_to_string("includes/list_count.html", {"listing": unsearched})
+    assert 'data-list-count="13"' in html and "hx-get" not in html
+    short = listing(rf, units.filter(name__startswith="Phường 1"), search="1", q="1")
+    assert short.count_known and short.count_text == "3 ý kiến"  # Phường 1, 10, 11: one page
+
+
+def test_count_request_answers_exact_then_estimated(units, rf):
+    request = rf.get("/y-kien/", {"q": "phuong", COUNT_PARAMETER: "1"}, headers={"HX-Request": "true"})
+    request.htmx = True  # what django_htmx's middleware sets
+    exact = ListPagination(request, units, 5, words=WORDS, search="phuong")
+    assert exact.is_count_request
+    response = exact.count_response()
+    assert 'data-list-count="13"' in response.text and "13 ý kiến" in response.text
+    assert "HX-Request" in response["Vary"] and "<html" not in response.text
+    estimated = ListPagination(request, units, 5, words=WORDS, search="phuong", exact_limit=4)
+    with CaptureQueriesContext(connection) as queries:
+        text = estimated.count_response().text
+    assert len(queries) == 2  # the bounded count, then PostgreSQL's estimate (EXPLAIN)
+    assert "Khoảng" in text and "hx-get" not in text
+
+
+def test_count_parameter_without_htmx_shows_the_page_counted(units, rf):
+    plain = listing(rf, units, search="phuong", q="phuong", **{COUNT_PARAMETER: "1"})
+    plain.request.htmx = False
+    assert not plain.is_count_request and plain.count_known and plain.count == 13
+
+
+def row_queries(queries) -> list:
+    """The queries that read rows (not the time limit of a search page and its savepoint)."""
+    return [query for query in queries if query["sql"].startswith("SELECT")]
+
+
+def test_a_search_page_is_read_newest_first_within_a_time_limit(units):
+    with CaptureQueriesContext(connection) as queries:
+        rows = fetch_search_page(units[:3])
+    assert rows == list(units[:3])
+    assert any("statement_timeout" in query["sql"] for query in queries)
+    assert not any("enable_indexscan" in query["sql"] for query in queries)
+
+
+def test_a_search_page_too_slow_newest_first_is_read_through_the_index(units, monkeypatch):
+    monkeypatch.setattr(pagination, "ORDERED_SEARCH_MS", 1)
+    slow = units.extra(where=["pg_sleep(0.01)::text = ''"])  # 10 ms a row: over the limit
+    with CaptureQueriesContext(connection) as queries:
+        rows = fetch_search_page(slow[:3])
+    assert rows == list(units[:3])
+    assert any("enable_indexscan = off" in query["sql"] for query in queries)

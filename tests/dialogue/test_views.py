@@ -184,3 +184,52 @@ def test_public_notice_prints_the_official_header(ward, make_user):
     page = login(make_user("clerk")).get(reverse("dialogue:notice", args=[conference.pk]))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page.text and "Độc lập - Tự do - Hạnh phúc" in page.text
     assert "ĐẢNG ỦY PHƯỜNG BỒ ĐỀ" in page.text and "30/09/2026" in page.text
+
+
+# --- a search's count comes after its page (core.pagination.ListPagination) ----------------
+
+
+@pytest.fixture
+def land_conferences(ward, other_ward, monkeypatch):
+    monkeypatch.setattr("dialogue.views.PAGE_SIZE", 2)
+    for number in range(3):
+        conference_for(ward, title=f"Đối thoại về đất đai lần {number}")
+    conference_for(ward, title="Đối thoại về môi trường")
+    conference_for(other_ward, title="Đối thoại về đất đai ở Cầu Giấy")
+
+
+def test_conference_search_is_counted_after_its_page(land_conferences, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.pagination import COUNT_PARAMETER
+
+    client = login(make_user("clerk"))
+    url = reverse("dialogue:list")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url, {"q": "dat dai"})
+    assert not [q for q in queries.captured_queries if "COUNT(*) FROM (SELECT" in q["sql"]]
+    assert "Hơn 2 hội nghị" in page.text and 'hx-trigger="load"' in page.text
+    assert all(conference.petition_count == 0 for conference in page.context["page"].object_list)
+    fragment = client.get(url, {"q": "dat dai", COUNT_PARAMETER: "1"}, headers={"HX-Request": "true"})
+    # The ward's three: not the other ward's, which the clerk cannot see.
+    assert 'data-list-count="3"' in fragment.text and "3 hội nghị" in fragment.text
+    assert "Năm " not in fragment.text  # the count line alone, no compliance summary
+    plain = client.get(url)
+    assert 'data-list-count="4"' in plain.text and "hx-get" not in plain.text
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_search_queries_do_not_grow(ward, make_user, rows, django_assert_max_num_queries):
+    for index in range(rows):
+        petition_for(conference_for(ward, title=f"Đối thoại đất đai {index}", status="held"))
+    client = login(make_user("clerk"))
+    # 13: with the time limit of the newest-first search (core.pagination.fetch_search_page).
+    with django_assert_max_num_queries(13):
+        page = client.get(reverse("dialogue:list"), {"q": "dat dai"})
+    assert page.status_code == 200
+    with django_assert_max_num_queries(4):
+        fragment = client.get(
+            reverse("dialogue:list"), {"q": "dat dai", "_count": "1"}, headers={"HX-Request": "true"}
+        )
+    assert f'data-list-count="{rows}"' in fragment.text

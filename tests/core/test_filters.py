@@ -1,0 +1,36 @@
+"""The list filters' cheaper selects (core.filters.PlainSelect, ShortListFilter)."""
+
+import pytest
+from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.filters import PlainSelect
+from petitions.forms import PetitionFilter
+from petitions.models import Category, Petition
+
+CHOICES = [("", "Mọi <loại>"), ("a", "A & b"), ("Nhóm", [("x", "X"), ("y", "Y")]), (3, "Ba")]
+
+
+@pytest.mark.parametrize("value", ["a", "y", 3, None])
+def test_plain_select_writes_what_djangos_select_writes(value):
+    attrs = {"id": "id_kind", "class": "form-select", "aria-invalid": "true", "required": True, "x": False}
+    django_html = forms.Select(choices=CHOICES).render("kind", value, attrs)
+    assert PlainSelect(choices=CHOICES).render("kind", value, attrs) == "".join(
+        line.strip() for line in django_html.splitlines()
+    )
+
+
+@pytest.mark.django_db
+def test_short_list_select_reads_its_options_with_one_plain_query(ward, make_user):
+    category = Category.objects.order_by("position").last()
+    user = make_user("clerk")
+    filterset = PetitionFilter(
+        {"category": category.pk}, queryset=Petition.objects.visible_to(user), user=user
+    )
+    assert filterset.is_valid()
+    with CaptureQueriesContext(connection) as queries:
+        html = str(filterset.form["category"])
+    assert len(queries) == 1 and queries[0]["sql"].startswith("SELECT")  # no server-side cursor
+    assert f'<option value="{category.pk}" selected>{category.name}</option>' in html
+    assert html.count("<option") == Category.objects.count() + 1  # and "Mọi lĩnh vực"
