@@ -29,8 +29,8 @@ LIST_BUDGET_MS = 50
 DASHBOARD_BUDGET_MS = 300
 
 
-def client_for(user: User) -> Client:
-    client = Client()
+def client_for(user: User, headers: dict | None = None) -> Client:
+    client = Client(headers=headers)
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
@@ -95,6 +95,20 @@ def main() -> None:
             national, "accent-free search 'dat dai', whole country", f"{petitions}?q=dat+dai", LIST_BUDGET_MS
         ),
         page(local, "accent-free search 'lan chiem', one ward", f"{petitions}?q=lan+chiem", LIST_BUDGET_MS),
+        # Rare words: no match in two million (the newest-first walk gives up after 40 ms).
+        page(
+            national,
+            "search 'den duong' (no match), whole country",
+            f"{petitions}?q=den+duong",
+            LIST_BUDGET_MS,
+        ),
+        # A search's count comes after its page, asked by htmx (core/pagination.py).
+        page(
+            client_for(national_user(), {"HX-Request": "true"}),
+            "  its count (htmx, after the page) 'dat dai', whole country",
+            f"{petitions}?q=dat+dai&_count=1",
+            LIST_BUDGET_MS,
+        ),
     ]
     for label, url in dashboard_urls(ward):
         measures.append(page(local, f"{label}, one ward", url, DASHBOARD_BUDGET_MS))
