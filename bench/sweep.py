@@ -5,14 +5,20 @@
 Runs on the benchmark database (see bench/harness.py) inside one transaction that is rolled
 back, so it can be repeated and leaves the data as it found it. Three sweeps are measured:
 
-1. **daily, realistic data** — the generated five years as they are (most old work accepted,
-   the open part overdue or due soon), the sweep of one working day;
+1. **first sweep, realistic data** — the generated five years as they are (most old work
+   accepted, the open part overdue or due soon) and no sent-log: the first morning after
+   loading the history;
 2. **catch-up, 1 million open** — every assignment reopened with its deadline spread over the
    30 days before and the 370 days after today, and no sent-log at all: the first sweep ever,
    which sends the latest due reminder of every item that has one (a one-off when the system
    starts, or after the log is lost);
-3. **daily, 1 million open** — the next working day after (2): what a normal morning costs
+3. **next day, 1 million open** — the next working day after (2): what a normal morning costs
    with a million open assignments.
+
+Each is measured as the beat runs it (budget 60 s): the task decides and claims, then queues
+one delivery task per 500 people, which the workers run in parallel; each delivery task is
+timed one by one after it (reported, with their total on one worker). The third morning is
+also measured in one process (`manage.py send_reminders`, no worker), as a reference.
 
 Mail is built down to its bytes and dropped (bench/mail_backend.py); notifications are
 written. Peak memory is the process's resident-set high-water mark during the sweep, reset
@@ -37,6 +43,7 @@ setup_django()
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from accounts.models import Notification  # noqa: E402
 from conclusions.models import Assignment, ReminderLog  # noqa: E402
 from conclusions.reminders import reminders_deliver, reminders_sweep  # noqa: E402
 from core.calendar import add_working_days, next_working_day_on_or_after  # noqa: E402
@@ -99,9 +106,10 @@ def fanned_out(label: str, today: date) -> list[Measure]:
     delivery = f"{sent:,} emails; {sum(timings) / 1000:.1f} s in all for one worker"
     print(f"delivery task per {len(ids) if batches else 0} people: {delivery}", file=sys.stderr)
     return [
-        Measure(f"reminder sweep as the beat runs it (decide, claim, queue), {label}", BUDGET_MS, claimed, claimed,
-                counter.count, note),
-        Measure("  one delivery task (500 people: notifications + digests)", BUDGET_MS,
+        Measure(f"reminder sweep as the beat runs it, {label}", BUDGET_MS, claimed, claimed, counter.count, note),
+        # Delivery runs on the workers, in parallel, each task apart: its time is reported,
+        # not held to the sweep's budget (see the note: their total on one worker).
+        Measure(f"  its {len(timings)} delivery tasks, each (500 people)", None,
                 statistics.median(timings) if timings else 0, max(timings, default=0), None, delivery),
     ]  # fmt: skip
 
@@ -118,6 +126,7 @@ def reopen_everything(today: date) -> int:
 
 
 def main() -> None:
+    vacuum()  # after an interrupted run
     today = next_working_day_on_or_after(timezone.localdate())
     open_now = Assignment.objects.open().count()
     measures = []
@@ -126,21 +135,31 @@ def main() -> None:
         # sweeps might have: start from none, as a first morning would.
         ReminderLog.objects.all().delete()
         if "--skip-realistic" not in sys.argv:
-            measures.append(measure(f"reminder sweep, realistic data ({open_now:,} open assignments)", today))
+            measures += fanned_out(f"first sweep, realistic ({open_now:,} open)", today)
+        ReminderLog.objects.all().delete()
         started = time.perf_counter()
         reopened = reopen_everything(today)
         print(f"reopened {reopened:,} assignments in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        ReminderLog.objects.all().delete()
-        measures.append(measure(f"reminder sweep, catch-up, {reopened:,} open, empty log", today))
-        tomorrow = add_working_days(today, 1)
-        measures.append(measure(f"reminder sweep, next working day, {reopened:,} open", tomorrow))
-        measures += fanned_out(f"{reopened:,} open", add_working_days(today, 2))
+        measures += fanned_out(f"catch-up, {reopened:,} open, empty log", today)
+        measures += fanned_out(f"next day, {reopened:,} open", add_working_days(today, 1))
+        # The same morning in one process (`manage.py send_reminders`, no worker): a reference.
+        inline = measure(
+            f"  in one process (send_reminders), next day, {reopened:,} open", add_working_days(today, 2)
+        )
+        inline.budget_ms = None
+        measures.append(inline)
         transaction.set_rollback(True)
-    # The rolled-back million-row update leaves dead rows behind: clean them, so the next
-    # benchmark reads the indexes as they were.
-    with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM ANALYZE {Assignment._meta.db_table}")
+    # The rolled-back million-row update and the millions of reminders and notifications
+    # written leave dead rows behind: clean them, so that the next benchmark reads the tables
+    # as a live database would (a sweep over 2 million dead sent-log entries took 5× longer).
+    vacuum()
     emit(measures)
+
+
+def vacuum() -> None:
+    with connection.cursor() as cursor:
+        for model in (Assignment, ReminderLog, Notification):
+            cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
 
 
 if __name__ == "__main__":

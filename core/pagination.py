@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import OperationalError, connections, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
@@ -100,7 +100,7 @@ class LargeListPaginator(Paginator):
             return super().page(number)
         number = int(number)
         bottom = (number - 1) * self.per_page
-        rows = fetch_search_page(self.object_list[bottom : bottom + self.per_page + 1])
+        rows = fetch_search_page(self.object_list, bottom, bottom + self.per_page + 1)
         has_next = len(rows) > self.per_page
         del rows[self.per_page :]
         if not rows and number > 1:
@@ -112,33 +112,62 @@ class LargeListPaginator(Paginator):
         return UncountedPage(rows, number, self, has_next=has_next)
 
 
-# How long the newest-first walk of a search may take before the matches are fetched through
-# the trigram index instead (see fetch_search_page).
-ORDERED_SEARCH_MS = 40
+# A search's first page is looked for among the newest rows of the table first (see
+# fetch_search_page); a term found fewer times there is looked up through the trigram index.
+SEARCH_WINDOW_ROWS = 10_000
+# The trigram lookup of a term with very many old matches is given up after this long, for
+# the plain newest-first walk (which then finds them quickly).
+TRIGRAM_SEARCH_MS = 500
 
 
-def fetch_search_page(rows: QuerySet) -> list:
-    """The rows of one page of a text search, newest first, fast whether the words are common
-    or rare. PostgreSQL walks the list's date index newest first and tests each row: for
-    common words ("dat dai": 38,000 matches in two million) the page is full after a few
-    thousand rows (2–10 ms), while fetching every match through the trigram index and sorting
-    them would take seconds. For rare words it is the other way round: the walk reads the
-    whole table to find nothing ("den duong": 6 s) and the trigram index answers in ~30 ms.
-    The planner cannot tell the two apart (its estimates for several LIKE words are off by
-    10×), so the walk is tried first with a time limit, then the trigram index is used."""
-    connection = connections[rows.db]
+def fetch_search_page(queryset: QuerySet, bottom: int, top: int) -> list:
+    """Rows [bottom:top] of a text search ordered newest first, fast whether its words are
+    common or rare. PostgreSQL has two ways and cannot tell which one fits (its estimates for
+    several LIKE words are off by 10×):
+
+    - walk the date index newest first and test each row: for common words ("dat dai": 38,000
+      matches in two million) the page is full after a few thousand rows (2–10 ms), but for
+      rare ones it reads the whole table to find nothing ("den duong": 1.5–6 s);
+    - fetch every match through the trigram index and sort them: ~30 ms for rare words,
+      seconds for common ones.
+
+    So the first page is first looked for among the newest SEARCH_WINDOW_ROWS rows of the
+    table (a bounded walk: a few ms whatever the words): if the page fills there, it holds the
+    newest matches of all. Otherwise (rare words, or a small scope) the trigram index answers,
+    and should that take over TRIGRAM_SEARCH_MS (words found very often, but long ago), the
+    plain walk does. Later pages skip the window. No time limit ever hits a common word."""
+    connection = connections[queryset.db]
     if connection.vendor != "postgresql":
-        return list(rows)
+        return list(queryset[bottom:top])
+    if bottom == 0:
+        newest = _newest_rows_filter(queryset)
+        if newest is None:  # a table smaller than the window: nothing to choose
+            return list(queryset[:top])
+        rows = list(queryset.filter(newest)[:top])
+        if len(rows) == top:
+            return rows
     try:
-        with transaction.atomic(using=rows.db), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL statement_timeout = {ORDERED_SEARCH_MS}")
-            return list(rows)
+        with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {TRIGRAM_SEARCH_MS}")
+            cursor.execute("SET LOCAL enable_indexscan = off")  # leaves the trigram bitmap scan
+            return list(queryset[bottom:top])
     except OperationalError as error:
         if not isinstance(error.__cause__, QueryCanceled):
             raise
-    with transaction.atomic(using=rows.db), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_indexscan = off")  # leaves the trigram bitmap scan
-        return list(rows._chain())
+    return list(queryset[bottom:top])
+
+
+def _newest_rows_filter(queryset: QuerySet) -> Q | None:
+    """Rows at least as new as the SEARCH_WINDOW_ROWS-th newest of the table, by the list's
+    first ordering (a descending date: "-received_on"), read from its index; None when the
+    table is smaller than that or the list is not ordered newest first."""
+    ordering = queryset.query.order_by
+    if not ordering or not str(ordering[0]).startswith("-"):
+        return None
+    field = str(ordering[0])[1:]
+    newest = queryset.model._default_manager.order_by(f"-{field}").values_list(field, flat=True)
+    boundary = list(newest[SEARCH_WINDOW_ROWS : SEARCH_WINDOW_ROWS + 1])
+    return Q(**{f"{field}__gte": boundary[0]}) if boundary else None
 
 
 class UncountedPage(Page):

@@ -156,22 +156,52 @@ def test_count_parameter_without_htmx_shows_the_page_counted(units, rf):
 
 
 def row_queries(queries) -> list:
-    """The queries that read rows (not the time limit of a search page and its savepoint)."""
+    """The queries that read rows (not the settings of a search's trigram lookup)."""
     return [query for query in queries if query["sql"].startswith("SELECT")]
 
 
-def test_a_search_page_is_read_newest_first_within_a_time_limit(units):
-    with CaptureQueriesContext(connection) as queries:
-        rows = fetch_search_page(units[:3])
-    assert rows == list(units[:3])
-    assert any("statement_timeout" in query["sql"] for query in queries)
-    assert not any("enable_indexscan" in query["sql"] for query in queries)
+def newest_first(units):
+    return units.order_by("-pk")
 
 
-def test_a_search_page_too_slow_newest_first_is_read_through_the_index(units, monkeypatch):
-    monkeypatch.setattr(pagination, "ORDERED_SEARCH_MS", 1)
-    slow = units.extra(where=["pg_sleep(0.01)::text = ''"])  # 10 ms a row: over the limit
+def used_the_trigram_lookup(queries) -> bool:
+    return any("enable_indexscan = off" in query["sql"] for query in queries)
+
+
+def test_common_words_fill_the_first_page_among_the_newest_rows(units, monkeypatch):
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
     with CaptureQueriesContext(connection) as queries:
-        rows = fetch_search_page(slow[:3])
-    assert rows == list(units[:3])
-    assert any("enable_indexscan = off" in query["sql"] for query in queries)
+        rows = fetch_search_page(newest_first(units), 0, 3)
+    assert rows == list(newest_first(units)[:3])
+    assert not used_the_trigram_lookup(queries)
+    assert len(queries) == 2  # the window's boundary, the page
+
+
+def test_rare_words_are_looked_up_through_the_trigram_index(units, monkeypatch):
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
+    rare = newest_first(units).filter(name__in=["Thành phố", "Phường 0"])  # the oldest two
+    with CaptureQueriesContext(connection) as queries:
+        rows = fetch_search_page(rare, 0, 3)
+    assert [unit.name for unit in rows] == ["Phường 0", "Thành phố"]
+    assert used_the_trigram_lookup(queries)
+
+
+def test_later_pages_and_small_tables_skip_the_window(units, monkeypatch):
+    expected = list(newest_first(units))
+    with CaptureQueriesContext(connection) as queries:
+        first = fetch_search_page(newest_first(units), 0, 3)
+    assert first == expected[:3]
+    assert len(queries) == 2 and not used_the_trigram_lookup(queries)  # 13 rows < 10,000
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
+    with CaptureQueriesContext(connection) as queries:
+        second = fetch_search_page(newest_first(units), 3, 6)
+    assert second == expected[3:6]
+    assert used_the_trigram_lookup(queries)
+
+
+def test_a_slow_trigram_lookup_gives_way_to_the_newest_first_walk(units, monkeypatch):
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
+    monkeypatch.setattr(pagination, "TRIGRAM_SEARCH_MS", 1)
+    slow = newest_first(units).extra(where=["pg_sleep(0.01)::text = ''"])  # 10 ms a row
+    rows = fetch_search_page(slow.filter(name="Phường 0"), 0, 3)
+    assert [unit.name for unit in rows] == ["Phường 0"]
