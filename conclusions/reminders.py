@@ -20,6 +20,7 @@ A sweep has two phases:
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections import defaultdict
@@ -298,34 +299,37 @@ class Source:
     reference_field: str
     extra_fields: tuple[str, ...]
 
-    def due_keys(self, queryset, schedule: Schedule) -> tuple[list[date], list[int], list[int]]:
-        """(reference, rule, occurrence) of the latest due rule of each track for every distinct
-        reference date of the items: items sharing a date share what is due, so this is worked
-        out for the (few thousand) dates, not for the (million) items."""
+    def due_keys(self, queryset, schedule: Schedule) -> dict[str, list[dict]]:
+        """The (rule, occurrence) of the latest due rule of each track, by reference date
+        ("2026-11-23"), for every distinct reference date of the items: items sharing a date
+        share what is due, so this is worked out for the (few thousand) dates, not for the
+        (million) items. Dates with nothing due are left out."""
         tracks = [track for track in self.tracks if schedule.tracks.get(track)]
-        references, rules, occurrences = [], [], []
+        keys_by_day = {}
         for reference in queryset.order_by().values_list(self.reference_field, flat=True).distinct():
-            for track in tracks:
-                due = schedule.latest(track, reference)
-                if due is not None:
-                    references.append(reference)
-                    rules.append(due.rule.pk)
-                    occurrences.append(due.occurrence)
-        return references, rules, occurrences
+            dues = [schedule.latest(track, reference) for track in tracks]
+            keys = [{"rule": due.rule.pk, "occurrence": due.occurrence} for due in dues if due is not None]
+            if keys:
+                keys_by_day[reference.isoformat()] = keys
+        return keys_by_day
 
     def candidates(self, queryset, schedule: Schedule, lease_cutoff) -> Iterator[list[Candidate]]:
         """The items with something to send, decided in SQL, in pages by primary key.
 
         An item is pending when one of its due keys has no log row yet, or when a claim of it
-        was released (failed mail) or abandoned (dead sweep). The due keys travel as three
-        arrays joined to the items by reference date, and each is checked against the
-        sent-log's unique index: one plan whatever the number of dates and rules (a query
-        with one condition per date group grew past what PostgreSQL plans well). Items that
-        are done for today never leave the database. Each page is a fresh query on purpose: a
-        cursor held open while this sweep inserts its claims would keep the plan made for the
-        log as it was at the start."""
+        was released (failed mail) or abandoned (dead sweep). Each item looks its date's due
+        keys up in a JSON object (a binary search, whatever the number of dates) and checks
+        each against the sent-log's unique index; items that are done for today never leave
+        the database.
+
+        The pages are fixed ranges of CHUNK_SIZE items, cut by one pass over the primary keys
+        before the first. A LIMIT instead lets PostgreSQL decide every pending item left and
+        sort them to keep the first page: quadratic (a first sweep over five years of history
+        took three minutes). Each page is a fresh query on purpose: a cursor held open while
+        this sweep inserts its claims would keep the plan made for the log as it was at the
+        start."""
         due = self.due_keys(queryset, schedule)
-        if not due[0]:
+        if not due:
             return
         if not uses_set_sql():
             yield from self._candidates_page_by_page(queryset, due, lease_cutoff)
@@ -339,35 +343,34 @@ class Source:
             "AND r.sent_at IS NULL AND (r.sweep_id IS NULL OR r.claimed_at < %s))"
         )
         sql = f"""
-            WITH due (reference, rule_id, occurrence) AS (
-                SELECT * FROM unnest(%s::date[], %s::bigint[], %s::int[])
-            )
             SELECT c.pk, c.reference, {released} AS has_released, {", ".join(f"c.{x}" for x in extras)}
             FROM ({inner}) AS c (pk, reference, {", ".join(extras)})
-            WHERE c.pk > %s AND (
+            WHERE c.pk > %s AND c.pk <= %s AND (
                 EXISTS (
-                    SELECT 1 FROM due d WHERE d.reference = c.reference AND NOT EXISTS (
+                    SELECT 1
+                    FROM jsonb_to_recordset(%s::jsonb -> to_char(c.reference, 'YYYY-MM-DD'))
+                        AS due (rule bigint, occurrence int)
+                    WHERE NOT EXISTS (
                         SELECT 1 FROM {log} l WHERE l.subject_type = %s AND l.object_id = c.pk
-                        AND l.deadline = c.reference AND l.rule_id = d.rule_id AND l.occurrence = d.occurrence
+                        AND l.deadline = c.reference AND l.rule_id = due.rule AND l.occurrence = due.occurrence
                     )
                 )
                 OR {released}
             )
             ORDER BY c.pk
-            LIMIT %s
         """
-        after = 0
-        while True:
+        due_json = json.dumps(due)
+        for after, upto in _pk_ranges(queryset):
             params = [
-                *due,
                 self.subject,
                 lease_cutoff,
                 *inner_params,
                 after,
+                upto,
+                due_json,
                 self.subject,
                 self.subject,
                 lease_cutoff,
-                CHUNK_SIZE,
             ]
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
@@ -377,16 +380,11 @@ class Source:
                     Candidate(pk, reference, released, tuple(extra))
                     for pk, reference, released, *extra in page
                 ]
-                after = page[-1][0]
-            if len(page) < CHUNK_SIZE:
-                return
 
     def _candidates_page_by_page(self, queryset, due, lease_cutoff) -> Iterator[list[Candidate]]:
-        """The same decision for databases without arrays (SQLite, as `make run` uses): the
-        items in pages, each page's log keys read in one query and compared in Python."""
-        due_by_reference: dict[date, list[tuple[int, int]]] = defaultdict(list)
-        for reference, rule_id, occurrence in zip(*due, strict=True):
-            due_by_reference[reference].append((rule_id, occurrence))
+        """The same decision for databases without JSON operators in SQL (SQLite, as `make run`
+        uses): the items in pages, each page's log keys read in one query and compared in
+        Python."""
         columns = ("pk", self.reference_field, *self.extra_fields)
         after = 0
         while True:
@@ -405,7 +403,10 @@ class Source:
                 Candidate(pk, reference, pk in released, tuple(extra))
                 for pk, reference, *extra in page
                 if pk in released
-                or any((pk, reference, *key) not in logged for key in due_by_reference.get(reference, ()))
+                or any(
+                    (pk, reference, key["rule"], key["occurrence"]) not in logged
+                    for key in due.get(reference.isoformat(), ())
+                )
             ]
             if pending:
                 yield pending
@@ -414,8 +415,32 @@ class Source:
                 return
 
 
+def _pk_ranges(queryset) -> Iterator[tuple[int, int]]:
+    """(after, upto] ranges of the primary keys of the items, CHUNK_SIZE items in each, cut in
+    one pass over them; the last range is open, so items added meanwhile are still seen."""
+    inner, params = queryset.order_by().values_list("pk").query.sql_with_params()
+    sql = f"""
+        SELECT pk FROM (
+            SELECT q.pk, row_number() OVER (ORDER BY q.pk) AS n FROM ({inner}) AS q (pk)
+        ) AS numbered
+        WHERE n %% {int(CHUNK_SIZE)} = 0
+        ORDER BY pk
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        bounds = [pk for (pk,) in cursor.fetchall()]
+    after = 0
+    for upto in bounds:
+        yield after, upto
+        after = upto
+    yield after, LAST_PK
+
+
+LAST_PK = 2**63 - 1  # the largest bigint: the upper end of the last page
+
+
 def uses_set_sql() -> bool:
-    """PostgreSQL decides in one statement per page (arrays); others page by page."""
+    """PostgreSQL decides in one statement per page (JSON lookups); others page by page."""
     return connection.vendor == "postgresql"
 
 
