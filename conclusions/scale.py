@@ -27,6 +27,7 @@ from django.db import DatabaseError, connection, models, transaction
 from accounts.models import OrgUnit, User
 from conclusions.models import Assignment, ConclusionNotice, NoticeItem, NumberCounter
 from core.calendar import WorkingCalendar
+from core.migration_ops import remember_words_sql
 from core.text import fold
 from dialogue.models import Conference, ConferenceBasis
 from petitions.models import TRACKING_ALPHABET, Category, Petition
@@ -597,9 +598,16 @@ def _skip_foreign_key_triggers(cursor) -> None:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-# Trigram indexes (core.migration_ops.TrigramIndex) cost more to keep up row by row than to
-# build once: they are dropped for the load and built again at the end.
-TRIGRAM_INDEXED = (Petition, Conference)
+# Search indexes (core.migration_ops) cost more to keep up row by row than to build once: they
+# are dropped for the load and built again at the end.
+SEARCH_INDEXES = [
+    ("dialogue_conference_search_text_trgm", Conference, "gin (search_text gin_trgm_ops)"),
+    ("petitions_petition_search_text_trgm", Petition, "gin (search_text gin_trgm_ops)"),
+    ("petitions_petition_search_words", Petition, "gin (core_search_words(search_text))"),
+]
+# Tables whose words go to the dictionary of the word indexes (core.models.SearchWord): its
+# triggers do not fire in a load that skips triggers (replica mode).
+WORD_INDEXED = (Petition,)
 
 
 def generate(*, scale: float, stdout, today: date | None = None) -> None:
@@ -613,18 +621,19 @@ def generate(*, scale: float, stdout, today: date | None = None) -> None:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         _skip_foreign_key_triggers(cursor)
         rebuild = []
-        for model in TRIGRAM_INDEXED:
-            name = f"{model._meta.db_table}_search_text_trgm"[:63]
+        for name, model, definition in SEARCH_INDEXES:
             cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
             if cursor.fetchone():
                 cursor.execute(f'DROP INDEX "{name}"')
-                rebuild.append((name, model._meta.db_table))
+                rebuild.append((name, model._meta.db_table, definition))
         generator.run(Copier(cursor.cursor if hasattr(cursor, "cursor") else cursor))
         # Foreign keys are checked at commit (deferred); an index cannot be built over rows
         # whose checks are pending, so they are checked now.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for name, table in rebuild:
-            cursor.execute(f'CREATE INDEX "{name}" ON "{table}" USING gin ("search_text" gin_trgm_ops)')
+        for name, table, definition in rebuild:
+            cursor.execute(f'CREATE INDEX "{name}" ON "{table}" USING {definition}')
+        for model in WORD_INDEXED:
+            cursor.execute(remember_words_sql(f'"{model._meta.db_table}"'))
         generator.say("chỉ mục tìm kiếm đã dựng lại")
         cursor.execute("ANALYZE")
     generator.say("ANALYZE xong")

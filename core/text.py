@@ -9,6 +9,10 @@ needs no database extension beyond a trigram index.
 import re
 import unicodedata
 
+# Words longer than this are cut in the word index of large tables (a GIN key must fit in a
+# third of a page); the LIKE that always comes with the index condition keeps matches exact.
+SEARCH_WORD_INDEXED_LENGTH = 200
+
 _WHITESPACE = re.compile(r"\s+")
 # En and em dashes are common in category names ("đất đai – GPMB"); users type "-".
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "đ": "d", "Đ": "d"})

@@ -284,6 +284,8 @@ class Petition(SearchableModel, BaseModel):
     )
 
     objects = PetitionQuerySet.as_manager()
+    # Searched through a word index on PostgreSQL (core.models.SearchQuerySet.search).
+    search_word_index = True
 
     class Meta:
         ordering = ["conference_id", "position", "pk"]

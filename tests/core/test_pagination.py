@@ -156,16 +156,18 @@ def test_count_parameter_without_htmx_shows_the_page_counted(units, rf):
 
 
 def row_queries(queries) -> list:
-    """The queries that read rows (not the settings of a search's trigram lookup)."""
-    return [query for query in queries if query["sql"].startswith("SELECT")]
+    """The queries that read rows (not the settings of a search's index lookup)."""
+    return [
+        query for query in queries if query["sql"].startswith("SELECT") and "set_config" not in query["sql"]
+    ]
 
 
 def newest_first(units):
     return units.order_by("-pk")
 
 
-def used_the_trigram_lookup(queries) -> bool:
-    return any("enable_indexscan = off" in query["sql"] for query in queries)
+def used_the_index_lookup(queries) -> bool:
+    return any("set_config" in query["sql"] and "enable_indexscan" in str(query) for query in queries)
 
 
 def test_common_words_fill_the_first_page_among_the_newest_rows(units, monkeypatch):
@@ -173,17 +175,17 @@ def test_common_words_fill_the_first_page_among_the_newest_rows(units, monkeypat
     with CaptureQueriesContext(connection) as queries:
         rows = fetch_search_page(newest_first(units), 0, 3)
     assert rows == list(newest_first(units)[:3])
-    assert not used_the_trigram_lookup(queries)
+    assert not used_the_index_lookup(queries)
     assert len(row_queries(queries)) == 2  # the window's boundary, the page
 
 
-def test_rare_words_are_looked_up_through_the_trigram_index(units, monkeypatch):
+def test_rare_words_are_looked_up_through_the_search_index(units, monkeypatch):
     monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
     rare = newest_first(units).filter(name__in=["Thành phố", "Phường 0"])  # the oldest two
     with CaptureQueriesContext(connection) as queries:
         rows = fetch_search_page(rare, 0, 3)
     assert [unit.name for unit in rows] == ["Phường 0", "Thành phố"]
-    assert used_the_trigram_lookup(queries)
+    assert used_the_index_lookup(queries)
 
 
 def test_later_pages_and_small_tables_skip_the_window(units, monkeypatch):
@@ -191,17 +193,28 @@ def test_later_pages_and_small_tables_skip_the_window(units, monkeypatch):
     with CaptureQueriesContext(connection) as queries:
         first = fetch_search_page(newest_first(units), 0, 3)
     assert first == expected[:3]
-    assert len(row_queries(queries)) == 2 and not used_the_trigram_lookup(queries)  # 13 < 10,000
+    assert len(row_queries(queries)) == 2 and not used_the_index_lookup(queries)  # 13 < 10,000
     monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
     with CaptureQueriesContext(connection) as queries:
         second = fetch_search_page(newest_first(units), 3, 6)
     assert second == expected[3:6]
-    assert used_the_trigram_lookup(queries)
+    assert used_the_index_lookup(queries)
 
 
-def test_a_slow_trigram_lookup_gives_way_to_the_newest_first_walk(units, monkeypatch):
+def test_a_slow_index_lookup_gives_way_to_the_newest_first_walk(units, monkeypatch):
     monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
-    monkeypatch.setattr(pagination, "TRIGRAM_SEARCH_MS", 1)
+    monkeypatch.setattr(pagination, "INDEX_SEARCH_MS", 1)
     slow = newest_first(units).extra(where=["pg_sleep(0.01)::text = ''"])  # 10 ms a row
     rows = fetch_search_page(slow.filter(name="Phường 0"), 0, 3)
     assert [unit.name for unit in rows] == ["Phường 0"]
+
+
+def test_the_lookup_settings_end_with_the_lookup_in_a_callers_transaction(units, monkeypatch):
+    # The test runs in a transaction, as a view in ATOMIC_REQUESTS or a task would: SET LOCAL
+    # alone would keep the 500 ms limit and the scan choices for every later query of it.
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
+    assert connection.in_atomic_block
+    fetch_search_page(newest_first(units).filter(name__in=["Thành phố", "Phường 0"]), 0, 3)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout'), current_setting('enable_indexscan')")
+        assert cursor.fetchone() == ("0", "on")

@@ -1,0 +1,147 @@
+"""The word index of large tables (PostgreSQL): a search of opinions for rare words is
+narrowed to the rows holding one of the whole words that contain each query word, from a
+dictionary that triggers keep complete; the search's LIKE keeps what matches exactly what it
+is without it (core.models.SearchQuerySet.narrowed_by_words)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import core.models
+from core.models import SearchWord
+from petitions.models import Petition
+from tests.factories import conference_for, petition_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def opinions(ward):
+    conference = conference_for(ward, status="held")
+    return {
+        "lights": petition_for(conference, content="Lắp đèn đường ngõ 12 Ngọc Thụy"),
+        "drains": petition_for(conference, content="Khơi thông thoát nước đường Ngọc Lâm"),
+        "trees": petition_for(conference, content="Cắt tỉa cây xanh trước trường học"),
+    }
+
+
+def found(query: str) -> set[int]:
+    return set(Petition.objects.search(query).narrowed_by_words(query).values_list("pk", flat=True))
+
+
+def like_only(query: str) -> set[int]:
+    """What the same search finds without the word index: the LIKE of every word."""
+    rows = Petition.objects.all()
+    for term in query.split():
+        rows = rows.filter(search_text__contains=term)
+    return set(rows.values_list("pk", flat=True))
+
+
+def known(*words: str) -> set[str]:
+    return set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+
+
+def test_saved_rows_add_their_words_to_the_dictionary(opinions):
+    assert known("den", "duong", "thuy", "truong") == {"den", "duong", "thuy", "truong"}
+
+
+@pytest.mark.parametrize(
+    "query", ["den duong", "duong", "uong", "ngoc", "ngoc lam", "thoat nuoc", "truong hoc", "12", "ngo 12"]
+)
+def test_the_index_finds_what_the_like_finds(opinions, query):
+    assert found(query) == like_only(query)
+    assert found(query)  # every query here matches something
+
+
+def test_a_word_inside_other_words_finds_them_all(opinions):
+    # "uong" is no word of its own: the dictionary gives "duong" and "truong".
+    assert found("uong") == {opinions["lights"].pk, opinions["drains"].pk, opinions["trees"].pk}
+    assert found("den duong") == {opinions["lights"].pk}
+
+
+def test_a_word_no_row_holds_finds_nothing_without_reading_the_table(opinions):
+    with CaptureQueriesContext(connection) as queries:
+        assert found("den xyzabc") == set()
+    assert not any("petitions_petition" in query["sql"] for query in queries.captured_queries)
+
+
+def test_words_of_rows_written_without_save_are_known(ward, opinions):
+    # Bulk inserts and updates skip save(); the triggers do not.
+    conference = opinions["lights"].conference
+    Petition.objects.bulk_create(
+        [
+            Petition(
+                conference=conference,
+                area=ward,
+                category=opinions["lights"].category,
+                content="x",
+                search_text="chieu sang cong vien",
+                received_on=conference.held_on,
+                position=90,
+            )
+        ]
+    )
+    Petition.objects.filter(pk=opinions["trees"].pk).update(search_text="via he lan chiem")
+    assert known("chieu", "sang", "cong", "vien", "via", "he", "lan", "chiem") == {
+        "chieu", "sang", "cong", "vien", "via", "he", "lan", "chiem"
+    }  # fmt: skip
+    assert found("cong vien") and found("lan chiem") == {opinions["trees"].pk}
+
+
+def test_a_very_long_word_is_saved_and_found_exactly(ward):
+    conference = conference_for(ward, status="held")
+    head = "a" * 250
+    long_one = petition_for(conference, content=f"Đường dẫn {head}xyz trong đơn")
+    other = petition_for(conference, content=f"Đường dẫn {head}qrs khác")
+    # Both are cut to the same 200 characters in the index: the LIKE tells them apart.
+    assert found("axyz") == {long_one.pk}
+    assert found("aqrs") == {other.pk}
+
+
+def test_a_word_in_too_many_dictionary_words_is_left_to_the_like(opinions, monkeypatch):
+    monkeypatch.setattr(core.models, "SEARCH_WORDS_PER_TERM", 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert found("uong") == like_only("uong")
+    search = next(q["sql"] for q in queries.captured_queries if 'FROM "petitions_petition"' in q["sql"])
+    assert "core_search_words" not in search
+
+
+def test_other_tables_and_plain_searches_are_not_narrowed(ward):
+    from accounts.models import OrgUnit
+
+    assert OrgUnit.objects.search("bo de").narrowed_by_words("bo de").query.where == (
+        OrgUnit.objects.search("bo de").query.where
+    )
+
+
+def test_short_words_are_left_to_the_like(opinions):
+    with CaptureQueriesContext(connection) as queries:
+        assert found("12") == {opinions["lights"].pk}
+    assert not any("core_searchword" in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_narrowing_condition_is_the_word_index_expression(opinions):
+    narrowed = Petition.objects.search("den duong").narrowed_by_words("den duong")
+    sql, params = narrowed.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:  # in the test's transaction: rolled back
+        cursor.execute("DROP INDEX petitions_petition_search_text_trgm")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "petitions_petition_search_words" in plan
+
+
+def test_a_rare_search_page_uses_the_word_index_and_a_word_in_no_row_reads_nothing(opinions, monkeypatch):
+    from core import pagination
+
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 1)  # the window never fills here
+    searched = Petition.objects.search("den duong").order_by("-received_on", "-pk")
+    with CaptureQueriesContext(connection) as queries:
+        rows = pagination.fetch_search_page(searched, 0, 3, "den duong")
+    assert [row.pk for row in rows] == [opinions["lights"].pk]
+    assert any("core_search_words" in query["sql"] for query in queries.captured_queries)
+    nothing = Petition.objects.search("den xyzabc").order_by("-received_on", "-pk")
+    with CaptureQueriesContext(connection) as queries:
+        assert pagination.fetch_search_page(nothing, 0, 3, "den xyzabc") == []
+    last = queries.captured_queries[-1]["sql"]
+    assert "core_searchword" in last  # the dictionary was the last thing asked: nothing after
