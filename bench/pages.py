@@ -95,7 +95,7 @@ def main() -> None:
             national, "accent-free search 'dat dai', whole country", f"{petitions}?q=dat+dai", LIST_BUDGET_MS
         ),
         page(local, "accent-free search 'lan chiem', one ward", f"{petitions}?q=lan+chiem", LIST_BUDGET_MS),
-        # Rare words: no match in two million (the newest-first walk gives up after 40 ms).
+        # Rare words: no match in two million (the newest rows, then the word index).
         page(
             national,
             "search 'den duong' (no match), whole country",
