@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import OperationalError, connections, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Lookup, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
@@ -136,9 +136,10 @@ def fetch_search_page(queryset: QuerySet, bottom: int, top: int, search: str = "
       seconds for common ones.
 
     So the first page is first looked for among the newest SEARCH_WINDOW_ROWS rows of the
-    table (a bounded walk of the date index, bitmap scans off so that the planner does not AND
-    the search index in: a few ms whatever the words): if the page fills there, it holds the
-    newest matches of all. Otherwise (rare words, or a small scope) the search index answers,
+    list before its search, i.e. of its scope and filters (a bounded walk of the date index,
+    bitmap scans off so that the planner does not AND the search index in: a few ms whatever
+    the words): if the page fills there, it holds the newest matches of all; if the whole
+    list is smaller than that (one ward), its rows are all looked at and hold every match. Otherwise (rare words, or a small scope) the search index answers,
     narrowed to the words of the `search` text when the table has a word index (core.models.
     SearchQuerySet.narrowed_by_words: "den duong" 32 → 7 ms, and a word no row holds finds
     nothing at once), and should that take over INDEX_SEARCH_MS (words found very often, but
@@ -148,15 +149,16 @@ def fetch_search_page(queryset: QuerySet, bottom: int, top: int, search: str = "
     if connection.vendor != "postgresql":
         return list(queryset[bottom:top])
     if bottom == 0:
-        newest = _newest_rows_filter(queryset)
-        if newest is None:  # a table smaller than the window: nothing to choose
+        window = _newest_rows_window(queryset)
+        if window is WHOLE_LIST:  # the list without its search fits in the window
             return list(queryset[:top])
-        # The walk of the window, not an index lookup ANDed with it (65 ms for "thoat nuoc",
-        # which the planner takes for the cheaper).
-        with planner_settings(queryset.db, enable_bitmapscan="off", max_parallel_workers_per_gather=0):
-            rows = list(queryset.filter(newest)[:top])
-        if len(rows) == top:
-            return rows
+        if window is not None:
+            # The walk of the window, not an index lookup ANDed with it (65 ms for
+            # "thoat nuoc", which the planner takes for the cheaper).
+            with planner_settings(queryset.db, enable_bitmapscan="off", max_parallel_workers_per_gather=0):
+                rows = list(queryset.filter(window)[:top])
+            if len(rows) == top:
+                return rows
     narrowed = queryset.narrowed_by_words(search) if hasattr(queryset, "narrowed_by_words") else queryset
     if narrowed.query.is_empty():  # a word that no row holds
         return []
@@ -193,17 +195,47 @@ def planner_settings(using: str, **settings):
             )
 
 
-def _newest_rows_filter(queryset: QuerySet) -> Q | None:
-    """Rows at least as new as the SEARCH_WINDOW_ROWS-th newest of the table, by the list's
-    first ordering (a descending date: "-received_on"), read from its index; None when the
-    table is smaller than that or the list is not ordered newest first."""
+WHOLE_LIST = Q()  # _newest_rows_window: every row of the list is in the window
+
+
+def _newest_rows_window(queryset: QuerySet) -> Q | None:
+    """The rows of the list at least as new as its SEARCH_WINDOW_ROWS-th newest before the
+    search (by its first ordering, a descending date: "-received_on"): WHOLE_LIST when it has
+    fewer rows than that (one ward's opinions: its rows are then looked at all, through its
+    own index, and the first page is what they hold), None when the list is not ordered
+    newest first. The list before the search is its filters and scope without the conditions
+    on `search_text`; the boundary comes from the index of the scope or filter (a few ms)."""
     ordering = queryset.query.order_by
     if not ordering or not str(ordering[0]).startswith("-"):
         return None
     field = str(ordering[0])[1:]
-    newest = queryset.model._default_manager.order_by(f"-{field}").values_list(field, flat=True)
+    newest = _unsearched(queryset).order_by(f"-{field}").values_list(field, flat=True)
     boundary = list(newest[SEARCH_WINDOW_ROWS : SEARCH_WINDOW_ROWS + 1])
-    return Q(**{f"{field}__gte": boundary[0]}) if boundary else None
+    return Q(**{f"{field}__gte": boundary[0]}) if boundary else WHOLE_LIST
+
+
+def _unsearched(queryset: QuerySet) -> QuerySet:
+    """The list without its text-search conditions (LIKE on `search_text`, added by
+    SearchQuerySet.search at the top of the query's conditions). When there are none to take
+    out (a search written some other way), the whole table: a window over the search itself
+    would walk all of it for a rare word."""
+    unsearched = queryset.all()
+    where = unsearched.query.where
+    kept = [condition for condition in where.children if not _searches_text(condition, queryset.model)]
+    if where.connector != "AND" or where.negated or len(kept) == len(where.children):
+        return queryset.model._default_manager.all()
+    where.children = kept
+    return unsearched
+
+
+def _searches_text(condition, model) -> bool:
+    target = getattr(getattr(condition, "lhs", None), "target", None)
+    return (
+        isinstance(condition, Lookup)
+        and target is not None
+        and target.name == "search_text"
+        and (target.model is model or issubclass(model, target.model))
+    )
 
 
 class UncountedPage(Page):

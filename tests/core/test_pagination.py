@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import ngettext_lazy
@@ -218,3 +219,24 @@ def test_the_lookup_settings_end_with_the_lookup_in_a_callers_transaction(units,
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('statement_timeout'), current_setting('enable_indexscan')")
         assert cursor.fetchone() == ("0", "on")
+
+
+def test_a_small_scope_is_its_own_window_and_its_rows_are_the_answer(units, monkeypatch):
+    # Two wards' worth of rows before the search, under a window of five: every row of the
+    # scope is looked at through its own filter, and the rows found are all there are, even
+    # fewer than a page (no index lookup after).
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
+    scope = newest_first(units).filter(name__in=["Phường 1", "Phường 2", "Thành phố"])
+    with CaptureQueriesContext(connection) as queries:
+        rows = fetch_search_page(scope.search("phuong 1"), 0, 3, "phuong 1")
+    assert [unit.name for unit in rows] == ["Phường 1"]
+    assert len(row_queries(queries)) == 2 and not used_the_index_lookup(queries)
+
+
+def test_the_window_is_cut_from_the_list_before_its_search(units):
+    searched = newest_first(units).filter(kind="ward").search("phuong 1")
+    unsearched = pagination._unsearched(searched)
+    assert set(unsearched) == set(units.filter(kind="ward"))
+    # A search written some other way cannot be taken out: the whole table is the window's list.
+    nested = newest_first(units).filter(Q(search_text__contains="phuong") | Q(kind="city"))
+    assert pagination._unsearched(nested).count() == OrgUnit.objects.count() == 13
