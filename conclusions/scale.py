@@ -27,7 +27,7 @@ from django.db import DatabaseError, connection, models, transaction
 from accounts.models import OrgUnit, User
 from conclusions.models import Assignment, ConclusionNotice, NoticeItem, NumberCounter
 from core.calendar import WorkingCalendar
-from core.migration_ops import remember_words_sql
+from core.migration_ops import WORD_INDEXED_TABLES, remember_words_sql
 from core.text import fold
 from dialogue.models import Conference, ConferenceBasis
 from petitions.models import TRACKING_ALPHABET, Category, Petition
@@ -605,9 +605,6 @@ SEARCH_INDEXES = [
     ("petitions_petition_search_text_trgm", Petition, "gin (search_text gin_trgm_ops)"),
     ("petitions_petition_search_words", Petition, "gin (core_search_words(search_text))"),
 ]
-# Tables whose words go to the dictionary of the word indexes (core.models.SearchWord): its
-# triggers do not fire in a load that skips triggers (replica mode).
-WORD_INDEXED = (Petition,)
 
 
 def generate(*, scale: float, stdout, today: date | None = None) -> None:
@@ -632,8 +629,9 @@ def generate(*, scale: float, stdout, today: date | None = None) -> None:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for name, table, definition in rebuild:
             cursor.execute(f'CREATE INDEX "{name}" ON "{table}" USING {definition}')
-        for model in WORD_INDEXED:
-            cursor.execute(remember_words_sql(f'"{model._meta.db_table}"'))
+        # The dictionary's triggers do not fire in a load that skips triggers (replica mode).
+        for table in WORD_INDEXED_TABLES:
+            cursor.execute(remember_words_sql(f'"{table}"'))
         generator.say("chỉ mục tìm kiếm đã dựng lại")
         cursor.execute("ANALYZE")
     generator.say("ANALYZE xong")

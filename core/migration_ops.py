@@ -8,8 +8,6 @@ serve both databases without makemigrations seeing a difference.
 
 from django.db import migrations
 
-from core.text import SEARCH_WORD_INDEXED_LENGTH
-
 
 def TrigramIndex(*, table: str, column: str = "search_text") -> migrations.RunPython:  # noqa: N802
     name = f"{table}_{column}_trgm"[:63]
@@ -37,8 +35,9 @@ def TrigramIndex(*, table: str, column: str = "search_text") -> migrations.RunPy
 
 
 def remember_words_sql(rows: str) -> str:
-    """Add the words of `rows` (a table, or a trigger's transition table) that the dictionary
-    does not hold yet."""
+    """Add the words of `rows` (a table, a trigger's transition table, or a subquery) that the
+    dictionary does not hold yet. Idempotent: `manage.py search_words` runs it for a table
+    written with its triggers off (a load in replica mode, pg_restore --data-only)."""
     return f"""
         INSERT INTO core_searchword (word)
         SELECT DISTINCT w.word
@@ -47,31 +46,46 @@ def remember_words_sql(rows: str) -> str:
     """
 
 
-SEARCH_WORD_FUNCTIONS = f"""
-    CREATE OR REPLACE FUNCTION core_search_words(search_text text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT array_agg(DISTINCT left(word, {SEARCH_WORD_INDEXED_LENGTH}))
-        FROM unnest(string_to_array(search_text, ' ')) AS word
-        WHERE word <> ''
-    $$;
-    CREATE OR REPLACE FUNCTION core_remember_search_words() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-        {remember_words_sql("new_rows")};
-        RETURN NULL;
-    END
-    $$;
-"""
+# The rows of an UPDATE whose search_text changed (transition tables cannot be limited to a
+# column): a mass update of statuses then adds nothing and reads no words.
+CHANGED_ROWS = """(
+    SELECT new_rows.search_text FROM new_rows JOIN old_rows USING (id)
+    WHERE new_rows.search_text IS DISTINCT FROM old_rows.search_text
+)"""
 
 
-def SearchWordFunctions() -> migrations.RunPython:  # noqa: N802
+def SearchWordFunctions(*, indexed_length: int) -> migrations.RunPython:  # noqa: N802
     """The functions the word indexes use, and the dictionary's own indexes: a hash index for
     the triggers' "known already?" (no length limit, unlike a B-tree) and a trigram index
-    for "which words contain this?"."""
+    for "which words contain this?". `indexed_length` is written in the migration, not read
+    from core.text: changing SEARCH_WORD_INDEXED_LENGTH takes a migration that replaces
+    `core_search_words` and rebuilds the indexes (a test compares the two)."""
+    functions = f"""
+        CREATE OR REPLACE FUNCTION core_search_words(search_text text) RETURNS text[]
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+            SELECT array_agg(DISTINCT left(word, {int(indexed_length)}))
+            FROM unnest(string_to_array(search_text, ' ')) AS word
+            WHERE word <> ''
+        $$;
+        CREATE OR REPLACE FUNCTION core_remember_search_words() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            {remember_words_sql("new_rows")};
+            RETURN NULL;
+        END
+        $$;
+        CREATE OR REPLACE FUNCTION core_remember_changed_search_words() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            {remember_words_sql(CHANGED_ROWS)};
+            RETURN NULL;
+        END
+        $$;
+    """
 
     def create(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(SEARCH_WORD_FUNCTIONS)
+            schema_editor.execute(functions)
             schema_editor.execute(
                 "CREATE INDEX IF NOT EXISTS core_searchword_word_hash ON core_searchword USING hash (word)"
             )
@@ -82,36 +96,49 @@ def SearchWordFunctions() -> migrations.RunPython:  # noqa: N802
 
     def drop(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute("DROP FUNCTION IF EXISTS core_remember_search_words() CASCADE")
-            schema_editor.execute("DROP FUNCTION IF EXISTS core_search_words(text) CASCADE")
+            for function in (
+                "core_remember_changed_search_words()",
+                "core_remember_search_words()",
+                "core_search_words(text)",
+            ):
+                schema_editor.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")
 
     return migrations.RunPython(create, drop, elidable=False)
 
 
 def SearchWordIndex(*, table: str) -> migrations.RunPython:  # noqa: N802
-    """The word index of `table`'s search_text, the triggers that add the words of every row
-    inserted or updated to the dictionary, and the words of the rows already there."""
+    """The triggers that add the words of every row inserted into `table` or updated to the
+    dictionary, the words of the rows already there, then the word index of its search_text,
+    built CONCURRENTLY (writes go on meanwhile: two million rows take a minute or two): the
+    migration must be `atomic = False`. In this order no row written meanwhile is missed, and
+    every step can run again."""
 
     def create(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{table}_search_words" ON "{table}" '
-            "USING gin (core_search_words(search_text))"
-        )
-        for event in ("INSERT", "UPDATE"):
+        for event, function, transition in [
+            ("INSERT", "core_remember_search_words", "NEW TABLE AS new_rows"),
+            ("UPDATE", "core_remember_changed_search_words", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+        ]:
             schema_editor.execute(
-                f'CREATE TRIGGER "{table}_search_words_{event.lower()}" AFTER {event} ON "{table}" '
-                "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
-                "EXECUTE FUNCTION core_remember_search_words()"
+                f'CREATE OR REPLACE TRIGGER "{table}_search_words_{event.lower()}" AFTER {event} ON "{table}" '
+                f"REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
             )
         schema_editor.execute(remember_words_sql(f'"{table}"'))
+        schema_editor.execute(
+            f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{table}_search_words" ON "{table}" '
+            "USING gin (core_search_words(search_text))"
+        )
 
     def drop(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return
         for event in ("insert", "update"):
             schema_editor.execute(f'DROP TRIGGER IF EXISTS "{table}_search_words_{event}" ON "{table}"')
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{table}_search_words"')
+        schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{table}_search_words"')
 
     return migrations.RunPython(create, drop, elidable=False)
+
+
+# Tables with a word index (models with `search_word_index = True`), for the backfill command.
+WORD_INDEXED_TABLES = ("petitions_petition",)

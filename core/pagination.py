@@ -122,6 +122,9 @@ SEARCH_WINDOW_ROWS = 10_000
 # The index lookup of a term with very many old matches is given up after this long, for the
 # plain newest-first walk (which then finds them quickly).
 INDEX_SEARCH_MS = 500
+# The window (its boundary, then its walk) takes a few ms; one that takes longer than this (a
+# combination of filters no index serves) is given up for the index lookup.
+WINDOW_SEARCH_MS = 200
 
 
 def fetch_search_page(queryset: QuerySet, bottom: int, top: int, search: str = "") -> list:
@@ -139,26 +142,38 @@ def fetch_search_page(queryset: QuerySet, bottom: int, top: int, search: str = "
     list before its search, i.e. of its scope and filters (a bounded walk of the date index,
     bitmap scans off so that the planner does not AND the search index in: a few ms whatever
     the words): if the page fills there, it holds the newest matches of all; if the whole
-    list is smaller than that (one ward), its rows are all looked at and hold every match. Otherwise (rare words, or a small scope) the search index answers,
-    narrowed to the words of the `search` text when the table has a word index (core.models.
-    SearchQuerySet.narrowed_by_words: "den duong" 32 → 7 ms, and a word no row holds finds
-    nothing at once), and should that take over INDEX_SEARCH_MS (words found very often, but
-    long ago), the plain walk does. Later pages skip the window. No time limit ever hits a common word.
-    Neither way starts parallel workers: one takes ~10 ms to start, longer than either."""
+    list is smaller than that (one ward), its rows are all looked at and hold every match.
+    Otherwise (rare words) the search index answers, narrowed to the words of the `search`
+    text when the table has a word index (core.models.SearchQuerySet.narrowed_by_words:
+    "den duong" 32 → 7 ms, and a word no row holds finds nothing at once); should that take
+    over INDEX_SEARCH_MS (words found very often, but long ago), the plain walk does. Later
+    pages skip the window, unless it is the whole list. The time limits only choose the way, never what is found; neither
+    way starts parallel workers (one takes ~10 ms to start, longer than either)."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return list(queryset[bottom:top])
-    if bottom == 0:
-        window = _newest_rows_window(queryset)
-        if window is WHOLE_LIST:  # the list without its search fits in the window
-            return list(queryset[:top])
-        if window is not None:
-            # The walk of the window, not an index lookup ANDed with it (65 ms for
-            # "thoat nuoc", which the planner takes for the cheaper).
-            with planner_settings(queryset.db, enable_bitmapscan="off", max_parallel_workers_per_gather=0):
+    rows, window = None, None
+    try:
+        # The walk of the window, not an index lookup ANDed with it (65 ms for "thoat nuoc",
+        # which the planner takes for the cheaper); within a time limit, for a filter that no
+        # index serves well.
+        with planner_settings(
+            queryset.db,
+            statement_timeout=WINDOW_SEARCH_MS,
+            enable_bitmapscan="off",
+            max_parallel_workers_per_gather=0,
+        ):
+            window = _newest_rows_window(queryset)
+            if window is WHOLE_LIST:  # any page: the list's own rows hold every match
+                rows = list(queryset[bottom:top])
+            elif window is not None and bottom == 0:
                 rows = list(queryset.filter(window)[:top])
-            if len(rows) == top:
-                return rows
+    except OperationalError as error:
+        if not isinstance(error.__cause__, QueryCanceled):
+            raise
+    # A full first page holds the newest matches; the whole list looked at holds all of them.
+    if rows is not None and (len(rows) == top or window is WHOLE_LIST):
+        return rows
     narrowed = queryset.narrowed_by_words(search) if hasattr(queryset, "narrowed_by_words") else queryset
     if narrowed.query.is_empty():  # a word that no row holds
         return []
@@ -178,21 +193,17 @@ def fetch_search_page(queryset: QuerySet, bottom: int, top: int, search: str = "
 
 @contextmanager
 def planner_settings(using: str, **settings):
-    """PostgreSQL settings for the statements inside only, in one query. SET LOCAL lasts to
-    the end of the transaction, not of a savepoint: inside a caller's transaction they are
-    put back afterwards (a statement timeout would otherwise cut the caller's later queries).
-    A statement that fails rolls the savepoint back, and the settings with it."""
+    """PostgreSQL settings for the statements inside only (reads: the block is rolled back).
+    SET LOCAL lasts to the end of the transaction, not of a savepoint, so inside a caller's
+    transaction a statement timeout would cut the caller's later queries; rolling the
+    savepoint back puts every setting back as it was before."""
     connection = connections[using]
-    outer = connection.in_atomic_block
     names = list(settings)
     with transaction.atomic(using=using), connection.cursor() as cursor:
         pairs = [value for name in names for value in (name, str(settings[name]))]
         cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)), pairs)
         yield
-        if outer:
-            cursor.execute(
-                "SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name = ANY(%s)", [names]
-            )
+        transaction.set_rollback(True, using=using)
 
 
 WHOLE_LIST = Q()  # _newest_rows_window: every row of the list is in the window

@@ -22,5 +22,6 @@ class Migration(migrations.Migration):
             ],
             options={"verbose_name": "từ tìm kiếm", "verbose_name_plural": "từ tìm kiếm"},
         ),
-        SearchWordFunctions(),
+        # core.text.SEARCH_WORD_INDEXED_LENGTH, as it was when this ran (see SearchWordFunctions).
+        SearchWordFunctions(indexed_length=200),
     ]

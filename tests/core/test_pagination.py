@@ -240,3 +240,31 @@ def test_the_window_is_cut_from_the_list_before_its_search(units):
     # A search written some other way cannot be taken out: the whole table is the window's list.
     nested = newest_first(units).filter(Q(search_text__contains="phuong") | Q(kind="city"))
     assert pagination._unsearched(nested).count() == OrgUnit.objects.count() == 13
+
+
+def test_the_lookup_puts_back_a_setting_the_caller_had_changed(units, monkeypatch):
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '30s'")
+        fetch_search_page(newest_first(units).filter(name__in=["Thành phố", "Phường 0"]), 0, 3)
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        assert cursor.fetchone() == ("30s",)
+
+
+def test_a_slow_window_gives_way_to_the_index_lookup(units, monkeypatch):
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
+    monkeypatch.setattr(pagination, "WINDOW_SEARCH_MS", 1)
+    slow = newest_first(units).extra(where=["pg_sleep(0.01)::text = ''"])  # 10 ms a row
+    with CaptureQueriesContext(connection) as queries:
+        rows = fetch_search_page(slow.filter(name__startswith="Phường 1"), 0, 3)
+    assert [unit.name for unit in rows] == ["Phường 11", "Phường 10", "Phường 1"]
+    assert used_the_index_lookup(queries)
+
+
+def test_later_pages_of_a_small_scope_are_read_from_the_scope(units, monkeypatch):
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
+    scope = newest_first(units).filter(name__in=["Phường 1", "Phường 2", "Phường 3", "Thành phố"])
+    with CaptureQueriesContext(connection) as queries:
+        rows = fetch_search_page(scope.search("phuong"), 2, 4, "phuong")
+    assert [unit.name for unit in rows] == ["Phường 1"]
+    assert not used_the_index_lookup(queries)

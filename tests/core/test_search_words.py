@@ -3,12 +3,15 @@ narrowed to the rows holding one of the whole words that contain each query word
 dictionary that triggers keep complete; the search's LIKE keeps what matches exactly what it
 is without it (core.models.SearchQuerySet.narrowed_by_words)."""
 
+from io import StringIO
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import core.models
 from core.models import SearchWord
+from core.text import SEARCH_WORD_INDEXED_LENGTH
 from petitions.models import Petition
 from tests.factories import conference_for, petition_for
 
@@ -145,3 +148,32 @@ def test_a_rare_search_page_uses_the_word_index_and_a_word_in_no_row_reads_nothi
         assert pagination.fetch_search_page(nothing, 0, 3, "den xyzabc") == []
     last = queries.captured_queries[-1]["sql"]
     assert "core_searchword" in last  # the dictionary was the last thing asked: nothing after
+
+
+def test_the_database_cuts_words_where_python_does():
+    # The migration wrote the length into core_search_words; the query's words are cut in
+    # Python (core.text): they must agree, or long words would stop matching.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT core_search_words(repeat('a', 500) || ' b')")
+        (words,) = cursor.fetchone()
+    assert sorted(len(word) for word in words) == [1, SEARCH_WORD_INDEXED_LENGTH]
+
+
+def test_an_update_that_keeps_the_text_reads_no_words(opinions):
+    # The update trigger adds the words of rows whose search_text changed, and only those.
+    SearchWord.objects.all().delete()
+    Petition.objects.filter(pk=opinions["lights"].pk).update(outcome=Petition.Outcome.PENDING)
+    assert not SearchWord.objects.exists()
+    Petition.objects.filter(pk=opinions["lights"].pk).update(search_text="cong vien moi")
+    assert known("cong", "vien", "moi") == {"cong", "vien", "moi"}
+
+
+def test_the_command_fills_the_dictionary_again(opinions):
+    from django.core.management import call_command
+
+    SearchWord.objects.all().delete()  # as after a load with the triggers off
+    call_command("search_words", stdout=StringIO())
+    assert known("den", "duong", "truong") == {"den", "duong", "truong"}
+    count = SearchWord.objects.count()
+    call_command("search_words", stdout=StringIO())
+    assert SearchWord.objects.count() == count  # nothing twice
