@@ -333,12 +333,23 @@ def assignments_by_agency(
     user: User, area: OrgUnit | None, period: Period | None, today: date, limit: int | None = None
 ) -> list[dict]:
     """By lead agency (keys lead_agency, lead_agency__name, lead_agency__area__name): open,
-    overdue, accepted, share; weakest first, at most `limit` rows. Two queries: the ranking
-    groups by the agency's id alone, read from the covering index (the whole country has tens
-    of thousands of agencies: joining their names to every assignment first doubled its
-    time), then the names of the agencies shown."""
+    overdue, accepted, share; weakest first, at most `limit` rows. Two or three queries: the
+    ranking groups by the agency's id alone, read from the covering index (the whole country
+    has tens of thousands of agencies: joining their names to every assignment first doubled
+    its time), then the names of the agencies shown."""
     rows = _in_period(assignments_in(user, area), period)
-    ranked = _ranking(rows, ["lead_agency"], today, limit)
+    ranked = None
+    if limit:
+        # Agencies with nothing overdue have a share of 0 and rank after every agency with
+        # something overdue: when those fill the ranking, only their assignments need
+        # counting (11,000 of 40,000 agencies over 18 months of the whole country: 200 → 130
+        # ms). Otherwise the whole ranking, as before.
+        late = rows.open().filter(assignment_conditions(today)["overdue"]).values("lead_agency")
+        ranked = _ranking(rows.filter(lead_agency__in=late), ["lead_agency"], today, limit)
+        if len(ranked) < limit:
+            ranked = None
+    if ranked is None:
+        ranked = _ranking(rows, ["lead_agency"], today, limit)
     names = {
         unit["pk"]: unit
         for unit in OrgUnit.objects.filter(pk__in=[row["lead_agency"] for row in ranked]).values(

@@ -88,7 +88,8 @@ def test_whole_months_are_read_from_the_summaries_alone(admin):
         figures = summaries.supervision_figures(admin, None, metrics.Period.year_of(today()), today())
     opinion_reads = [query for query in queries.captured_queries if "petitions_petition" in query["sql"]]
     assert opinion_reads == []  # opinions, conferences and the ranking by area: summed rows
-    assert len(queries.captured_queries) <= 14
+    # 15: the ranking by agency takes a second query when fewer agencies are late than it shows.
+    assert len(queries.captured_queries) <= 15
     assert figures["computed_at"] == MonthFigures.objects.values_list("computed_at", flat=True).first()
 
 
