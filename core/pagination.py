@@ -320,9 +320,18 @@ class ListPagination:
     def count_response(self) -> HttpResponse:
         # Without the request: the page's context processors (menu, unread notifications)
         # would query for nothing the count line shows.
-        response = HttpResponse(render_to_string("includes/list_count_text.html", {"listing": self}))
+        context = {"listing": self, "page_label_number": self.page_number}
+        response = HttpResponse(render_to_string("includes/list_count_text.html", context))
         patch_vary_headers(response, ("HX-Request",))  # one URL, the page or the fragment
         return response
+
+    @property
+    def page_number(self) -> int:
+        """The page the request asks for (the count request keeps the page's parameter)."""
+        try:
+            return max(int(self.request.GET.get("page", 1)), 1)
+        except (TypeError, ValueError):
+            return 1
 
     @cached_property
     def page(self) -> Page:
@@ -350,8 +359,8 @@ class ListPagination:
 
     @property
     def count_url(self) -> str:
-        """This list with the same filters, counted (the page number does not matter)."""
+        """This page of the list with the same filters, counted (the answer to htmx also gives
+        the pagination its page total; without JavaScript the link shows this page counted)."""
         query = self.request.GET.copy()
-        query.pop("page", None)
         query[COUNT_PARAMETER] = "1"
         return f"{self.request.path}?{query.urlencode()}"

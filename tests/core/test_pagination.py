@@ -120,7 +120,7 @@ def test_count_line_while_the_count_is_pending(units, rf):
     assert pending.count_text == "Hơn 10 ý kiến"
     html = render_to_string("includes/list_count.html", {"listing": pending})
     assert 'aria-live="polite"' in html and 'hx-trigger="load"' in html
-    assert 'hx-get="/y-kien/?q=phuong&amp;_count=1"' in html  # same filters, no page number
+    assert 'hx-get="/y-kien/?q=phuong&amp;page=2&amp;_count=1"' in html  # same filters and page
     assert "Đếm kết quả" in html and "data-list-count" not in html  # a plain link without JavaScript
     nav = render_to_string("includes/pagination.html", {"page": pending.page}, request=rf.get("/"))
     assert "Trang 2<" in nav and "Trước" in nav and "Sau" in nav and "/3" not in nav

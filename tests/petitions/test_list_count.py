@@ -58,6 +58,15 @@ def test_count_request_answers_with_the_scoped_count(drains, make_user):
     assert 'data-list-count="4"' in filtered.text  # the other filters apply too
 
 
+def test_the_count_answer_gives_the_pagination_its_page_total(drains, make_user):
+    client = login(make_user("clerk"))
+    first = client.get(reverse("petitions:list"), {"q": "thoat nuoc", COUNT_PARAMETER: "1"}, headers=HTMX)
+    # Out of band: htmx puts it in place of the page's "Trang 1" (includes/pagination.html).
+    assert 'id="list-page-label" hx-swap-oob="true">Trang 1/2</span>' in first.text
+    page = client.get(reverse("petitions:list"), {"q": "thoat nuoc"})
+    assert 'id="list-page-label">Trang 1</span>' in page.text
+
+
 def test_without_javascript_the_count_link_shows_the_page_counted(drains, make_user):
     page = login(make_user("clerk")).get(reverse("petitions:list"), {"q": "thoat nuoc", COUNT_PARAMETER: "1"})
     assert page.status_code == 200 and "<html" in page.text
