@@ -8,27 +8,44 @@ user reads the site in: they are a file format that must read back the same, not
 
 from __future__ import annotations
 
-import io
 import logging
-import unicodedata
-import warnings
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from typing import BinaryIO
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.text import fold
+from core.workbook import (  # noqa: F401 (the messages are part of this module's interface)
+    MAX_UNCOMPRESSED_BYTES,
+    NO,
+    NO_SHEET,
+    NOT_A_WORKBOOK,
+    OLD_OR_PROTECTED,
+    OLE_MAGIC,
+    TOO_BIG_UNZIPPED,
+    UNREADABLE,
+    WRONG_HEADER,
+    YES,
+    ZIP_MAGIC,
+    WorkbookError,
+    check_header,
+    header_cells,
+    open_workbook,
+    read_all,
+    sheet_rows,
+    to_bytes,
+    write_header,
+)
+from core.workbook import WRAP as _WRAP
+from core.workbook import put as _put
 from dialogue.models import Conference
 from petitions.forms import PetitionRowForm
 from petitions.models import CONFIDENTIAL_PETITIONER, Category, Petition
@@ -38,37 +55,14 @@ logger = logging.getLogger(__name__)
 
 MAX_ROWS = 1000
 # A 5 MB upload can unzip to gigabytes (a "zip bomb"); real sheets of 1000 rows stay far below.
-MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
-ZIP_MAGIC = b"PK\x03\x04"
-# Old .xls files and password-protected .xlsx files are both OLE compound documents.
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
 SHEET_OPINIONS = "Ý kiến"
 SHEET_LISTS = "Danh mục"
 SHEET_HELP = "Hướng dẫn"
 SHEET_CONFERENCE = "Hội nghị"
 
-YES = "Có"
-NO = "Không"
 _TRUE_WORDS = {"co", "x", "yes", "true", "1", "da tra loi"}
 _FALSE_WORDS = {"", "khong", "no", "false", "0", "chua", "chua tra loi"}
 
-NOT_A_WORKBOOK = _(
-    "Tệp không phải là tệp Excel .xlsx hợp lệ. Hãy tải tệp mẫu, điền vào rồi lưu dưới dạng .xlsx."
-)
-OLD_OR_PROTECTED = _(
-    "Tệp là Excel cũ (.xls) hoặc đã đặt mật khẩu. Hãy mở bằng Excel, bỏ mật khẩu nếu có, "
-    "rồi lưu lại dưới dạng “Excel Workbook (.xlsx)”."
-)
-UNREADABLE = _("Không đọc được tệp Excel (tệp hỏng hoặc không đúng định dạng .xlsx).")
-TOO_BIG_UNZIPPED = _(
-    "Tệp Excel chứa quá nhiều dữ liệu. Hãy chỉ để lại sheet ý kiến và xóa các dòng, cột thừa."
-)
-NO_SHEET = _("Tệp Excel không có sheet dữ liệu nào.")
-WRONG_HEADER = _(
-    "Dòng tiêu đề (dòng 1) không đúng mẫu: cột %(column)s phải là “%(expected)s” nhưng tệp ghi “%(found)s”. "
-    "Hãy dùng tệp mẫu tải từ trang này."
-)
 NO_ROWS = _("Tệp không có dòng ý kiến nào (dòng 1 là tiêu đề, ý kiến ghi từ dòng 2).")
 TOO_MANY_ROWS = _(
     "Tệp có hơn %(limit)d dòng ý kiến. Hãy chia thành nhiều tệp, mỗi tệp tối đa %(limit)d dòng."
@@ -161,19 +155,12 @@ class ImportResult:
         return [[row.number, row.cells] for row in self.rows]
 
 
-class _FileError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 def parse_workbook(file: bytes | BinaryIO) -> ImportResult:
     """Read the first sheet of an .xlsx file and check every row. Never raises on bad input:
     whatever is wrong ends up in `errors` (the file) or in a row's `errors`."""
     try:
-        data = file if isinstance(file, bytes) else _read_all(file)
-        rows = _read_cells(data)
-    except _FileError as problem:
+        rows = _read_cells(read_all(file))
+    except WorkbookError as problem:
         return ImportResult(errors=[problem.message])
     except Exception:  # any input must give an answer, never a 500
         logger.info("Unreadable Excel upload", exc_info=True)
@@ -189,100 +176,24 @@ def validate_rows(rows: Iterable[tuple[int, list[str]]]) -> ImportResult:
     return ImportResult(rows=[_validate_row(number, cells, categories, lookups) for number, cells in rows])
 
 
-def _read_all(file: BinaryIO) -> bytes:
-    if hasattr(file, "seek"):
-        file.seek(0)
-    return file.read()
-
-
 def _read_cells(data: bytes) -> list[tuple[int, list[str]]]:
-    if data.startswith(OLE_MAGIC):
-        raise _FileError(str(OLD_OR_PROTECTED))
-    if not data.startswith(ZIP_MAGIC):
-        raise _FileError(str(NOT_A_WORKBOOK))
+    workbook = open_workbook(data)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-            is_workbook = "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        raise _FileError(str(NOT_A_WORKBOOK)) from None
-    if not is_workbook:  # a .docx or any zip renamed
-        raise _FileError(str(NOT_A_WORKBOOK))
-    if unzipped > MAX_UNCOMPRESSED_BYTES:
-        raise _FileError(str(TOO_BIG_UNZIPPED))
-    with warnings.catch_warnings():
-        # openpyxl warns about Excel features it does not read (extensions, styles).
-        warnings.simplefilter("ignore")
-        # data_only: a formula cell gives the value Excel last calculated, not its text.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            if not workbook.worksheets:
-                raise _FileError(str(NO_SHEET))
-            sheet_rows = workbook.worksheets[0].iter_rows(min_row=1, max_col=len(COLUMNS), values_only=True)
-            header = next(sheet_rows, None)
-            if header is None:  # an empty sheet
-                raise _FileError(str(NO_ROWS))
-            _check_header(_cells(header))
-            rows = []
-            # Read-only sheets yield an empty tuple for each missing row, so counting keeps
-            # the numbers Excel shows.
-            for number, raw in enumerate(sheet_rows, start=2):
-                cells = _cells(raw)
-                if not any(cells[1:]):  # blank, or only a row number typed ahead
-                    continue
-                if len(rows) == MAX_ROWS:
-                    raise _FileError(str(TOO_MANY_ROWS % {"limit": MAX_ROWS}))
-                rows.append((number, cells))
-        finally:
-            workbook.close()
+        sheet = workbook.worksheets[0]
+        header = header_cells(sheet, len(COLUMNS))
+        if header is None:  # an empty sheet
+            raise WorkbookError(str(NO_ROWS))
+        check_header(header, [column.header for column in COLUMNS])
+        rows = []
+        for number, cells in sheet_rows(sheet, len(COLUMNS), key_from=1):
+            if len(rows) == MAX_ROWS:
+                raise WorkbookError(str(TOO_MANY_ROWS % {"limit": MAX_ROWS}))
+            rows.append((number, cells))
+    finally:
+        workbook.close()
     if not rows:
-        raise _FileError(str(NO_ROWS))
+        raise WorkbookError(str(NO_ROWS))
     return rows
-
-
-def _cells(raw: tuple | None) -> list[str]:
-    texts = [_text(value) for value in (raw or ())][: len(COLUMNS)]
-    return texts + [""] * (len(COLUMNS) - len(texts))
-
-
-def _text(value) -> str:
-    """A cell's value as the text a person would read in it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M" if value.time() != time(0) else "%d/%m/%Y")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    if isinstance(value, timedelta):
-        return str(value)
-    # Vietnamese typed with different keyboards may arrive decomposed: store one form.
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
-def _header_variants(header: str) -> set[str]:
-    folded = fold(header)
-    return {folded, folded.split("(", 1)[0].strip()}
-
-
-def _check_header(cells: list[str]) -> None:
-    for index, column in enumerate(COLUMNS):
-        if fold(cells[index]) not in _header_variants(column.header):
-            raise _FileError(
-                str(
-                    WRONG_HEADER
-                    % {
-                        "column": get_column_letter(index + 1),
-                        "expected": column.header,
-                        "found": cells[index],
-                    }
-                )
-            )
 
 
 class _Lookups:
@@ -362,41 +273,14 @@ def _validate_row(number: int, cells: list[str], categories: list[Category], loo
 
 # --- Writing -----------------------------------------------------------------------------
 
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="1D4F91")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def _put(sheet: Worksheet, row: int, column: int, value) -> None:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        # What a citizen said is text, never a formula Excel would run ("=HYPERLINK(...)").
-        cell.data_type = "s"
-
 
 def _write_header(sheet: Worksheet, columns: tuple[Column, ...]) -> None:
-    for index, column in enumerate(columns, start=1):
-        _put(sheet, 1, index, column.header)
-        cell = sheet.cell(row=1, column=index)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.row_dimensions[1].height = 45
-    sheet.freeze_panes = "A2"
+    write_header(sheet, [(column.header, column.width) for column in columns])
 
 
 def _choice_labels() -> dict[str, list[str]]:
     with translation.override("vi"):
         return {name: [str(label) for _code, label in choices] for name, choices in CHOICE_FIELDS.items()}
-
-
-def _to_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def template_workbook() -> bytes:
@@ -443,7 +327,7 @@ def template_workbook() -> bytes:
 
     _write_help(workbook.create_sheet(SHEET_HELP, index=1))
     workbook.active = 0
-    return _to_bytes(workbook)
+    return to_bytes(workbook)
 
 
 HELP_LINES = (
@@ -526,7 +410,7 @@ def export_workbook(conference: Conference, petitions: Iterable[Petition]) -> by
                 _put(sheet, row, column, str(value) if isinstance(value, str) else value)
                 sheet.cell(row=row, column=column).alignment = _WRAP
         _write_conference(workbook.create_sheet(SHEET_CONFERENCE), conference, count)
-    return _to_bytes(workbook)
+    return to_bytes(workbook)
 
 
 def _write_conference(sheet: Worksheet, conference: Conference, count: int) -> None:

@@ -14,13 +14,13 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
+from core.workbook import FILE_NOT_XLSX, FILE_TOO_LARGE, XLSX_CONTENT_TYPE, validate_xlsx_upload  # noqa: F401
 from dialogue.models import Conference
 from petitions import excel, services
 
@@ -28,12 +28,7 @@ EDITORS = (Role.CLERK, Role.LEADER)
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 PAYLOAD_SALT = "petitions.import"
 PAYLOAD_MAX_AGE = 60 * 60
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-FILE_TOO_LARGE = _("Tệp quá lớn (%(size)s). Tệp nhập tối đa %(limit)s.")
-FILE_NOT_XLSX = _(
-    "Chỉ nhận tệp Excel có đuôi .xlsx. Tệp .xls (Excel cũ) hãy mở bằng Excel rồi lưu lại dưới dạng .xlsx."
-)
 PAYLOAD_REFUSED = _(
     "Dữ liệu xác nhận không hợp lệ hoặc đã quá 1 giờ. Không có ý kiến nào được lưu; hãy tải tệp lên lại."
 )
@@ -49,21 +44,7 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > IMPORT_MAX_BYTES:
-            raise ValidationError(
-                FILE_TOO_LARGE,
-                code="too_large",
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(IMPORT_MAX_BYTES)},
-            )
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(FILE_NOT_XLSX, code="extension")
-        upload.seek(0)
-        head = upload.read(len(excel.OLE_MAGIC))
-        upload.seek(0)
-        if head.startswith(excel.OLE_MAGIC):
-            raise ValidationError(excel.OLD_OR_PROTECTED, code="content")
-        if not head.startswith(excel.ZIP_MAGIC):
-            raise ValidationError(excel.NOT_A_WORKBOOK, code="content")
+        validate_xlsx_upload(upload, limit=IMPORT_MAX_BYTES)
         return upload
 
 
