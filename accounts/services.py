@@ -156,3 +156,56 @@ def new_accounts_mail(*, accounts: list[NewAccount]) -> None:
             logger.warning("Account e-mail to %s failed", user.username, exc_info=True)
             continue
         account.emailed = True
+
+
+# --- First run (manage.py setup_office) --------------------------------------------------------
+
+
+@transaction.atomic
+def area_bodies_ensure(*, area: OrgUnit) -> int:
+    """Give an area the standard bodies of a ward or commune since 1/7/2025 (Party committee,
+    People's Council and Committee, Fatherland Front, offices, police) that it lacks, by kind
+    and name; returns how many were made. Bodies an office named otherwise are left alone."""
+    existing = {
+        (unit.kind, fold(unit.name))
+        for unit in OrgUnit.objects.bodies().filter(area=area, valid_to__isnull=True)
+    }
+    kinds = {kind for kind, _name in existing}
+    lower = area.name[:1].lower() + area.name[1:]
+    created = 0
+    for kind, pattern, symbol in staff_excel.STANDARD_BODIES:
+        name = pattern.format(area=lower)
+        # One of each governing body: a renamed People's Committee is still the committee.
+        if (kind, fold(name)) in existing or (kind != OrgUnit.Kind.SPECIALISED_OFFICE and kind in kinds):
+            continue
+        OrgUnit.objects.create(parent=area, name=name, kind=kind, symbol=symbol)
+        created += 1
+    return created
+
+
+@transaction.atomic
+def office_admin_ensure(
+    *, area: OrgUnit, username: str, full_name: str, email: str, password: str | None
+) -> User:
+    """The area's first admin, in its office (Văn phòng HĐND và UBND, else the People's
+    Committee). Run again, it updates the same account; a password is set only when given."""
+    bodies = OrgUnit.objects.bodies().filter(area=area, valid_to__isnull=True)
+    agency = (
+        bodies.filter(kind=OrgUnit.Kind.SPECIALISED_OFFICE, symbol="VP").first()
+        or bodies.filter(kind=OrgUnit.Kind.PEOPLES_COMMITTEE).first()
+    )
+    if agency is None:
+        raise ValidationError(_("Địa bàn chưa có Ủy ban nhân dân để đặt tài khoản quản trị."))
+    user = User.objects.filter(username=username).first() or User(username=username)
+    if user.pk and user.agency_id and user.area != area:
+        raise ValidationError(_("Tên đăng nhập này đã dùng ở một địa bàn khác."))
+    user.full_name, user.agency, user.is_sysadmin = full_name, agency, True
+    if email:
+        user.email = email
+    if password:
+        user.set_password(password)
+    elif user.pk is None:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user

@@ -21,3 +21,14 @@ def ensure(basis_model, requirement_model) -> None:
         requirement_model.objects.get_or_create(
             area_kind=kind, defaults={"per_year": per_year, "note": "Quyết định 2200-QĐ/TU"}
         )
+
+
+def load_defaults() -> str:
+    """For manage.py setup_office (which finds every app's `defaults.load_defaults`)."""
+    from dialogue.models import ConferenceBasis, ConferenceRequirement
+
+    ensure(ConferenceBasis, ConferenceRequirement)
+    return (
+        f"Căn cứ tổ chức hội nghị: {ConferenceBasis.objects.count()}; "
+        f"số hội nghị bắt buộc mỗi năm: {ConferenceRequirement.objects.count()} loại địa bàn."
+    )

@@ -21,3 +21,16 @@ CATEGORIES = [
 def ensure(category_model) -> None:
     for position, name in enumerate(CATEGORIES):
         category_model.objects.get_or_create(name=name, defaults={"position": position})
+
+
+def load_defaults() -> str:
+    """For manage.py setup_office: the categories and the statutory deadline rules (Luật Khiếu
+    nại, Luật Tố cáo), each created only if missing: an admin's change is never overwritten."""
+    from petitions.deadlines import rules_ensure
+    from petitions.models import Category, StatutoryRule
+
+    ensure(Category)
+    rules_ensure(StatutoryRule)
+    return (
+        f"Lĩnh vực: {Category.objects.count()}; quy tắc thời hạn theo luật: {StatutoryRule.objects.count()}."
+    )
