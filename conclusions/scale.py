@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.db import DatabaseError, connection, models, transaction
 
+from accounts.areas import PROVINCE_KINDS, WARD_KINDS, current_provinces, province_full_name
 from accounts.models import OrgUnit, User
 from conclusions.models import Assignment, ConclusionNotice, NoticeItem, NumberCounter
 from core.calendar import WorkingCalendar
@@ -52,17 +53,6 @@ BODIES = [
 UBND, MTTQ = 1, 2  # positions in BODIES
 LEAD_AGENCIES = (1, 3, 4, 5)  # UBND, police, the two offices
 
-PROVINCE_NAMES = [
-    "Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh", "Thanh Hóa",
-    "Nghệ An", "Hà Tĩnh", "Cao Bằng", "Tuyên Quang", "Lào Cai", "Thái Nguyên", "Phú Thọ",
-    "Bắc Ninh", "Hưng Yên", "Hải Phòng", "Ninh Bình", "Quảng Trị", "Đà Nẵng", "Quảng Ngãi",
-    "Gia Lai", "Khánh Hòa", "Lâm Đồng", "Đắk Lắk", "Thành phố Hồ Chí Minh", "Đồng Nai",
-    "Tây Ninh", "Cần Thơ", "Vĩnh Long", "Đồng Tháp", "Cà Mau", "An Giang",
-]  # fmt: skip
-WARD_WORDS = [
-    "An", "Bình", "Hòa", "Phú", "Tân", "Thạnh", "Long", "Phước", "Đông", "Tây", "Nam", "Bắc",
-    "Trung", "Hưng", "Thịnh", "Quang", "Minh", "Đức", "Thuận", "Hải", "Sơn", "Lạc", "Mỹ", "Vĩnh",
-]  # fmt: skip
 SURNAMES = [
     "Nguyễn",
     "Trần",
@@ -138,6 +128,23 @@ PETITION_OUTCOMES = [  # (outcome, weight)
 KINDS = [("kien_nghi", 50), ("phan_anh", 35), ("de_xuat", 8), ("khieu_nai", 5), ("to_cao", 2)]
 
 
+def _real_units() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The 34 provinces and their wards, communes and special zones as the package lists them
+    (accounts.areas): the generated country has real names."""
+    return [
+        (
+            province_full_name(province),
+            PROVINCE_KINDS[province["division_type"]].value,
+            [(ward["name"], WARD_KINDS[ward["division_type"]].value) for ward in province["wards"]],
+        )
+        for province in current_provinces()
+    ]
+
+
+def _nth(name: str, repeat: int) -> str:
+    return name if repeat == 0 else f"{name} ({repeat + 1})"
+
+
 def _weighted(choices: list[tuple[str, int]]) -> list[str]:
     return [value for value, weight in choices for _ in range(weight)]
 
@@ -211,22 +218,24 @@ class Generator:
         next_id = copier.reserve(OrgUnit, units)
         rows, wards = [], []
         width = 10
+        real = _real_units()
+        taken_roots = set(OrgUnit.objects.filter(parent=None).values_list("name", flat=True))
         for p in range(provinces):
             province_id = next_id
             next_id += 1
             province_path = f"{province_id:0{width}d}."
-            name = f"Tỉnh {PROVINCE_NAMES[p % len(PROVINCE_NAMES)]} (mẫu {p + 1})"
-            rows.append(self._unit(province_id, name, "province", "", None, province_path, 0, province_id))
+            name, province_kind, real_wards = real[p % len(real)]
+            name = _nth(name, p // len(real))
+            if name in taken_roots:  # the demo's Hà Nội: keep the two apart in the area chooser
+                name = f"{name} (dữ liệu thử)"
+            rows.append(self._unit(province_id, name, province_kind, "", None, province_path, 0, province_id))
             for w in range(wards_per_province):
                 ward_id = next_id
                 next_id += 1
-                kind = "ward" if w % 5 < 2 else "commune"
-                word = (
-                    WARD_WORDS[w % len(WARD_WORDS)]
-                    + " "
-                    + WARD_WORDS[(w // len(WARD_WORDS) + p) % len(WARD_WORDS)]
-                )
-                ward_name = f"{'Phường' if kind == 'ward' else 'Xã'} {word} {w + 1}"
+                # The province's real wards and communes in turn, numbered once they run out
+                # (about 3 times over at N = 1: 10,000 units for 3,321 real ones).
+                ward_name, kind = real_wards[w % len(real_wards)]
+                ward_name = _nth(ward_name, w // len(real_wards))
                 ward_path = f"{province_path}{ward_id:0{width}d}."
                 rows.append(self._unit(ward_id, ward_name, kind, "", province_id, ward_path, 1, ward_id))
                 bodies = []

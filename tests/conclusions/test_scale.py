@@ -96,3 +96,16 @@ def test_conferences_recent_are_not_yet_concluded(generated):
     future = Conference.objects.filter(starts_at__date__gt=TODAY)
     assert not future.exclude(status="planned").exists()
     assert not Conference.objects.filter(status="planned", held_on__isnull=False).exists()
+
+
+def test_units_carry_the_real_names_of_vietnam(generated):
+    # At this scale: one province, Hà Nội, and the first 20 of its 126 units (package order).
+    province = OrgUnit.objects.get(parent=None)
+    assert (province.name, province.kind) == ("Thành phố Hà Nội", "city")
+    names = set(OrgUnit.objects.areas().filter(parent=province).values_list("name", flat=True))
+    assert {"Phường Hoàn Kiếm", "Phường Cửa Nam", "Phường Ba Đình"} <= names and len(names) == 20
+
+
+def test_a_name_already_taken_at_the_top_is_kept_apart(city):
+    generate(scale=0.002, stdout=io.StringIO(), today=TODAY)
+    assert OrgUnit.objects.filter(parent=None, name="Thành phố Hà Nội (dữ liệu thử)").exists()
