@@ -119,7 +119,10 @@ def test_a_file_that_is_not_a_workbook_is_refused_beside_the_field(client_admin)
 def test_good_file_creates_bodies_and_accounts_with_a_one_time_link(client_admin, ward):
     bodies, people = good_rows(ward)
     preview = upload(client_admin, workbook_bytes(bodies, people))
-    assert "sẽ tạo 1 cơ quan, cập nhật 0; tạo 2 tài khoản, cập nhật 0" in preview.content.decode()
+    assert (
+        "sẽ tạo 1 cơ quan mới (0 cơ quan đã có), 2 tài khoản mới (0 tài khoản đã có"
+        in preview.content.decode()
+    )
     done = confirm(client_admin, preview)
     html = done.content.decode()
     assert "Đã tạo 1 cơ quan, cập nhật 0; tạo 2 tài khoản, cập nhật 0." in html
@@ -171,7 +174,7 @@ def test_existing_people_are_updated_by_username_or_email_never_duplicated(clien
     ]  # fmt: skip
     users = User.objects.count()
     preview = upload(client_admin, workbook_bytes([], people), send_email=False)
-    assert "tạo 0 tài khoản, cập nhật 2" in preview.content.decode()
+    assert "0 tài khoản mới (2 tài khoản đã có" in preview.content.decode()
     confirm(client_admin, preview)
     assert User.objects.count() == users
     by_name.refresh_from_db()
