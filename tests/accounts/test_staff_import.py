@@ -243,3 +243,20 @@ def test_readiness_lists_what_is_missing_until_nothing_is(client_admin, make_use
     make_user("monitor", agency=ward.bodies["MTTQ"])
     html = client_admin.get(reverse("accounts:readiness")).content.decode()
     assert "data-ready" in html
+
+
+@pytest.mark.parametrize("people", [2, 20])
+def test_readiness_and_preview_query_counts_do_not_grow(
+    client_admin, ward, people, django_assert_max_num_queries
+):
+    for number in range(people):
+        UserFactory(agency=ward.bodies["UBND"], is_handler=True, email=f"p{number}@phuong.vn")
+    with django_assert_max_num_queries(6):
+        client_admin.get(reverse("accounts:readiness"))
+    rows = [
+        [ward.name, "Ủy ban nhân dân phường Bồ Đề", f"Người {n}", "", "Xử lý", f"p{n}@phuong.vn", "", ""]
+        for n in range(people)
+    ]
+    with django_assert_max_num_queries(10):
+        response = upload(client_admin, workbook_bytes([], rows))
+    assert f"0 tài khoản mới ({people} tài khoản đã có" in response.content.decode()
