@@ -82,7 +82,7 @@ def staff_import(*, result: staff_excel.StaffImport, by: User, site_url: str) ->
         created_bodies[(row.area.pk, fold(row.values["name"]))] = _body_save(row, outcome)
     agencies = {
         (unit.area_id, fold(unit.name)): unit
-        for unit in OrgUnit.objects.filter(
+        for unit in OrgUnit.objects.bodies().filter(
             area__in={row.area for row in result.people}, valid_to__isnull=True
         )
     } | created_bodies

@@ -343,7 +343,9 @@ def _check_people(result: StaffImport, *, by: User) -> None:
     areas = {row.area.pk for row in rows if row.area}
     agencies: dict[tuple[int, str], OrgUnit | Row] = {
         (unit.area_id, fold(unit.name)): unit
-        for unit in OrgUnit.objects.filter(area_id__in=areas, valid_to__isnull=True).select_related("area")
+        for unit in OrgUnit.objects.bodies()
+        .filter(area_id__in=areas, valid_to__isnull=True)
+        .select_related("area")
     }
     for body in result.bodies:  # bodies of this same file count, even before they exist
         if body.area is not None and body.values["name"]:
