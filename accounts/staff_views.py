@@ -12,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -24,6 +25,7 @@ from accounts.permissions import role_required
 from core.workbook import XLSX_CONTENT_TYPE, validate_xlsx_upload
 
 PAYLOAD_SALT = "accounts.staff_import"
+READINESS_PAGE_SIZE = 50
 PAYLOAD_MAX_AGE = 60 * 60
 PAYLOAD_REFUSED = _(
     "Dữ liệu xác nhận không hợp lệ hoặc đã quá 1 giờ. Không có gì được lưu; hãy tải tệp lên lại."
@@ -160,10 +162,16 @@ def staff_workbook(request: HttpRequest, area_pk: int) -> HttpResponse:
 def area_readiness(request: HttpRequest) -> HttpResponse:
     area = _chosen_area(request)
     missing = readiness.area_missing(area) if area else []
+    # Below a city or province: the areas that still lack something, a page at a time.
+    below = OrgUnit.objects.visible_to(request.user).areas().filter(valid_to__isnull=True)
+    below = below.filter(parent=area) if area else below.filter(parent__isnull=True)
+    page = Paginator(readiness.areas_missing(below).order_by("name"), READINESS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "accounts/readiness.html",
-        {"area": area, "missing": missing, "nav_active": "users"},
+        {"area": area, "missing": missing, "below": page, "nav_active": "users"},
     )
 
 

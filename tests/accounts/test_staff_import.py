@@ -251,7 +251,7 @@ def test_readiness_and_preview_query_counts_do_not_grow(
 ):
     for number in range(people):
         UserFactory(agency=ward.bodies["UBND"], is_handler=True, email=f"p{number}@phuong.vn")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client_admin.get(reverse("accounts:readiness"))
     rows = [
         [ward.name, "Ủy ban nhân dân phường Bồ Đề", f"Người {n}", "", "Xử lý", f"p{n}@phuong.vn", "", ""]
@@ -260,3 +260,23 @@ def test_readiness_and_preview_query_counts_do_not_grow(
     with django_assert_max_num_queries(10):
         response = upload(client_admin, workbook_bytes([], rows))
     assert f"0 tài khoản mới ({people} tài khoản đã có" in response.content.decode()
+
+
+@pytest.mark.parametrize("wards", [2, 12])
+def test_a_city_admin_sees_the_wards_that_lack_something(city, wards, django_assert_max_num_queries):
+    from tests.factories import ward_with_bodies
+
+    city_body = OrgUnit.objects.create(
+        parent=city, name="Ủy ban nhân dân thành phố", kind="peoples_committee"
+    )
+    client = login(UserFactory(agency=city_body, is_sysadmin=True))
+    ready = ward_with_bodies(city, "Đủ")
+    for role in ("is_leader", "is_clerk"):
+        UserFactory(agency=ready.bodies["UBND"], **{role: True})
+    UserFactory(agency=ready.bodies["MTTQ"], is_monitor=True)
+    for number in range(wards):
+        ward_with_bodies(city, f"Thiếu {number}")
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("accounts:readiness")).content.decode()
+    assert f"{wards} địa bàn trực thuộc còn thiếu" in html
+    assert "Phường Thiếu 0" in html and "Phường Đủ" not in html
