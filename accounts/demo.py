@@ -14,6 +14,7 @@ from datetime import date
 
 from django.conf import settings
 
+from accounts.bodies import WARD_BODIES as LOCAL_BODIES
 from accounts.models import OrgUnit, User
 
 Kind = OrgUnit.Kind
@@ -151,22 +152,6 @@ HANOI_COMMUNES = [
     "Liên Minh",
 ]
 
-# The bodies of a ward or commune after the 2025 reform: (kind, name pattern, symbol).
-# "{level}" is "phường" or "xã", "{name}" the area's own name.
-LOCAL_BODIES = [
-    (Kind.PARTY_COMMITTEE, "Đảng ủy {level} {name}", "ĐU"),
-    (Kind.PEOPLES_COUNCIL, "Hội đồng nhân dân {level} {name}", "HĐND"),
-    (Kind.PEOPLES_COMMITTEE, "Ủy ban nhân dân {level} {name}", "UBND"),
-    (Kind.FATHERLAND_FRONT, "Ủy ban MTTQ Việt Nam {level} {name}", "MTTQ"),
-    (Kind.SPECIALISED_OFFICE, "Văn phòng HĐND và UBND {level} {name}", "VP"),
-    (Kind.SPECIALISED_OFFICE, "Phòng Kinh tế, Hạ tầng và Đô thị {level} {name}", "KTHTĐT"),
-    (Kind.SPECIALISED_OFFICE, "Phòng Văn hóa - Xã hội {level} {name}", "VHXH"),
-    (Kind.PUBLIC_SERVICE, "Trung tâm Phục vụ hành chính công {level} {name}", "TTPVHCC"),
-    (Kind.POLICE, "Công an {level} {name}", "CA"),
-    (Kind.SOCIO_POLITICAL, "Hội Liên hiệp Phụ nữ {level} {name}", "HLHPN"),
-    (Kind.SOCIO_POLITICAL, "Đoàn Thanh niên Cộng sản Hồ Chí Minh {level} {name}", "ĐTN"),
-    (Kind.SOCIO_POLITICAL, "Hội Cựu chiến binh {level} {name}", "HCCB"),
-]
 # Before the reform a ward had no specialised offices of its own; these are the 2022 bodies.
 OLD_WARD_BODIES = [
     (Kind.PARTY_COMMITTEE, "Đảng ủy phường {name}", "ĐU"),

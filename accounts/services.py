@@ -16,6 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from accounts import staff_excel
+from accounts.bodies import standard_bodies
 from accounts.models import Notification, OrgUnit, User
 from core.text import fold
 
@@ -171,10 +172,8 @@ def area_bodies_ensure(*, area: OrgUnit) -> int:
         for unit in OrgUnit.objects.bodies().filter(area=area, valid_to__isnull=True)
     }
     kinds = {kind for kind, _name in existing}
-    lower = area.name[:1].lower() + area.name[1:]
     created = 0
-    for kind, pattern, symbol in staff_excel.STANDARD_BODIES:
-        name = pattern.format(area=lower)
+    for kind, name, symbol in standard_bodies(area):
         # One of each governing body: a renamed People's Committee is still the committee.
         if (kind, fold(name)) in existing or (kind != OrgUnit.Kind.SPECIALISED_OFFICE and kind in kinds):
             continue

@@ -30,7 +30,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from accounts.demo import LOCAL_BODIES
+from accounts.bodies import standard_bodies
 from accounts.models import OrgUnit, Role, User
 from core.text import fold
 from core.workbook import (
@@ -121,12 +121,6 @@ ROLE_SHORT = {
     Role.MONITOR: "Giám sát",
     Role.ADMIN: "Quản trị",
 }
-
-# The bodies of a ward or commune since 1/7/2025, for the template of an area that has none
-# yet: (kind, name pattern, symbol), the demo's list with "{level} {name}" as the area's name.
-STANDARD_BODIES = tuple(
-    (kind, pattern.replace("{level} {name}", "{area}"), symbol) for kind, pattern, symbol in LOCAL_BODIES
-)
 
 
 def body_kind_labels() -> dict[str, str]:
@@ -506,11 +500,7 @@ def staff_workbook(area: OrgUnit, *, by: User) -> bytes:
     labels = body_kind_labels()
     body_rows = [[area_text, body.name, labels.get(body.kind, ""), body.symbol] for body in bodies]
     if not body_rows:
-        lower = area.name[:1].lower() + area.name[1:]
-        body_rows = [
-            [area_text, pattern.format(area=lower), labels[kind], symbol]
-            for kind, pattern, symbol in STANDARD_BODIES
-        ]
+        body_rows = [[area_text, name, labels[kind], symbol] for kind, name, symbol in standard_bodies(area)]
     person_rows = [
         [area_text, user.agency.name, user.full_name, user.title, ", ".join(ROLE_SHORT[role] for role in user.roles),
          user.email, user.phone, user.username]
