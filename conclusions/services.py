@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +25,7 @@ from conclusions.models import (
     NumberCounter,
     ProgressUpdate,
 )
-from core.calendar import add_working_days, next_working_day_on_or_after
+from core.calendar import count_calendar_days, count_working_days
 from dialogue.models import Conference
 from petitions.models import Petition
 
@@ -253,11 +253,12 @@ def number_label(notice: ConclusionNotice, number: int) -> str:
 
 def _deadline_for(assignment: Assignment, issued_on: date) -> date:
     rule = Assignment.DeadlineRule
+    # The same counting as every statutory deadline (core.calendar): calendar days as the
+    # Civil Code counts them, a last day off moved to the next working day.
     if assignment.deadline_rule == rule.CALENDAR_DAYS:
-        # A deadline that falls on a day off moves to the next working day, as offices do.
-        return next_working_day_on_or_after(issued_on + timedelta(days=assignment.deadline_days))
+        return count_calendar_days(issued_on, assignment.deadline_days).on
     if assignment.deadline_rule == rule.WORKING_DAYS:
-        return add_working_days(issued_on, assignment.deadline_days)
+        return count_working_days(issued_on, assignment.deadline_days).on
     return assignment.deadline
 
 

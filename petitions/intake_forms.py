@@ -31,6 +31,22 @@ class WrittenPetitionForm(forms.Form):
         choices=[(kind.value, kind.label) for kind in Petition.Kind if kind != Petition.Kind.PROPOSAL],
         initial=Petition.Kind.COMPLAINT,
     )
+    complaint_round = forms.TypedChoiceField(
+        label=_("Khiếu nại"),
+        coerce=int,
+        choices=[(1, _("Lần đầu")), (2, _("Lần hai"))],
+        initial=1,
+        required=False,
+        empty_value=1,
+        help_text=_("Chỉ dùng cho khiếu nại: thụ lý trong 10 ngày (Luật Khiếu nại 2011, Điều 27, Điều 36)."),
+    )
+    verified_in_several_places = forms.BooleanField(
+        label=_("Phải kiểm tra, xác minh tại nhiều địa điểm"),
+        required=False,
+        help_text=_(
+            "Chỉ dùng cho tố cáo: thụ lý trong 10 ngày làm việc thay vì 7 (Luật Tố cáo 2018, Điều 24 khoản 1)."
+        ),
+    )
     category = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Category.objects.filter(is_active=True))
     petitioner_type = forms.ChoiceField(
         label=_("Người gửi"), choices=Petition.PetitionerType.choices, initial=Petition.PetitionerType.PERSON

@@ -607,19 +607,19 @@ def test_written_petitions_are_chased_to_acceptance_and_resolution(ward, people,
     from tests.petitions.written_helpers import letter as log_letter
 
     letter = log_letter(ward, people["clerk"])  # a complaint received 06/02/2026, across Tết
-    assert letter.acceptance_deadline == date(2026, 2, 27)
+    assert letter.acceptance_deadline == date(2026, 2, 23)  # 10 days end in Tết: moved to Monday
 
-    reminders_sweep(today=date(2026, 2, 24))
+    reminders_sweep(today=date(2026, 2, 11))
     assert mailoutbox == []  # 3 working days before: nothing yet
-    reminders_sweep(today=date(2026, 2, 25))  # 2 working days before
+    reminders_sweep(today=date(2026, 2, 12))  # 2 working days before (Tết is not counted)
     assert sent_to(mailoutbox) == ["clerk@example.vn", "leader@example.vn"]
     body = mailoutbox[0].body
-    assert f"Đơn {letter.tracking_code}" in body and "hạn thụ lý 27/02/2026, còn 2 ngày làm việc" in body
+    assert f"Đơn {letter.tracking_code}" in body and "hạn thụ lý 23/02/2026, còn 2 ngày làm việc" in body
     assert "Lê Thị Hoa" not in body and "Lê Thị Hoa" not in html_of(mailoutbox[0])  # no names in mail
 
     mailoutbox.clear()
-    reminders_sweep(today=date(2026, 3, 2))  # the next working day after the deadline
-    assert "hạn thụ lý 27/02/2026, quá hạn 3 ngày" in mailoutbox[0].body
+    reminders_sweep(today=date(2026, 2, 26))  # three days after the deadline
+    assert "hạn thụ lý 23/02/2026, quá hạn 3 ngày" in mailoutbox[0].body
 
     # Accepted: the resolution deadline is chased until the case is given to an agency.
     accepted = petition_services.petition_accept(
