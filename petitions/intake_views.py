@@ -23,6 +23,7 @@ from petitions import services
 from petitions.intake_forms import (
     AcceptForm,
     AnswerForm,
+    DeadlineForm,
     DeclineForm,
     ReceptionForm,
     TransferForm,
@@ -384,4 +385,27 @@ def reception_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": request.user.has_role(*EDITORS),
             "nav_active": "petitions",
         },
+    )
+
+
+@staff_required
+def deadline_calculator(request: HttpRequest) -> HttpResponse:
+    """Tính thời hạn: the clerk picks a procedure and a start date and sees the deadline with
+    how it was counted, by the functions that compute every stored deadline. It reads no row
+    of any area (rules and the calendar are national), so no scope applies; any role may use it."""
+    from petitions.deadlines import deadline_compute
+
+    form = DeadlineForm(request.GET or None, initial={"start": timezone.localdate()})
+    answer = None
+    if form.is_bound and form.is_valid():
+        try:
+            rule, deadline = deadline_compute(form.question)
+        except ValidationError as error:  # no version of the rule in force on that date
+            form.add_error("start", error)
+        else:
+            answer = {"rule": rule, "deadline": deadline.on, "explanation": deadline.explanation()}
+    return render(
+        request,
+        "petitions/deadline_calculator.html",
+        {"form": form, "answer": answer, "nav_active": "register"},
     )
