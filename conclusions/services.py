@@ -556,6 +556,19 @@ def extension_request(
     return request
 
 
+def extension_basis(request: ExtensionRequest, *, previous: str) -> str:
+    """The label of a deadline an approved extension gave: "Gia hạn đến 20/11/2025 (lãnh đạo
+    đồng ý ngày 10/11/2025); trước đó: 15 ngày làm việc kể từ ngày ban hành"."""
+    decided_on = timezone.localdate(request.decided_at) if request.decided_at else timezone.localdate()
+    text = _("Gia hạn đến %(day)s (%(who)s đồng ý ngày %(on)s); trước đó: %(previous)s") % {
+        "day": f"{request.requested_deadline:%d/%m/%Y}",
+        "who": str(request.decided_by),
+        "on": f"{decided_on:%d/%m/%Y}",
+        "previous": previous,
+    }
+    return text[:255]
+
+
 @transaction.atomic
 def extension_decide(
     *, request: ExtensionRequest, by: User, approve: bool, note: str = ""
@@ -572,10 +585,12 @@ def extension_decide(
     request.previous_deadline = assignment.deadline
     request.save()
     if approve:
-        # The new deadline is a date decided by the leader; the history keeps the old one.
+        # The new deadline is a date decided by the leader; the history keeps the old one, and
+        # the label says which extension gave the current deadline (not the first rule's).
+        assignment.deadline_basis = extension_basis(request, previous=assignment.deadline_rule_text)
         assignment.deadline = request.requested_deadline
         assignment._history_user = by
-        assignment.save(update_fields=["deadline", "updated_at"])
+        assignment.save(update_fields=["deadline", "deadline_basis", "updated_at"])
     verdict = "Đồng ý gia hạn" if approve else "Không đồng ý gia hạn"
     notifications_send(
         recipients=[request.requested_by, *_handlers_of([assignment.lead_agency])],

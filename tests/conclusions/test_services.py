@@ -220,6 +220,9 @@ def test_extensions_keep_the_old_deadline_in_history(ward, make_user):
     request.refresh_from_db()
     assert assignment.deadline == date(2027, 1, 31) and request.previous_deadline == date(2026, 12, 31)
     assert date(2026, 12, 31) in set(assignment.history.values_list("deadline", flat=True))
+    # The label names the extension that gave the current deadline, then the first rule.
+    assert assignment.deadline_rule_text.startswith(f"Gia hạn đến 31/01/2027 ({leader} đồng ý ngày ")
+    assert "trước đó: " in assignment.deadline_rule_text
     second = services.extension_request(
         assignment=assignment, by=handler, requested_deadline=date(2027, 3, 1), reason="Lần 2"
     )
