@@ -38,9 +38,16 @@ def clean_name(name: str) -> str:
     return " ".join(_PARENTHESES.sub("", unicodedata.normalize("NFC", name)).split())
 
 
-def place_name(area_name: str) -> str:
-    """ "Phường Bồ Đề" → "Bồ Đề", the place written before the date."""
-    return _LEVEL_WORD.sub("", clean_name(area_name), count=1)
+def place_name(area_name: str, *, named_after_person_or_event: bool = False) -> str:
+    """The place written before the date: "Phường Bồ Đề" → "Bồ Đề". Decree 30/2020/NĐ-CP,
+    Phụ lục I: a unit named after a person, a number or a historical event keeps its full name
+    ("Phường Hai Bà Trưng", "Phường 5"); a number is seen here, a person or an event is the
+    area's `OrgUnit.named_after_person_or_event` (data: no list of names could be complete)."""
+    name = clean_name(area_name)
+    short = _LEVEL_WORD.sub("", name, count=1)
+    if named_after_person_or_event or short == name or short[:1].isdigit():
+        return name
+    return short
 
 
 BLANK = "…"

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
-from core.pdf import clean_name, place_name, render_pdf, vietnamese_date
+from core.pdf import clean_name, render_pdf, vietnamese_date
 from petitions import services
 from petitions.intake_forms import (
     AcceptForm,
@@ -288,7 +288,7 @@ def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
         "issuer_lines": [clean_name(agency.name if agency else petition.area.name).upper()],
         "number_text": f"Số: {petition.tracking_code}/PC",
         "receiver": clean_name(agency.name if agency else petition.area.name),
-        "place_date": f"{place_name(petition.area.name)}, {vietnamese_date(petition.transferred_on)}",
+        "place_date": f"{petition.area.place_name}, {vietnamese_date(petition.transferred_on)}",
         "kind": petition.get_kind_display().lower(),
         "petitioner": petitioner,
         "address": petition.petitioner_address if reveals else "",

@@ -149,10 +149,30 @@ def test_vietnamese_date(day, expected):
         ("Thành phố Hà Nội", "Hà Nội"),
         ("Đặc khu Phú Quốc", "Phú Quốc"),
         ("Quận Long Biên", "Long Biên"),
+        # Decree 30/2020/NĐ-CP, Phụ lục I: a unit named by a number keeps its full name.
+        ("Phường 5", "Phường 5"),
+        ("Phường 12 (quận 3, đến 30/6/2025)", "Phường 12"),
     ],
 )
 def test_place_name(name, expected):
-    assert pdf.place_name(name) == expected
+    assert core_pdf.place_name(name) == expected
+
+
+@pytest.mark.parametrize("name", ["Phường Hai Bà Trưng", "Xã Trần Phú", "Phường Điện Biên Phủ"])
+def test_place_named_after_a_person_or_event_keeps_its_full_name(name):
+    # Which names are a person's or an event's is data (OrgUnit.named_after_person_or_event).
+    assert core_pdf.place_name(name, named_after_person_or_event=True) == name
+    assert core_pdf.place_name(name) == name.split(" ", 1)[1]
+
+
+@pytest.mark.django_db
+def test_documents_write_the_full_place_of_a_unit_named_after_a_person(city):
+    from accounts.models import OrgUnit
+
+    ward = OrgUnit.objects.create(
+        name="Phường Hai Bà Trưng", kind=OrgUnit.Kind.WARD, parent=city, named_after_person_or_event=True
+    )
+    assert ward.place_name == "Phường Hai Bà Trưng"
 
 
 def test_recipient_lines_end_with_the_office_copy():
