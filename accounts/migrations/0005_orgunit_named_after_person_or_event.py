@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_orgunit_is_remote_area'),
+        ("accounts", "0004_orgunit_is_remote_area"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalorgunit',
-            name='named_after_person_or_event',
-            field=models.BooleanField(db_default=False, default=False, help_text='Văn bản ghi địa danh đầy đủ, cả “Phường”, “Xã” (Nghị định 30/2020/NĐ-CP, Phụ lục I), ví dụ “Phường Hai Bà Trưng, ngày …”. Tên bằng chữ số (“Phường 5”) được nhận ra tự động.', verbose_name='tên đặt theo tên người, sự kiện lịch sử'),
+            model_name="historicalorgunit",
+            name="named_after_person_or_event",
+            field=models.BooleanField(
+                db_default=False,
+                default=False,
+                help_text="Văn bản ghi địa danh đầy đủ, cả “Phường”, “Xã” (Nghị định 30/2020/NĐ-CP, Phụ lục I), ví dụ “Phường Hai Bà Trưng, ngày …”. Tên bằng chữ số (“Phường 5”) được nhận ra tự động.",
+                verbose_name="tên đặt theo tên người, sự kiện lịch sử",
+            ),
         ),
         migrations.AddField(
-            model_name='orgunit',
-            name='named_after_person_or_event',
-            field=models.BooleanField(db_default=False, default=False, help_text='Văn bản ghi địa danh đầy đủ, cả “Phường”, “Xã” (Nghị định 30/2020/NĐ-CP, Phụ lục I), ví dụ “Phường Hai Bà Trưng, ngày …”. Tên bằng chữ số (“Phường 5”) được nhận ra tự động.', verbose_name='tên đặt theo tên người, sự kiện lịch sử'),
+            model_name="orgunit",
+            name="named_after_person_or_event",
+            field=models.BooleanField(
+                db_default=False,
+                default=False,
+                help_text="Văn bản ghi địa danh đầy đủ, cả “Phường”, “Xã” (Nghị định 30/2020/NĐ-CP, Phụ lục I), ví dụ “Phường Hai Bà Trưng, ngày …”. Tên bằng chữ số (“Phường 5”) được nhận ra tự động.",
+                verbose_name="tên đặt theo tên người, sự kiện lịch sử",
+            ),
         ),
     ]
