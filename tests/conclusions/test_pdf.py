@@ -426,3 +426,39 @@ def test_sweep_renders_every_pending_notice_and_survives_a_failure(
     assert list(pending.values_list("pk", flat=True)) == [failing.pk]
     assert all(ConclusionNotice.objects.get(pk=n.pk).pdf_sha256 for n in (first, second))
     assert notices_render_pending() == 0
+
+
+# The second demo notice's items: the third fits a line by itself but not after the indent.
+DEMO_ITEMS = (
+    "Giao Phòng Kinh tế, Hạ tầng và Đô thị nạo vét rãnh thoát nước ngõ 22 phố Bồ Đề trước mùa mưa; báo cáo kết quả.",
+    "Đề nghị Ủy ban MTTQ phường giám sát việc thực hiện các nội dung trên.",
+    "Đề nghị Ủy ban MTTQ phường giám sát việc thực hiện các nội dung đã nêu ở trên.",
+    "Ngắn.",
+)
+
+
+@needs_poppler
+def test_every_item_starts_with_its_number_and_its_text_on_one_line(ward, leader, tmp_path):
+    """WeasyPrint broke a text-indented paragraph that fits the line only without the indent
+    right after "3.", leaving the number alone and the text flush left below (issue 14)."""
+    notice = make_notice(ward, leader)
+    notice.items.all().delete()
+    NoticeItem.objects.bulk_create(
+        NoticeItem(notice=notice, position=position, text=text) for position, text in enumerate(DEMO_ITEMS, 1)
+    )
+    text = page_text(write(tmp_path, pdf.render_notice_pdf(notice)))
+    lines = [line.strip() for line in text.splitlines()]
+    for position, item in enumerate(DEMO_ITEMS, 1):
+        first = next(line for line in lines if line.startswith(f"{position}. "))
+        assert item.startswith(first[len(f"{position}. ") :].split()[0]), first
+    assert not [line for line in lines if re.fullmatch(r"\d+\.", line)]
+
+
+PDF_TEMPLATES = sorted((Path(__file__).resolve().parents[2] / "templates").glob("**/pdf/*.html"))
+
+
+@pytest.mark.parametrize("template", PDF_TEMPLATES, ids=lambda path: path.name)
+def test_pdf_paragraphs_start_with_their_text(template):
+    # The body's indent is an inline block before the paragraph (static/css/notice-pdf.css):
+    # white space after <p> would widen it.
+    assert not re.search(r"<p>\s", template.read_text()), template
