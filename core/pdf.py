@@ -95,9 +95,9 @@ def local_url_fetcher():
     return LocalOnlyFetcher(allowed_protocols=ALLOWED_URL_SCHEMES)
 
 
-def render_pdf(template: str, context: dict, *, extra_css: str = "") -> bytes:
-    """The template rendered to A4 PDF bytes with the official stylesheet and font, and
-    `extra_css` (a document's own rules, e.g. a report's tables) after them."""
+def render_document(template: str, context: dict, *, extra_css: str = ""):
+    """The template laid out as WeasyPrint pages (boxes with their computed styles), with the
+    official stylesheet and font, and `extra_css` (a document's own rules) after them."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -112,4 +112,10 @@ def render_pdf(template: str, context: dict, *, extra_css: str = "") -> bytes:
     if extra_css:
         stylesheets.append(CSS(string=extra_css, font_config=fonts, url_fetcher=fetcher))
     document = HTML(string=html, base_url=stylesheet.parent.parent.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=stylesheets, font_config=fonts)
+    return document.render(stylesheets=stylesheets, font_config=fonts)
+
+
+def render_pdf(template: str, context: dict, *, extra_css: str = "") -> bytes:
+    """The template rendered to A4 PDF bytes with the official stylesheet and font, and
+    `extra_css` (a document's own rules, e.g. a report's tables) after them."""
+    return render_document(template, context, extra_css=extra_css).write_pdf()

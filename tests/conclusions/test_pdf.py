@@ -462,3 +462,34 @@ def test_pdf_paragraphs_start_with_their_text(template):
     # The body's indent is an inline block before the paragraph (static/css/notice-pdf.css):
     # white space after <p> would widen it.
     assert not re.search(r"<p>\s", template.read_text()), template
+
+
+def _font_sizes_pt(notice) -> dict[str, float]:
+    """The laid-out text of a notice, each piece with its computed font size in points."""
+    from core.pdf import render_document
+
+    document = render_document(pdf.TEMPLATE, pdf.notice_context(notice, draft=False))
+    sizes: dict[str, float] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            text = getattr(box, "text", "").strip()
+            if text:
+                sizes.setdefault(text, round(box.style["font_size"] * 0.75, 2))  # CSS px → pt
+    return sizes
+
+
+def test_state_notice_title_is_13_to_14_pt(notice):
+    # Decree 30/2020/NĐ-CP, Phụ lục I: the kind of document 13–14 pt, bold.
+    assert 13 <= _font_sizes_pt(notice)["THÔNG BÁO"] <= 14
+
+
+def test_party_notice_sizes_follow_guidance_36(ward, leader):
+    # Hướng dẫn 36-HD/VPTW, Phụ lục 3.
+    sizes = _font_sizes_pt(make_notice(ward, leader, body="ĐU"))
+    assert sizes["ĐẢNG CỘNG SẢN VIỆT NAM"] == 15
+    assert sizes["ĐẢNG BỘ THÀNH PHỐ HÀ NỘI"] == 14  # the parent body
+    assert sizes["ĐẢNG ỦY PHƯỜNG BỒ ĐỀ"] == 14  # the issuing committee
+    assert sizes["Số 15-TB/ĐU"] == 14
+    assert 15 <= sizes["THÔNG BÁO"] <= 16
+    assert sizes["Nơi nhận:"] == 14
+    assert sizes["- Lưu: VT."] == 12
