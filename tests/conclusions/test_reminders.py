@@ -305,6 +305,23 @@ def test_rules_are_data(ward, people, mailoutbox):
     assert rules_logged() == ["before-3"]
 
 
+@pytest.mark.django_db
+def test_the_version_of_a_rule_in_force_on_the_sweep_day_applies(ward, people, mailoutbox):
+    old = ReminderRule.objects.get(code="before-1")
+    old.valid_to = date(2026, 10, 14)
+    old.full_clean()
+    old.save()
+    new = ReminderRule(
+        code="before-1", name="Nhắc trước hạn 1 ngày làm việc (bản mới)", kind=old.kind, days=1,
+        counts_working_days=True, valid_from=date(2026, 10, 15),
+    )  # fmt: skip
+    new.full_clean()
+    new.save()
+    issued(ward, people, responsible=False)
+    reminders_sweep(today=date(2026, 10, 15))
+    assert ReminderLog.objects.get(rule__code="before-1").rule == new
+
+
 # --- exactly once ----------------------------------------------------------------------------
 
 
