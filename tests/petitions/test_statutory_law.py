@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from conclusions import services as conclusion_services
 from petitions import services
@@ -157,3 +158,29 @@ def test_the_calculator_answers_as_the_stored_deadlines(question, deadline):
     _rule, answer = deadline_compute(question)
     assert answer.on == deadline
     assert answer.explanation()
+
+
+def test_admin_enters_a_new_version_as_a_copy_and_refuses_an_overlap(admin_client):
+    """How an office enters an amendment: end the old version, then save a copy from it with
+    the new start (the admin's "Lưu thành bản mới")."""
+    rule = rule_for("complaint-acceptance", date(2026, 1, 1))
+    url = reverse("admin:petitions_statutoryrule_change", args=[rule.pk])
+    form = {
+        "code": rule.code, "name": rule.name, "step": rule.step, "days": "10", "basis": rule.basis,
+        "valid_from": "", "valid_to": "",
+    }  # fmt: skip
+    page = admin_client.get(url).content.decode()
+    assert "Luật 136/2025/QH15" in page  # the help text tells the office how
+    copy = {
+        **form,
+        "days": "12",
+        "basis": "Luật sửa đổi (thử)",
+        "valid_from": "01/07/2026",
+        "_saveasnew": "1",
+    }
+    refused = admin_client.post(url, copy)
+    assert refused.status_code == 200 and "khoảng thời gian này" in refused.content.decode()
+    assert admin_client.post(url, {**form, "valid_to": "30/06/2026"}).status_code == 302
+    assert admin_client.post(url, copy).status_code == 302
+    assert rule_for("complaint-acceptance", date(2026, 6, 30)).days == 10
+    assert rule_for("complaint-acceptance", date(2026, 7, 1)).days == 12
