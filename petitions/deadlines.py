@@ -115,7 +115,7 @@ def _count(days: int, working: bool, start: date) -> CountedDeadline:
 
 def deadline_from(rule: StatutoryRule, start: date) -> StatutoryDeadline:
     counted = _count(rule.days, rule.counts_working_days, start)
-    return StatutoryDeadline(on=counted.on, basis=rule.text, counted=counted, articles=(rule.basis,))
+    return StatutoryDeadline(on=counted.on, basis=rule.text[:255], counted=counted, articles=(rule.basis,))
 
 
 def acceptance_rule_code(kind: str, *, complaint_round: int = 1, several_places: bool = False) -> str | None:
@@ -260,4 +260,4 @@ def deadline_compute(question: DeadlineQuestion) -> tuple[str, StatutoryDeadline
             remote=question.remote,
         )
     rule = rule_for(code, start)
-    return f"{rule.text} ({rule.basis})", deadline_from(rule, start)
+    return rule.text, deadline_from(rule, start)

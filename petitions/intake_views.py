@@ -188,7 +188,12 @@ def _handle_context(request, petition, can_edit, pending, **forms) -> dict:
             petition=petition, user=request.user, where=request.get_full_path()
         ),
         "can_edit": can_edit,
-        "accept_form": forms.get("accept_form") or (AcceptForm() if can_edit and pending else None),
+        "accept_form": forms.get("accept_form")
+        or (
+            AcceptForm(initial={"complaint_round": petition.complaint_round})
+            if can_edit and pending
+            else None
+        ),
         "decline_form": forms.get("decline_form") or (DeclineForm() if can_edit and pending else None),
         "transfer_form": forms.get("transfer_form") or (TransferForm() if can_edit and pending else None),
         "answer_form": forms.get("answer_form")

@@ -128,9 +128,11 @@ class StatutoryRule(BaseModel):
 
     @property
     def text(self) -> str:
-        """As an office writes it: "30 ngày kể từ ngày thụ lý (Khiếu nại lần đầu)"."""
+        """As an office writes it, with the article: "30 ngày – Giải quyết khiếu nại lần đầu, kể
+        từ ngày thụ lý (Luật Khiếu nại 2011, Điều 28)"."""
         unit = _("ngày làm việc") if self.counts_working_days else _("ngày")
-        return f"{self.days} {unit} – {self.name}"
+        article = f" ({self.basis})" if self.basis else ""
+        return f"{self.days} {unit} – {self.name}{article}"
 
 
 class ReceptionQuerySet(ScopedQuerySet):
