@@ -263,3 +263,28 @@ def test_issue_succeeds_when_the_broker_is_down(ward, make_user, django_capture_
         use_broker(original)
     issued.refresh_from_db()
     assert issued.status == "issued" and issued.pdf_sha256 == ""  # shown as "PDF pending"
+
+
+def test_migration_labels_deadlines_extended_before_the_fix(ward, make_user):
+    """conclusions 0009: an assignment extended by the old code (deadline moved, label left as
+    the first rule's) gets the extension's label."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("conclusions.migrations.0009_extended_deadline_labels")
+    clerk, leader = make_user("clerk"), leader_of(ward)
+    assignment = services.notice_issue(notice=ready_notice(ward, clerk), by=leader).assignments.get()
+    first_rule = assignment.deadline_rule_text
+    request = services.extension_request(
+        assignment=assignment,
+        by=handler_of(ward.bodies["UBND"]),
+        requested_deadline=date(2027, 1, 31),
+        reason="x",
+    )
+    services.extension_decide(request=request, by=leader, approve=True)
+    Assignment.objects.filter(pk=assignment.pk).update(deadline_basis="")  # as the old code left it
+    migration.label_extended_deadlines(apps, None)
+    assignment.refresh_from_db()
+    assert assignment.deadline_rule_text.startswith(f"Gia hạn đến 31/01/2027 ({leader} đồng ý ngày ")
+    assert assignment.deadline_rule_text.endswith(f"trước đó: {first_rule}")
