@@ -64,6 +64,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         "valid_from",
         "valid_to",
         "is_remote_area",
+        "named_after_person_or_event",
     ]
     ordering = ["path"]
     list_per_page = 100

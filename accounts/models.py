@@ -102,6 +102,18 @@ class OrgUnit(SearchableModel, BaseModel):
         db_default=False,
         help_text=_("Địa bàn vùng sâu, vùng xa: thời hạn giải quyết khiếu nại dài hơn theo luật."),
     )
+    # Decree 30/2020/NĐ-CP, Phụ lục I (địa danh): a unit named after a person, a number or a
+    # historical event is written in full before the date ("Phường Hai Bà Trưng", "Xã Trần
+    # Phú"); a number is recognised by itself ("Phường 5"), a person or an event is data.
+    named_after_person_or_event = models.BooleanField(
+        _("tên đặt theo tên người, sự kiện lịch sử"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Văn bản ghi địa danh đầy đủ, cả “Phường”, “Xã” (Nghị định 30/2020/NĐ-CP, Phụ lục I), "
+            "ví dụ “Phường Hai Bà Trưng, ngày …”. Tên bằng chữ số (“Phường 5”) được nhận ra tự động."
+        ),
+    )
     path = models.CharField(max_length=255, editable=False, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
     area = models.ForeignKey("self", null=True, editable=False, on_delete=models.PROTECT, related_name="+")
@@ -126,6 +138,13 @@ class OrgUnit(SearchableModel, BaseModel):
                 name="orgunit_valid_range",
             )
         ]
+
+    @property
+    def place_name(self) -> str:
+        """The place written before a document's date (Decree 30/2020/NĐ-CP, Phụ lục I)."""
+        from core.pdf import place_name
+
+        return place_name(self.name, named_after_person_or_event=self.named_after_person_or_event)
 
     def __str__(self) -> str:
         return self.name

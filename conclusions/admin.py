@@ -8,7 +8,12 @@ from conclusions.models import CommitteeTerm, ReminderLog, ReminderRule
 
 @admin.register(ReminderRule)
 class ReminderRuleAdmin(TopLevelAdminMixin, SimpleHistoryAdmin):
-    list_display = ["name", "code", "kind", "days", "counts_working_days", "repeat_every_days", "is_active"]
+    """A new version of a rule: end the old one (valid_to), then "Lưu thành bản mới" from it."""
+
+    list_display = [
+        "name", "code", "kind", "days", "counts_working_days", "repeat_every_days", "is_active", "valid_from", "valid_to",
+    ]  # fmt: skip
+    save_as = True
     list_filter = ["kind", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["name", "code"]

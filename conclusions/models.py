@@ -3,13 +3,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 from accounts.scoping import ScopedQuerySet
-from core.models import BaseModel
+from core.models import BaseModel, ValidityQuerySet
 from core.uploads import validate_upload
 from dialogue.models import Conference
 from petitions.models import Petition
@@ -443,6 +444,11 @@ class ExtensionRequest(BaseModel):
 # --- reminders ---------------------------------------------------------------------------
 
 
+REMINDER_PERIODS_OVERLAP = _(
+    "Đã có một quy tắc mã %(code)s áp dụng trong khoảng thời gian này: hãy ghi ngày kết thúc ở quy tắc cũ trước."
+)
+
+
 class ReminderRule(BaseModel):
     """When a reminder is due, kept as data an admin can change (see docs/REMINDERS.md).
 
@@ -478,7 +484,7 @@ class ReminderRule(BaseModel):
     # When two rules of a track fall on the same day, the more urgent one wins.
     URGENCY = {kind: rank for rank, kind in enumerate(Kind)}
 
-    code = models.SlugField(_("mã"), max_length=64, unique=True)
+    code = models.SlugField(_("mã"), max_length=64)
     name = models.CharField(_("tên"), max_length=255)
     kind = models.CharField(_("loại"), max_length=32, choices=Kind.choices)
     days = models.PositiveSmallIntegerField(
@@ -498,6 +504,12 @@ class ReminderRule(BaseModel):
         help_text=_("Để trống: chỉ nhắc một lần. 7: nhắc lại hằng tuần (ngày theo lịch)."),
     )
     is_active = models.BooleanField(_("đang dùng"), default=True)
+    # Versions in time: a sweep applies the version in force on its day; a new version (same
+    # code) starts the day after the old one ends.
+    valid_from = models.DateField(_("áp dụng từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("áp dụng đến hết ngày"), null=True, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "-days", "code"]
@@ -507,11 +519,23 @@ class ReminderRule(BaseModel):
             models.CheckConstraint(
                 condition=Q(repeat_every_days__isnull=True) | Q(repeat_every_days__gt=0),
                 name="reminder_rule_repeat_positive",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["code", "valid_from"], nulls_distinct=False, name="reminder_rule_one_version_a_day"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        overlapping = (
+            ReminderRule.objects.filter(code=self.code)
+            .exclude(pk=self.pk)
+            .in_force_between(self.valid_from, self.valid_to)
+        )
+        if overlapping.exists():
+            raise ValidationError(REMINDER_PERIODS_OVERLAP, params={"code": self.code})
 
     @property
     def track(self) -> str:

@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 
 from accounts.models import OrgUnit
 from conclusions.models import ConclusionNotice
-from core.pdf import BLANK, clean_name, place_name, render_pdf, vietnamese_date
+from core.pdf import BLANK, clean_name, render_pdf, vietnamese_date
 
 TEMPLATE = "conclusions/pdf/notice.html"
 NOT_ISSUED = "Only an issued notice gets its stored PDF; a draft is rendered on demand."
@@ -152,7 +152,7 @@ def notice_context(notice: ConclusionNotice, *, draft: bool) -> dict:
         "parent_org": f"ĐẢNG BỘ {_upper(parent.name)}" if parent else "",
         "issuer_lines": header_lines(notice.issuing_body.name),
         "number_text": _number_text(notice, draft),
-        "place_date": f"{place_name(area.name)}, {vietnamese_date(None if draft else notice.issued_on)}",
+        "place_date": f"{area.place_name}, {vietnamese_date(None if draft else notice.issued_on)}",
         "summary": notice.summary.strip(),
         "amends_text": _amends_text(notice),
         "preamble": _paragraphs(notice.preamble),

@@ -113,15 +113,15 @@ DEFAULT_RULES = [
 def rules_ensure(rule_model=ReminderRule) -> None:
     """Idempotent; takes the model class so a migration can pass its historical model."""
     for code, name, kind, days, working, repeat in DEFAULT_RULES:
-        rule_model.objects.get_or_create(
+        if rule_model.objects.filter(code=code).exists():
+            continue  # an admin's version (or versions) of it
+        rule_model.objects.create(
             code=code,
-            defaults={
-                "name": name,
-                "kind": str(kind),
-                "days": days,
-                "counts_working_days": working,
-                "repeat_every_days": repeat,
-            },
+            name=name,
+            kind=str(kind),
+            days=days,
+            counts_working_days=working,
+            repeat_every_days=repeat,
         )
 
 
@@ -1003,7 +1003,7 @@ def reminders_sweep(
     round trip per digest) is sent by every worker at once rather than one after another."""
     today = today or timezone.localdate()
     result = SweepResult(today=today, dry_run=dry_run)
-    rules = {rule.pk: rule for rule in ReminderRule.objects.filter(is_active=True)}
+    rules = {rule.pk: rule for rule in ReminderRule.objects.filter(is_active=True).in_force_on(today)}
     schedule = Schedule(rules.values(), today, SweepCalendar())
     if dry_run:
         with transaction.atomic():

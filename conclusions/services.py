@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +25,7 @@ from conclusions.models import (
     NumberCounter,
     ProgressUpdate,
 )
-from core.calendar import add_working_days, next_working_day_on_or_after
+from core.calendar import count_calendar_days, count_working_days
 from dialogue.models import Conference
 from petitions.models import Petition
 
@@ -253,11 +253,12 @@ def number_label(notice: ConclusionNotice, number: int) -> str:
 
 def _deadline_for(assignment: Assignment, issued_on: date) -> date:
     rule = Assignment.DeadlineRule
+    # The same counting as every statutory deadline (core.calendar): calendar days as the
+    # Civil Code counts them, a last day off moved to the next working day.
     if assignment.deadline_rule == rule.CALENDAR_DAYS:
-        # A deadline that falls on a day off moves to the next working day, as offices do.
-        return next_working_day_on_or_after(issued_on + timedelta(days=assignment.deadline_days))
+        return count_calendar_days(issued_on, assignment.deadline_days).on
     if assignment.deadline_rule == rule.WORKING_DAYS:
-        return add_working_days(issued_on, assignment.deadline_days)
+        return count_working_days(issued_on, assignment.deadline_days).on
     return assignment.deadline
 
 
@@ -555,6 +556,19 @@ def extension_request(
     return request
 
 
+def extension_basis(request: ExtensionRequest, *, previous: str) -> str:
+    """The label of a deadline an approved extension gave: "Gia hạn đến 20/11/2025 (lãnh đạo
+    đồng ý ngày 10/11/2025); trước đó: 15 ngày làm việc kể từ ngày ban hành"."""
+    decided_on = timezone.localdate(request.decided_at) if request.decided_at else timezone.localdate()
+    text = _("Gia hạn đến %(day)s (%(who)s đồng ý ngày %(on)s); trước đó: %(previous)s") % {
+        "day": f"{request.requested_deadline:%d/%m/%Y}",
+        "who": str(request.decided_by),
+        "on": f"{decided_on:%d/%m/%Y}",
+        "previous": previous,
+    }
+    return text[:255]
+
+
 @transaction.atomic
 def extension_decide(
     *, request: ExtensionRequest, by: User, approve: bool, note: str = ""
@@ -571,10 +585,12 @@ def extension_decide(
     request.previous_deadline = assignment.deadline
     request.save()
     if approve:
-        # The new deadline is a date decided by the leader; the history keeps the old one.
+        # The new deadline is a date decided by the leader; the history keeps the old one, and
+        # the label says which extension gave the current deadline (not the first rule's).
+        assignment.deadline_basis = extension_basis(request, previous=assignment.deadline_rule_text)
         assignment.deadline = request.requested_deadline
         assignment._history_user = by
-        assignment.save(update_fields=["deadline", "updated_at"])
+        assignment.save(update_fields=["deadline", "deadline_basis", "updated_at"])
     verdict = "Đồng ý gia hạn" if approve else "Không đồng ý gia hạn"
     notifications_send(
         recipients=[request.requested_by, *_handlers_of([assignment.lead_agency])],

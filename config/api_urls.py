@@ -12,7 +12,7 @@ from rest_framework.routers import DefaultRouter
 
 from conclusions.api import AssignmentViewSet, NoticeViewSet
 from dialogue.api import ConferenceViewSet
-from petitions.api import CategoryViewSet, ConferencePetitionViewSet, PetitionViewSet
+from petitions.api import CategoryViewSet, ConferencePetitionViewSet, PetitionViewSet, deadline_compute_view
 
 router = DefaultRouter()
 router.register("conferences", ConferenceViewSet, basename="conference")
@@ -27,6 +27,7 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("v1/deadlines/compute/", deadline_compute_view, name="api-deadlines-compute"),
     path("v1/", include((router.urls, "api"), namespace="api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator
 from django.db import connections, models
-from django.db.models import Func, Value
+from django.db.models import Func, Q, Value
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
@@ -160,6 +160,24 @@ class SearchableModel(models.Model):
 
     def refresh_search_text(self) -> None:
         self.search_text = fold(" ".join(part for part in self.search_source() if part))
+
+
+class ValidityQuerySet(models.QuerySet):
+    """Rows that are versions in time (`valid_from`, `valid_to`, either open)."""
+
+    def in_force_on(self, day):
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def in_force_between(self, first, last):
+        """The versions in force on some day of [first, last] (None: open)."""
+        rows = self
+        if last is not None:
+            rows = rows.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last))
+        if first is not None:
+            rows = rows.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        return rows
 
 
 class CalendarOverride(BaseModel):

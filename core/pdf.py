@@ -38,9 +38,16 @@ def clean_name(name: str) -> str:
     return " ".join(_PARENTHESES.sub("", unicodedata.normalize("NFC", name)).split())
 
 
-def place_name(area_name: str) -> str:
-    """ "Phường Bồ Đề" → "Bồ Đề", the place written before the date."""
-    return _LEVEL_WORD.sub("", clean_name(area_name), count=1)
+def place_name(area_name: str, *, named_after_person_or_event: bool = False) -> str:
+    """The place written before the date: "Phường Bồ Đề" → "Bồ Đề". Decree 30/2020/NĐ-CP,
+    Phụ lục I: a unit named after a person, a number or a historical event keeps its full name
+    ("Phường Hai Bà Trưng", "Phường 5"); a number is seen here, a person or an event is the
+    area's `OrgUnit.named_after_person_or_event` (data: no list of names could be complete)."""
+    name = clean_name(area_name)
+    short = _LEVEL_WORD.sub("", name, count=1)
+    if named_after_person_or_event or short == name or short[:1].isdigit():
+        return name
+    return short
 
 
 BLANK = "…"
@@ -88,9 +95,9 @@ def local_url_fetcher():
     return LocalOnlyFetcher(allowed_protocols=ALLOWED_URL_SCHEMES)
 
 
-def render_pdf(template: str, context: dict, *, extra_css: str = "") -> bytes:
-    """The template rendered to A4 PDF bytes with the official stylesheet and font, and
-    `extra_css` (a document's own rules, e.g. a report's tables) after them."""
+def render_document(template: str, context: dict, *, extra_css: str = ""):
+    """The template laid out as WeasyPrint pages (boxes with their computed styles), with the
+    official stylesheet and font, and `extra_css` (a document's own rules) after them."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -105,4 +112,10 @@ def render_pdf(template: str, context: dict, *, extra_css: str = "") -> bytes:
     if extra_css:
         stylesheets.append(CSS(string=extra_css, font_config=fonts, url_fetcher=fetcher))
     document = HTML(string=html, base_url=stylesheet.parent.parent.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=stylesheets, font_config=fonts)
+    return document.render(stylesheets=stylesheets, font_config=fonts)
+
+
+def render_pdf(template: str, context: dict, *, extra_css: str = "") -> bytes:
+    """The template rendered to A4 PDF bytes with the official stylesheet and font, and
+    `extra_css` (a document's own rules, e.g. a report's tables) after them."""
+    return render_document(template, context, extra_css=extra_css).write_pdf()

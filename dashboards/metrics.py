@@ -35,7 +35,8 @@ from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
 from accounts.models import PATH_SEGMENT_WIDTH, OrgUnit, User
 from conclusions.filters import AGING_BUCKETS, DUE_SOON_DAYS, AssignmentFilter
 from conclusions.models import Assignment
-from dialogue.models import Conference, ConferenceRequirement
+from dialogue.models import Conference
+from dialogue.services import requirements_in_force
 from petitions.forms import PetitionFilter
 from petitions.models import Petition
 
@@ -165,8 +166,9 @@ def conferences_required(user: User, area: OrgUnit | None, period: Period) -> in
     """What the ConferenceRequirement rules ask of the areas (the chosen one and every area below
     it, within the user's scope) that existed during the period: per_year × the period in
     years (days / 365), summed and rounded half up. A quarter asks a ward needing one a year
-    for 0.25 conference; four such wards make one. Two queries (the rules, the areas by kind)."""
-    rules = dict(ConferenceRequirement.objects.values_list("area_kind", "per_year"))
+    for 0.25 conference; four such wards make one. The rules in force during the period (the
+    latest version of each); two queries (the rules, the areas by kind)."""
+    rules = {kind: rule.per_year for kind, rule in requirements_in_force(period.start, period.end).items()}
     if not rules:
         return 0
     areas = OrgUnit.objects.visible_to(user).filter(kind__in=rules.keys())

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit
 from conclusions.pdf import header_lines, recipient_lines
-from core.pdf import BLANK, place_name, vietnamese_date
+from core.pdf import BLANK, vietnamese_date
 from core.pdf import render_pdf as render_official_pdf
 from dashboards.reports import PeriodicReport, StatisticsReport
 
@@ -42,7 +42,7 @@ def statistics_pdf(report: StatisticsReport, *, issuer: OrgUnit | None) -> bytes
     context = {
         "report": report,
         "issuer_lines": header_lines(issuer.name if issuer else report.area.name),
-        "place_date": f"{place_name(report.area.name)}, {vietnamese_date(today)}",
+        "place_date": f"{report.area.place_name}, {vietnamese_date(today)}",
         "area_name": report.area.name,
         "period_line": period_line(report),
     }
@@ -73,7 +73,7 @@ def periodic_pdf(report: PeriodicReport, *, signature: Signature) -> bytes:
         "report": report,
         "issuer_lines": header_lines(issuer_name),
         "number_text": f"Số: {BLANK}/BC-{symbol}",
-        "place_date": f"{place_name(report.area.name)}, {vietnamese_date(today)}",
+        "place_date": f"{report.area.place_name}, {vietnamese_date(today)}",
         "period_line": period_line(report),
         "addressee": front,
         "remaining_problems": _paragraphs(report.remaining_problems),

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 from accounts.scoping import ScopedQuerySet
-from core.models import BaseModel, SearchableModel, SearchQuerySet
+from core.models import BaseModel, SearchableModel, SearchQuerySet, ValidityQuerySet
 from core.uploads import validate_upload
 
 
@@ -19,6 +20,20 @@ class ConferenceBasis(BaseModel):
     short_name = models.CharField(_("tên ngắn"), max_length=64)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     is_active = models.BooleanField(_("đang dùng"), default=True)
+    # The Law on Local Government 2025 asks that the people are told of a dialogue in advance;
+    # how many days was not found in a checked text, so it is data (default 7) an admin sets.
+    advance_notice_days = models.PositiveSmallIntegerField(
+        _("thông báo trước cho Nhân dân (ngày)"),
+        default=7,
+        db_default=7,
+        help_text=_("Cảnh báo khi lên kế hoạch hội nghị gần hơn số ngày này. 0: không cảnh báo."),
+    )
+    citation_verified = models.BooleanField(
+        _("đã đối chiếu điều, khoản với văn bản"),
+        default=True,
+        db_default=True,
+        help_text=_("Bỏ chọn khi điều, khoản trích dẫn chưa được đối chiếu với văn bản gốc."),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -29,20 +44,55 @@ class ConferenceBasis(BaseModel):
         return self.short_name
 
 
+REQUIREMENT_PERIODS_OVERLAP = _(
+    "Đã có một yêu cầu cho loại địa bàn này áp dụng trong khoảng thời gian này: "
+    "hãy ghi ngày kết thúc ở yêu cầu cũ trước."
+)
+
+
 class ConferenceRequirement(BaseModel):
     """How many conferences an area of a kind must hold each year (e.g. at least one a year
-    per ward under Decision 2200-QĐ/TU). A rule kept as data."""
+    per ward under Decision 2200-QĐ/TU). A rule kept as data, in versions (`valid_from`,
+    `valid_to`): a year is judged by the version in force in it. Only the scheduled
+    conferences of the bases it names count (none named: every basis); ad hoc ones are shown
+    apart."""
 
-    area_kind = models.CharField(_("loại địa bàn"), max_length=32, choices=OrgUnit.Kind.choices, unique=True)
+    area_kind = models.CharField(_("loại địa bàn"), max_length=32, choices=OrgUnit.Kind.choices)
     per_year = models.PositiveSmallIntegerField(_("số hội nghị tối thiểu mỗi năm"), default=1)
     note = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    bases = models.ManyToManyField(
+        ConferenceBasis,
+        verbose_name=_("tính các hội nghị định kỳ theo căn cứ"),
+        blank=True,
+        help_text=_("Để trống: hội nghị định kỳ theo mọi căn cứ. Hội nghị đột xuất không bao giờ được tính."),
+    )
+    valid_from = models.DateField(_("áp dụng từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("áp dụng đến hết ngày"), null=True, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("yêu cầu số hội nghị")
         verbose_name_plural = _("yêu cầu số hội nghị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area_kind", "valid_from"],
+                nulls_distinct=False,
+                name="conference_requirement_one_a_day",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_area_kind_display()}: {self.per_year}/năm"
+
+    def clean(self) -> None:
+        overlapping = (
+            ConferenceRequirement.objects.filter(area_kind=self.area_kind)
+            .exclude(pk=self.pk)
+            .in_force_between(self.valid_from, self.valid_to)
+        )
+        if overlapping.exists():
+            raise ValidationError(REQUIREMENT_PERIODS_OVERLAP)
 
 
 class ConferenceQuerySet(ScopedQuerySet, SearchQuerySet):
@@ -126,6 +176,15 @@ class Conference(SearchableModel, BaseModel):
     @property
     def local_date(self):
         return timezone.localtime(self.starts_at).date()
+
+    def notice_days_short(self, today) -> int:
+        """How many days short of the advance notice its basis asks a planned conference is
+        (0 when told in time): the people are told of it beforehand (Law on Local Government
+        2025; the number of days is the basis' data)."""
+        days_ahead = (self.local_date - today).days
+        if self.status != self.Status.PLANNED or days_ahead < 0:
+            return 0  # held, cancelled, or a past one entered afterwards
+        return max(0, self.basis.advance_notice_days - days_ahead)
 
 
 class ConferenceChair(models.Model):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -169,45 +169,88 @@ def conference_attach(
 
 @dataclass(frozen=True)
 class Compliance:
-    """How many conferences an area held in a year against the number required."""
+    """How many conferences an area held in a year against the number required: `held` are
+    the ones the requirement counts (scheduled, of its bases), `other` the rest (ad hoc...)."""
 
     area: OrgUnit
     held: int
     required: int
+    other: int = 0
 
     @property
     def met(self) -> bool:
         return self.held >= self.required
 
 
-def _compliance_rows(areas, year: int, requirements: dict[str, int]):
+@dataclass(frozen=True)
+class YearlyRequirement:
+    per_year: int
+    basis_ids: tuple[int, ...]  # the bases whose scheduled conferences count; empty: every one
+
+
+def requirements_in_force(first: date, last: date) -> dict[str, YearlyRequirement]:
+    """The requirement of each area kind in force during [first, last]: the latest version
+    that starts in or before it. One query (a row per requirement and counted basis)."""
+    rows = (
+        ConferenceRequirement.objects.in_force_between(first, last)
+        .order_by(F("valid_from").asc(nulls_first=True), "pk")
+        .values_list("pk", "area_kind", "per_year", "bases")
+    )
+    versions: dict[int, tuple[str, int, list[int]]] = {}
+    for pk, kind, per_year, basis in rows:
+        bases = versions.setdefault(pk, (kind, per_year, []))[2]
+        if basis is not None:
+            bases.append(basis)
+    # In the order of their start: a later version of a kind overwrites an earlier one.
+    return {kind: YearlyRequirement(per_year, tuple(bases)) for kind, per_year, bases in versions.values()}
+
+
+def _counted_conferences(requirements: dict[str, YearlyRequirement]) -> Q:
+    """The conferences a requirement counts: scheduled, of the bases it names for the area's kind."""
+    by_kind = Q()
+    for kind, requirement in requirements.items():
+        bases = Q(conferences__basis__in=requirement.basis_ids) if requirement.basis_ids else Q()
+        by_kind |= Q(kind=kind) & bases
+    return Q(conferences__kind=Conference.Kind.SCHEDULED) & by_kind
+
+
+def _compliance_rows(areas, year: int, requirements: dict[str, YearlyRequirement]):
     """The areas of a kind that has a requirement and that existed during the year, with the
-    conferences they held that year (`held`) and how many they had to hold (`required`)."""
+    conferences held that year that the requirement counts (`held`), all of them (`held_all`)
+    and how many they had to hold (`required`)."""
     required = Case(
-        *[When(kind=kind, then=Value(per_year)) for kind, per_year in requirements.items()],
+        *[When(kind=kind, then=Value(rule.per_year)) for kind, rule in requirements.items()],
         default=Value(0),
         output_field=IntegerField(),
     )
+    held_that_year = Q(conferences__status__in=Conference.HELD_STATUSES, conferences__starts_at__year=year)
     return (
         areas.filter(kind__in=requirements.keys())
         .filter(Q(valid_from__isnull=True) | Q(valid_from__year__lte=year))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__year__gte=year))
         .annotate(
-            held=Count(
-                "conferences",
-                filter=Q(conferences__status__in=Conference.HELD_STATUSES, conferences__starts_at__year=year),
-            )
+            held=Count("conferences", filter=held_that_year & _counted_conferences(requirements)),
+            held_all=Count("conferences", filter=held_that_year),
         )
         .annotate(required=required)
         .order_by("held", "name")
     )
 
 
+def _compliance(area) -> Compliance:
+    return Compliance(area=area, held=area.held, required=area.required, other=area.held_all - area.held)
+
+
+def _year_requirements(year: int) -> dict[str, YearlyRequirement]:
+    return requirements_in_force(date(year, 1, 1), date(year, 12, 31))
+
+
 def conference_compliance(*, areas, year: int) -> list[Compliance]:
-    """Every area with its count, weakest first: one aggregate query."""
-    requirements = dict(ConferenceRequirement.objects.values_list("area_kind", "per_year"))
-    rows = _compliance_rows(areas, year, requirements)
-    return [Compliance(area=area, held=area.held, required=area.required) for area in rows]
+    """Every area with its count, weakest first: one aggregate query (and one for the rules)."""
+    requirements = _year_requirements(year)
+    if not requirements:
+        return []
+    return [_compliance(area) for area in _compliance_rows(areas, year, requirements)]
 
 
 @dataclass(frozen=True)
@@ -221,7 +264,9 @@ class ComplianceSummary:
 def compliance_summary(*, areas, year: int, lacking: int = 20) -> ComplianceSummary:
     """How many areas met the requirement, counted in SQL, and the `lacking` weakest: what a
     page shows, in two queries whatever the number of areas (10,000 for a national user)."""
-    requirements = dict(ConferenceRequirement.objects.values_list("area_kind", "per_year"))
+    requirements = _year_requirements(year)
+    if not requirements:
+        return ComplianceSummary(year=year, met=0, total=0, lacking=[])
     rows = _compliance_rows(areas, year, requirements)
     totals = rows.order_by().aggregate(total=Count("pk"), met=Count("pk", filter=Q(held__gte=F("required"))))
     weakest = rows.filter(held__lt=F("required"))[:lacking]
@@ -229,7 +274,7 @@ def compliance_summary(*, areas, year: int, lacking: int = 20) -> ComplianceSumm
         year=year,
         met=totals["met"],
         total=totals["total"],
-        lacking=[Compliance(area=area, held=area.held, required=area.required) for area in weakest],
+        lacking=[_compliance(area) for area in weakest],
     )
 
 

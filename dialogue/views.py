@@ -5,7 +5,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -91,12 +91,30 @@ def conference_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+NOTICE_TOO_SHORT = gettext_lazy(
+    "Hội nghị diễn ra sau chưa đủ %(days)s ngày: Nhân dân cần được thông báo trước về hội nghị đối "
+    "thoại (Luật Tổ chức chính quyền địa phương 2025; số ngày theo căn cứ “%(basis)s”). "
+    "Hãy niêm yết, thông báo ngay hoặc dời ngày."
+)
+
+
+def _warn_if_notice_is_short(request: HttpRequest, conference) -> None:
+    """A warning, not a refusal: an urgent dialogue may still be held."""
+    if conference.notice_days_short(timezone.localdate()):
+        messages.warning(
+            request,
+            NOTICE_TOO_SHORT
+            % {"days": conference.basis.advance_notice_days, "basis": conference.basis.short_name},
+        )
+
+
 @role_required(*EDITORS)
 def conference_create(request: HttpRequest) -> HttpResponse:
     form = ConferenceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         conference = services.conference_plan(by=request.user, **form.service_arguments())
         messages.success(request, _("Đã lên kế hoạch hội nghị. Có thể in thông báo tổ chức để niêm yết."))
+        _warn_if_notice_is_short(request, conference)
         return redirect("dialogue:detail", pk=conference.pk)
     return render(request, "dialogue/conference_form.html", {"form": form, "nav_active": "conferences"})
 
@@ -112,6 +130,7 @@ def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
+            _warn_if_notice_is_short(request, conference)
             return redirect("dialogue:detail", pk=conference.pk)
     return render(
         request,

@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import ScopedAdminMixin, TopLevelAdminMixin
+from petitions.deadlines import RULE_DEFAULTS
 from petitions.models import Category, IdentityDisclosure, ReceptionSession, StatutoryRule
 
 
@@ -12,17 +15,28 @@ class CategoryAdmin(TopLevelAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name"]
 
 
+class StatutoryRuleForm(forms.ModelForm):
+    # The code is how the software finds a rule: one of the codes it knows, never free text.
+    code = forms.ChoiceField(label=_("mã"), choices=[(code, code) for code in RULE_DEFAULTS])
+
+    class Meta:
+        model = StatutoryRule
+        fields = ["code", "name", "step", "days", "counts_working_days", "basis", "valid_from", "valid_to"]
+
+
 @admin.register(StatutoryRule)
 class StatutoryRuleAdmin(TopLevelAdminMixin, SimpleHistoryAdmin):
-    """The statutory deadlines; a change applies to steps taken afterwards only."""
+    """The statutory deadlines; a change applies to steps taken afterwards only.
 
-    list_display = ["name", "step", "days", "counts_working_days", "basis"]
+    A law amended from a date (Luật 136/2025/QH15 from 01/07/2026): open the rule, set "áp
+    dụng đến hết ngày" to the day before, save; then "Lưu thành bản mới" from it, with the new
+    days, basis and "áp dụng từ ngày". Nothing of the amendment is shipped: its text was not
+    checked here, so the office enters it from the promulgated text."""
+
+    list_display = ["name", "code", "step", "days", "counts_working_days", "basis", "valid_from", "valid_to"]
     list_filter = ["step"]
-    readonly_fields = ["code"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # The code is how the software finds a rule: fixed once created.
-        return ["code"] if obj else []
+    save_as = True  # a new version of a rule starts as a copy of the old one
+    form = StatutoryRuleForm
 
 
 @admin.register(ReceptionSession)

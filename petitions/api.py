@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from accounts.api import AreaSerializer, RolePermission, ScopedRelatedField, api_error, choice_field
@@ -23,6 +24,8 @@ from core.filters import SearchFilter
 from dialogue.api import visible_areas
 from dialogue.models import Conference
 from petitions import services
+from petitions.deadlines import PROCEDURES, deadline_compute
+from petitions.intake_forms import DeadlineApiForm
 from petitions.models import Category, Petition
 
 CONFERENCE_NOT_EDITABLE = _("Không tìm thấy hội nghị (mã {pk_value}) trong phạm vi bạn được nhập ý kiến.")
@@ -310,3 +313,56 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CategorySerializer
     pagination_class = None  # a short list kept by the administrator
     filter_backends = []
+
+
+# --- the deadline calculator: GET /api/v1/deadlines/compute/ -------------------------------
+
+
+class DeadlineAnswerSerializer(serializers.Serializer):
+    deadline = serializers.DateField()
+    rule = serializers.CharField(help_text=_("Quy định áp dụng: số ngày, tên, căn cứ."))
+    explanation = serializers.ListField(child=serializers.CharField(), help_text=_("Cách tính, từng bước."))
+
+
+def _flag(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.BOOL, description=description)
+
+
+@extend_schema(
+    operation_id="deadlines_compute",
+    summary=_("Tính thời hạn theo luật"),
+    parameters=[
+        OpenApiParameter(
+            "rule",
+            OpenApiTypes.STR,
+            required=True,
+            enum=list(PROCEDURES),
+            description=_("Thủ tục; working-days, calendar-days cần n."),
+        ),
+        OpenApiParameter(
+            "start", OpenApiTypes.DATE, required=True, description=_("Ngày bắt đầu tính (YYYY-MM-DD).")
+        ),
+        _flag("complex", _("Vụ việc phức tạp (giải quyết khiếu nại).")),
+        _flag("remote", _("Vùng sâu, vùng xa (giải quyết khiếu nại).")),
+        _flag("multi_place", _("Tố cáo phải xác minh tại nhiều địa điểm (thụ lý).")),
+        OpenApiParameter(
+            "extensions", OpenApiTypes.INT, description=_("Số lần gia hạn giải quyết tố cáo (0–2).")
+        ),
+        OpenApiParameter("n", OpenApiTypes.INT, description=_("Số ngày (working-days, calendar-days).")),
+    ],
+    responses={200: DeadlineAnswerSerializer, 400: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+def deadline_compute_view(request):
+    """The deadline of a procedure from a start date, with how it was counted: the same
+    functions as every stored deadline (petitions.deadlines). Reads no row of any area."""
+    form = DeadlineApiForm(request.query_params)
+    if form.is_valid():
+        try:
+            rule, deadline = deadline_compute(form.question)
+        except DjangoValidationError as error:  # no version of the rule in force on that date
+            form.add_error("start", error)
+        else:
+            answer = {"deadline": deadline.on, "rule": rule, "explanation": deadline.explanation()}
+            return Response(DeadlineAnswerSerializer(answer).data)
+    return Response({field: list(messages) for field, messages in form.errors.items()}, status=400)

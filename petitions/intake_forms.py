@@ -5,6 +5,7 @@ the public tracking page. The assignment and extension forms are used by conclus
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,22 @@ class WrittenPetitionForm(forms.Form):
         label=_("Loại đơn"),
         choices=[(kind.value, kind.label) for kind in Petition.Kind if kind != Petition.Kind.PROPOSAL],
         initial=Petition.Kind.COMPLAINT,
+    )
+    complaint_round = forms.TypedChoiceField(
+        label=_("Khiếu nại"),
+        coerce=int,
+        choices=[(1, _("Lần đầu")), (2, _("Lần hai"))],
+        initial=1,
+        required=False,
+        empty_value=1,
+        help_text=_("Chỉ dùng cho khiếu nại: thụ lý trong 10 ngày (Luật Khiếu nại 2011, Điều 27, Điều 36)."),
+    )
+    verified_in_several_places = forms.BooleanField(
+        label=_("Phải kiểm tra, xác minh tại nhiều địa điểm"),
+        required=False,
+        help_text=_(
+            "Chỉ dùng cho tố cáo: thụ lý trong 10 ngày làm việc thay vì 7 (Luật Tố cáo 2018, Điều 24 khoản 1)."
+        ),
     )
     category = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Category.objects.filter(is_active=True))
     petitioner_type = forms.ChoiceField(
@@ -173,3 +190,80 @@ class TrackingForm(forms.Form):
         if not code or any(char not in TRACKING_ALPHABET for char in code.replace("-", "")):
             raise forms.ValidationError(BAD_CODE)
         return code
+
+
+class DeadlineApiForm(forms.Form):
+    """The deadline calculator's question, as the API takes it (`?rule=…&start=YYYY-MM-DD…`).
+    The page's form (`DeadlineForm`) is the same with a list, a dd/mm/yyyy date and boxes."""
+
+    rule = forms.CharField(label=_("Thủ tục"), max_length=64)
+    start = forms.DateField(
+        label=_("Ngày bắt đầu tính"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("Ngày không có thật hoặc sai dạng (YYYY-MM-DD).")},
+    )
+    # A text widget: the field then reads 1/0/true/false as the API's query string gives them.
+    complex = forms.NullBooleanField(label=_("Vụ việc phức tạp"), required=False, widget=forms.TextInput)
+    remote = forms.NullBooleanField(label=_("Vùng sâu, vùng xa"), required=False, widget=forms.TextInput)
+    multi_place = forms.NullBooleanField(
+        label=_("Xác minh tại nhiều địa điểm"), required=False, widget=forms.TextInput
+    )
+    extensions = forms.IntegerField(label=_("Số lần gia hạn"), required=False, min_value=0)
+    n = forms.IntegerField(label=_("Số ngày"), required=False)
+
+    def clean(self):
+        from petitions.deadlines import DeadlineQuestion, deadline_check
+
+        cleaned = super().clean()
+        if "rule" not in cleaned:
+            return cleaned
+        # Checked even when the date is wrong, so every mistake shows at once.
+        self.question = DeadlineQuestion(
+            procedure=cleaned["rule"],
+            start=cleaned.get("start"),
+            complex=bool(cleaned.get("complex")),
+            remote=bool(cleaned.get("remote")),
+            several_places=bool(cleaned.get("multi_place")),
+            extensions=cleaned.get("extensions") or 0,
+            days=cleaned.get("n"),
+        )
+        try:
+            deadline_check(self.question)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field, messages)
+        return cleaned
+
+
+class DeadlineForm(DeadlineApiForm):
+    """The page "Tính thời hạn": the clerk picks the procedure and the start date."""
+
+    rule = forms.ChoiceField(label=_("Thủ tục"), choices=())
+    start = forms.DateField(
+        label=_("Ngày bắt đầu tính (ngày nhận đơn, ngày thụ lý…)"),
+        widget=DateInput(),
+        error_messages={"invalid": _("Ngày không có thật hoặc sai dạng (dd/mm/yyyy).")},
+    )
+    complex = forms.BooleanField(label=_("Vụ việc phức tạp"), required=False)
+    remote = forms.BooleanField(label=_("Vùng sâu, vùng xa đi lại khó khăn"), required=False)
+    multi_place = forms.BooleanField(
+        label=_("Tố cáo phải kiểm tra, xác minh tại nhiều địa điểm"), required=False
+    )
+    extensions = forms.TypedChoiceField(
+        label=_("Số lần gia hạn giải quyết tố cáo"),
+        coerce=int,
+        choices=[(0, "0"), (1, "1"), (2, "2")],
+        required=False,
+        empty_value=0,
+    )
+    n = forms.IntegerField(
+        label=_("Số ngày (N)"),
+        required=False,
+        help_text=_("Chỉ dùng cho “N ngày làm việc” và “N ngày theo lịch”."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from petitions.deadlines import PROCEDURES
+
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = list(PROCEDURES.items())

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
-from core.pdf import clean_name, place_name, render_pdf, vietnamese_date
+from core.pdf import clean_name, render_pdf, vietnamese_date
 from petitions import services
 from petitions.intake_forms import (
     AcceptForm,
     AnswerForm,
+    DeadlineForm,
     DeclineForm,
     ReceptionForm,
     TransferForm,
@@ -187,7 +188,12 @@ def _handle_context(request, petition, can_edit, pending, **forms) -> dict:
             petition=petition, user=request.user, where=request.get_full_path()
         ),
         "can_edit": can_edit,
-        "accept_form": forms.get("accept_form") or (AcceptForm() if can_edit and pending else None),
+        "accept_form": forms.get("accept_form")
+        or (
+            AcceptForm(initial={"complaint_round": petition.complaint_round})
+            if can_edit and pending
+            else None
+        ),
         "decline_form": forms.get("decline_form") or (DeclineForm() if can_edit and pending else None),
         "transfer_form": forms.get("transfer_form") or (TransferForm() if can_edit and pending else None),
         "answer_form": forms.get("answer_form")
@@ -287,7 +293,7 @@ def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
         "issuer_lines": [clean_name(agency.name if agency else petition.area.name).upper()],
         "number_text": f"Số: {petition.tracking_code}/PC",
         "receiver": clean_name(agency.name if agency else petition.area.name),
-        "place_date": f"{place_name(petition.area.name)}, {vietnamese_date(petition.transferred_on)}",
+        "place_date": f"{petition.area.place_name}, {vietnamese_date(petition.transferred_on)}",
         "kind": petition.get_kind_display().lower(),
         "petitioner": petitioner,
         "address": petition.petitioner_address if reveals else "",
@@ -384,4 +390,27 @@ def reception_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": request.user.has_role(*EDITORS),
             "nav_active": "petitions",
         },
+    )
+
+
+@staff_required
+def deadline_calculator(request: HttpRequest) -> HttpResponse:
+    """Tính thời hạn: the clerk picks a procedure and a start date and sees the deadline with
+    how it was counted, by the functions that compute every stored deadline. It reads no row
+    of any area (rules and the calendar are national), so no scope applies; any role may use it."""
+    from petitions.deadlines import deadline_compute
+
+    form = DeadlineForm(request.GET or None, initial={"start": timezone.localdate()})
+    answer = None
+    if form.is_bound and form.is_valid():
+        try:
+            rule, deadline = deadline_compute(form.question)
+        except ValidationError as error:  # no version of the rule in force on that date
+            form.add_error("start", error)
+        else:
+            answer = {"rule": rule, "deadline": deadline.on, "explanation": deadline.explanation()}
+    return render(
+        request,
+        "petitions/deadline_calculator.html",
+        {"form": form, "answer": answer, "nav_active": "register"},
     )

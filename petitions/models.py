@@ -3,13 +3,14 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Role
 from accounts.scoping import ScopedQuerySet
-from core.models import BaseModel, SearchableModel, SearchQuerySet
+from core.models import BaseModel, SearchableModel, SearchQuerySet, ValidityQuerySet
 from dialogue.models import Conference
 
 # No 0/O or 1/I: codes are read aloud over the phone and typed from paper receipts.
@@ -42,18 +43,28 @@ class Category(BaseModel):
         return self.name
 
 
+RULE_PERIODS_OVERLAP = _(
+    "Đã có một quy định mã %(code)s áp dụng trong khoảng thời gian này: hãy ghi ngày kết thúc ở quy định cũ trước."
+)
+
+
 class StatutoryRule(BaseModel):
     """A deadline the law sets for handling a complaint or a denunciation, kept as data with
     the defaults of `petitions.deadlines.RULE_DEFAULTS`. The deadline a rule gives is stored
     on the petition (and its assignment) when the step happens: changing a rule later never
-    moves a stored deadline."""
+    moves a stored deadline.
+
+    A code may have several versions, each in force from `valid_from` to `valid_to` (either
+    open): the version in force on the date of the event (receipt for acceptance, acceptance
+    for resolution) applies. When a law is amended, the admin ends the old version the day
+    before and adds the new one with the same code."""
 
     class Step(models.TextChoices):
         ACCEPTANCE = "acceptance", _("Thụ lý")
         RESOLUTION = "resolution", _("Giải quyết")
         EXTENSION = "extension", _("Gia hạn giải quyết")
 
-    code = models.SlugField(_("mã"), max_length=64, unique=True)
+    code = models.SlugField(_("mã"), max_length=64)
     name = models.CharField(_("tên"), max_length=255)
     step = models.CharField(_("bước"), max_length=16, choices=Step.choices)
     days = models.PositiveSmallIntegerField(_("số ngày"))
@@ -65,21 +76,63 @@ class StatutoryRule(BaseModel):
         ),
     )
     basis = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    valid_from = models.DateField(
+        _("áp dụng từ ngày"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Để trống: áp dụng từ trước. So với ngày nhận đơn (thụ lý) hoặc ngày thụ lý (giải quyết)."
+        ),
+    )
+    valid_to = models.DateField(
+        _("áp dụng đến hết ngày"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Khi luật sửa đổi (ví dụ Luật 136/2025/QH15 từ 01/07/2026): ghi ngày trước ngày hiệu lực "
+            "ở quy định cũ, rồi thêm quy định mới cùng mã, áp dụng từ ngày hiệu lực. Hạn đã tính không đổi."
+        ),
+    )
+
+    objects = ValidityQuerySet.as_manager()
 
     class Meta:
-        ordering = ["step", "code"]
+        ordering = ["step", "code", "valid_from"]
         verbose_name = _("thời hạn theo luật")
         verbose_name_plural = _("thời hạn theo luật")
-        constraints = [models.CheckConstraint(condition=Q(days__gt=0), name="statutory_rule_days_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(days__gt=0), name="statutory_rule_days_positive"),
+            models.UniqueConstraint(
+                fields=["code", "valid_from"], nulls_distinct=False, name="statutory_rule_one_version_a_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="statutory_rule_period_ordered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """Two versions of one code never overlap: a date has one rule in force."""
+        overlapping = (
+            StatutoryRule.objects.filter(code=self.code)
+            .exclude(pk=self.pk)
+            .in_force_between(self.valid_from, self.valid_to)
+        )
+        if overlapping.exists():
+            raise ValidationError(RULE_PERIODS_OVERLAP, params={"code": self.code})
+
     @property
     def text(self) -> str:
-        """As an office writes it: "30 ngày kể từ ngày thụ lý (Khiếu nại lần đầu)"."""
+        """As an office writes it, with the article: "30 ngày – Giải quyết khiếu nại lần đầu, kể
+        từ ngày thụ lý (Luật Khiếu nại 2011, Điều 28)"."""
         unit = _("ngày làm việc") if self.counts_working_days else _("ngày")
-        return f"{self.days} {unit} – {self.name}"
+        article = f" ({self.basis})" if self.basis else ""
+        return f"{self.days} {unit} – {self.name}{article}"
 
 
 class ReceptionQuerySet(ScopedQuerySet):
@@ -261,6 +314,11 @@ class Petition(SearchableModel, BaseModel):
     )
     complaint_round = models.PositiveSmallIntegerField(
         _("giải quyết lần"), default=1, db_default=1, help_text=_("Khiếu nại lần đầu (1) hay lần hai (2).")
+    )
+    # Luật Tố cáo 2018 Điều 24 khoản 1: 10 working days to accept instead of 7 when the
+    # denunciation has to be checked in several places; chosen when the letter is logged.
+    verified_in_several_places = models.BooleanField(
+        _("phải kiểm tra, xác minh tại nhiều địa điểm"), default=False, db_default=False
     )
     acceptance_deadline = models.DateField(_("hạn thụ lý"), null=True, blank=True, editable=False)
     acceptance_basis = models.CharField(

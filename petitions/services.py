@@ -201,6 +201,8 @@ class WrittenPetitionData:
     petitioner_address: str = ""
     petitioner_phone: str = ""
     petitioner_id_number: str = ""
+    complaint_round: int = 1  # complaints: first or second (both accepted within 10 days)
+    verified_in_several_places: bool = False  # denunciations: 10 working days, not 7
 
 
 def _check_not_future(day: date, field_name: str, errors: dict) -> None:
@@ -236,9 +238,17 @@ def written_petition_create(
         petitioner_address=data.petitioner_address.strip(),
         petitioner_phone=data.petitioner_phone.strip(),
         petitioner_id_number="" if anonymous else data.petitioner_id_number.strip(),
+        complaint_round=data.complaint_round if data.kind == Petition.Kind.COMPLAINT else 1,
+        verified_in_several_places=data.kind == Petition.Kind.DENUNCIATION
+        and data.verified_in_several_places,
         created_by=by,
     )
-    deadline = acceptance_deadline(data.kind, data.received_on)
+    deadline = acceptance_deadline(
+        data.kind,
+        data.received_on,
+        complaint_round=petition.complaint_round,
+        several_places=petition.verified_in_several_places,
+    )
     if deadline:
         petition.acceptance_deadline, petition.acceptance_basis = deadline.on, deadline.basis
     petition._history_user = by
@@ -390,7 +400,7 @@ def petition_extend_resolution(
     """Gia hạn giải quyết tố cáo, decided in writing with a reason: once for a complex case,
     twice for an especially complex one, 30 days each by default. Returns the extension; the
     caller (conclusions) moves the open assignments' deadlines with it."""
-    from petitions.deadlines import MAX_EXTENSIONS, extension_deadline
+    from petitions.deadlines import MAX_EXTENSIONS, denunciation_resolution_deadline
     from petitions.models import StatutoryExtension
 
     if not (by.is_superuser or by.has_role(Role.LEADER)):
@@ -411,7 +421,8 @@ def petition_extend_resolution(
             NO_MORE_EXTENSIONS,
             params={"complexity": petition.get_complexity_display(), "count": allowed},
         )
-    deadline = extension_deadline(petition.resolution_deadline)
+    # Every extension counts from acceptance (Điều 30's cap), never from the moved deadline.
+    deadline = denunciation_resolution_deadline(petition.accepted_on, done + 1)
     extension = StatutoryExtension.objects.create(
         petition=petition,
         sequence=done + 1,

@@ -58,8 +58,9 @@ def test_letter_of_complaint_from_intake_to_public_answer(browser, live_server, 
     clerk.get_by_label("Nội dung đơn").fill("Khiếu nại quyết định thu hồi đất làm đường ngõ 12.")
     clerk.get_by_role("button", name="Vào sổ", exact=True).click()
     expect(clerk.get_by_text("Đã vào sổ đơn.", exact=False)).to_be_visible()
-    # 10 working days across Tết (16–20/02/2026 off, with the weekends around it).
-    expect(clerk.get_by_test_id("acceptance-deadline")).to_contain_text("27/02/2026")
+    # 10 days (Luật Khiếu nại 2011 Điều 27): the tenth, 16/02/2026, is in Tết (16–20/02),
+    # so the deadline is the next working day after it and its weekend, Monday 23/02/2026.
+    expect(clerk.get_by_test_id("acceptance-deadline")).to_contain_text("23/02/2026")
     petition = Petition.objects.get()
 
     # Accepted on Friday 13/02/2026: 30 days end on Sunday 15/03, so Monday 16/03/2026.

@@ -149,10 +149,30 @@ def test_vietnamese_date(day, expected):
         ("Thành phố Hà Nội", "Hà Nội"),
         ("Đặc khu Phú Quốc", "Phú Quốc"),
         ("Quận Long Biên", "Long Biên"),
+        # Decree 30/2020/NĐ-CP, Phụ lục I: a unit named by a number keeps its full name.
+        ("Phường 5", "Phường 5"),
+        ("Phường 12 (quận 3, đến 30/6/2025)", "Phường 12"),
     ],
 )
 def test_place_name(name, expected):
-    assert pdf.place_name(name) == expected
+    assert core_pdf.place_name(name) == expected
+
+
+@pytest.mark.parametrize("name", ["Phường Hai Bà Trưng", "Xã Trần Phú", "Phường Điện Biên Phủ"])
+def test_place_named_after_a_person_or_event_keeps_its_full_name(name):
+    # Which names are a person's or an event's is data (OrgUnit.named_after_person_or_event).
+    assert core_pdf.place_name(name, named_after_person_or_event=True) == name
+    assert core_pdf.place_name(name) == name.split(" ", 1)[1]
+
+
+@pytest.mark.django_db
+def test_documents_write_the_full_place_of_a_unit_named_after_a_person(city):
+    from accounts.models import OrgUnit
+
+    ward = OrgUnit.objects.create(
+        name="Phường Hai Bà Trưng", kind=OrgUnit.Kind.WARD, parent=city, named_after_person_or_event=True
+    )
+    assert ward.place_name == "Phường Hai Bà Trưng"
 
 
 def test_recipient_lines_end_with_the_office_copy():
@@ -406,3 +426,70 @@ def test_sweep_renders_every_pending_notice_and_survives_a_failure(
     assert list(pending.values_list("pk", flat=True)) == [failing.pk]
     assert all(ConclusionNotice.objects.get(pk=n.pk).pdf_sha256 for n in (first, second))
     assert notices_render_pending() == 0
+
+
+# The second demo notice's items: the third fits a line by itself but not after the indent.
+DEMO_ITEMS = (
+    "Giao Phòng Kinh tế, Hạ tầng và Đô thị nạo vét rãnh thoát nước ngõ 22 phố Bồ Đề trước mùa mưa; báo cáo kết quả.",
+    "Đề nghị Ủy ban MTTQ phường giám sát việc thực hiện các nội dung trên.",
+    "Đề nghị Ủy ban MTTQ phường giám sát việc thực hiện các nội dung đã nêu ở trên.",
+    "Ngắn.",
+)
+
+
+@needs_poppler
+def test_every_item_starts_with_its_number_and_its_text_on_one_line(ward, leader, tmp_path):
+    """WeasyPrint broke a text-indented paragraph that fits the line only without the indent
+    right after "3.", leaving the number alone and the text flush left below (issue 14)."""
+    notice = make_notice(ward, leader)
+    notice.items.all().delete()
+    NoticeItem.objects.bulk_create(
+        NoticeItem(notice=notice, position=position, text=text) for position, text in enumerate(DEMO_ITEMS, 1)
+    )
+    text = page_text(write(tmp_path, pdf.render_notice_pdf(notice)))
+    lines = [line.strip() for line in text.splitlines()]
+    for position, item in enumerate(DEMO_ITEMS, 1):
+        first = next(line for line in lines if line.startswith(f"{position}. "))
+        assert item.startswith(first[len(f"{position}. ") :].split()[0]), first
+    assert not [line for line in lines if re.fullmatch(r"\d+\.", line)]
+
+
+PDF_TEMPLATES = sorted((Path(__file__).resolve().parents[2] / "templates").glob("**/pdf/*.html"))
+
+
+@pytest.mark.parametrize("template", PDF_TEMPLATES, ids=lambda path: path.name)
+def test_pdf_paragraphs_start_with_their_text(template):
+    # The body's indent is an inline block before the paragraph (static/css/notice-pdf.css):
+    # white space after <p> would widen it.
+    assert not re.search(r"<p>\s", template.read_text()), template
+
+
+def _font_sizes_pt(notice) -> dict[str, float]:
+    """The laid-out text of a notice, each piece with its computed font size in points."""
+    from core.pdf import render_document
+
+    document = render_document(pdf.TEMPLATE, pdf.notice_context(notice, draft=False))
+    sizes: dict[str, float] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            text = getattr(box, "text", "").strip()
+            if text:
+                sizes.setdefault(text, round(box.style["font_size"] * 0.75, 2))  # CSS px → pt
+    return sizes
+
+
+def test_state_notice_title_is_13_to_14_pt(notice):
+    # Decree 30/2020/NĐ-CP, Phụ lục I: the kind of document 13–14 pt, bold.
+    assert 13 <= _font_sizes_pt(notice)["THÔNG BÁO"] <= 14
+
+
+def test_party_notice_sizes_follow_guidance_36(ward, leader):
+    # Hướng dẫn 36-HD/VPTW, Phụ lục 3.
+    sizes = _font_sizes_pt(make_notice(ward, leader, body="ĐU"))
+    assert sizes["ĐẢNG CỘNG SẢN VIỆT NAM"] == 15
+    assert sizes["ĐẢNG BỘ THÀNH PHỐ HÀ NỘI"] == 14  # the parent body
+    assert sizes["ĐẢNG ỦY PHƯỜNG BỒ ĐỀ"] == 14  # the issuing committee
+    assert sizes["Số 15-TB/ĐU"] == 14
+    assert 15 <= sizes["THÔNG BÁO"] <= 16
+    assert sizes["Nơi nhận:"] == 14
+    assert sizes["- Lưu: VT."] == 12

@@ -305,6 +305,23 @@ def test_rules_are_data(ward, people, mailoutbox):
     assert rules_logged() == ["before-3"]
 
 
+@pytest.mark.django_db
+def test_the_version_of_a_rule_in_force_on_the_sweep_day_applies(ward, people, mailoutbox):
+    old = ReminderRule.objects.get(code="before-1")
+    old.valid_to = date(2026, 10, 14)
+    old.full_clean()
+    old.save()
+    new = ReminderRule(
+        code="before-1", name="Nhắc trước hạn 1 ngày làm việc (bản mới)", kind=old.kind, days=1,
+        counts_working_days=True, valid_from=date(2026, 10, 15),
+    )  # fmt: skip
+    new.full_clean()
+    new.save()
+    issued(ward, people, responsible=False)
+    reminders_sweep(today=date(2026, 10, 15))
+    assert ReminderLog.objects.get(rule__code="before-1").rule == new
+
+
 # --- exactly once ----------------------------------------------------------------------------
 
 
@@ -607,19 +624,19 @@ def test_written_petitions_are_chased_to_acceptance_and_resolution(ward, people,
     from tests.petitions.written_helpers import letter as log_letter
 
     letter = log_letter(ward, people["clerk"])  # a complaint received 06/02/2026, across Tết
-    assert letter.acceptance_deadline == date(2026, 2, 27)
+    assert letter.acceptance_deadline == date(2026, 2, 23)  # 10 days end in Tết: moved to Monday
 
-    reminders_sweep(today=date(2026, 2, 24))
+    reminders_sweep(today=date(2026, 2, 11))
     assert mailoutbox == []  # 3 working days before: nothing yet
-    reminders_sweep(today=date(2026, 2, 25))  # 2 working days before
+    reminders_sweep(today=date(2026, 2, 12))  # 2 working days before (Tết is not counted)
     assert sent_to(mailoutbox) == ["clerk@example.vn", "leader@example.vn"]
     body = mailoutbox[0].body
-    assert f"Đơn {letter.tracking_code}" in body and "hạn thụ lý 27/02/2026, còn 2 ngày làm việc" in body
+    assert f"Đơn {letter.tracking_code}" in body and "hạn thụ lý 23/02/2026, còn 2 ngày làm việc" in body
     assert "Lê Thị Hoa" not in body and "Lê Thị Hoa" not in html_of(mailoutbox[0])  # no names in mail
 
     mailoutbox.clear()
-    reminders_sweep(today=date(2026, 3, 2))  # the next working day after the deadline
-    assert "hạn thụ lý 27/02/2026, quá hạn 3 ngày" in mailoutbox[0].body
+    reminders_sweep(today=date(2026, 2, 26))  # three days after the deadline
+    assert "hạn thụ lý 23/02/2026, quá hạn 3 ngày" in mailoutbox[0].body
 
     # Accepted: the resolution deadline is chased until the case is given to an agency.
     accepted = petition_services.petition_accept(

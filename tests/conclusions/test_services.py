@@ -220,6 +220,9 @@ def test_extensions_keep_the_old_deadline_in_history(ward, make_user):
     request.refresh_from_db()
     assert assignment.deadline == date(2027, 1, 31) and request.previous_deadline == date(2026, 12, 31)
     assert date(2026, 12, 31) in set(assignment.history.values_list("deadline", flat=True))
+    # The label names the extension that gave the current deadline, then the first rule.
+    assert assignment.deadline_rule_text.startswith(f"Gia hạn đến 31/01/2027 ({leader} đồng ý ngày ")
+    assert "trước đó: " in assignment.deadline_rule_text
     second = services.extension_request(
         assignment=assignment, by=handler, requested_deadline=date(2027, 3, 1), reason="Lần 2"
     )
@@ -260,3 +263,28 @@ def test_issue_succeeds_when_the_broker_is_down(ward, make_user, django_capture_
         use_broker(original)
     issued.refresh_from_db()
     assert issued.status == "issued" and issued.pdf_sha256 == ""  # shown as "PDF pending"
+
+
+def test_migration_labels_deadlines_extended_before_the_fix(ward, make_user):
+    """conclusions 0009: an assignment extended by the old code (deadline moved, label left as
+    the first rule's) gets the extension's label."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("conclusions.migrations.0009_extended_deadline_labels")
+    clerk, leader = make_user("clerk"), leader_of(ward)
+    assignment = services.notice_issue(notice=ready_notice(ward, clerk), by=leader).assignments.get()
+    first_rule = assignment.deadline_rule_text
+    request = services.extension_request(
+        assignment=assignment,
+        by=handler_of(ward.bodies["UBND"]),
+        requested_deadline=date(2027, 1, 31),
+        reason="x",
+    )
+    services.extension_decide(request=request, by=leader, approve=True)
+    Assignment.objects.filter(pk=assignment.pk).update(deadline_basis="")  # as the old code left it
+    migration.label_extended_deadlines(apps, None)
+    assignment.refresh_from_db()
+    assert assignment.deadline_rule_text.startswith(f"Gia hạn đến 31/01/2027 ({leader} đồng ý ngày ")
+    assert assignment.deadline_rule_text.endswith(f"trước đó: {first_rule}")

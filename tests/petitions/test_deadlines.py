@@ -16,11 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_complaint_acceptance_deadline_skips_tet_2026(ward):
-    # Received Friday 06/02/2026; 10 working days: 9–13/02, then Tết (16–20/02 with the
-    # weekends around it), then 23–27/02.
+    # Luật Khiếu nại 2011 Điều 27: 10 days. Received Friday 06/02/2026, the day not counted
+    # (BLDS 2015 Điều 147 khoản 3): the tenth day is Monday 16/02, in Tết (16–20/02), so the
+    # deadline moves past the weekend of 21–22/02 to Monday 23/02/2026 (Điều 148 khoản 5).
     petition = letter(ward, clerk_of(ward))
-    assert petition.acceptance_deadline == date(2026, 2, 27)
-    assert "10 ngày làm việc" in petition.acceptance_basis
+    assert petition.acceptance_deadline == date(2026, 2, 23)
+    assert petition.acceptance_basis.startswith("10 ngày – ")
 
 
 def test_denunciation_acceptance_is_seven_working_days(ward):
@@ -62,7 +63,7 @@ def test_complaint_rules_by_round_complexity_and_remote_area(complexity, round_,
     code = resolution_rule_code(
         kind="khieu_nai", complexity=complexity, complaint_round=round_, remote=remote
     )
-    assert rule_for(code).days == days
+    assert rule_for(code, date(2026, 1, 1)).days == days
 
 
 def test_remote_area_gets_the_longer_deadline(ward):
@@ -81,8 +82,8 @@ def test_changing_a_rule_never_moves_a_stored_deadline(ward):
     petition = letter(ward, clerk)
     StatutoryRule.objects.filter(code="complaint-acceptance").update(days=20)
     petition.refresh_from_db()
-    assert petition.acceptance_deadline == date(2026, 2, 27)
-    assert letter(ward, clerk).acceptance_deadline == date(2026, 3, 13)  # the new rule, for new letters
+    assert petition.acceptance_deadline == date(2026, 2, 23)
+    assert letter(ward, clerk).acceptance_deadline == date(2026, 2, 26)  # 06/02 + 20 days, a Thursday
 
 
 def test_accepting_before_receipt_or_in_the_future_is_refused(ward):
