@@ -13,6 +13,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from core.net import parse_trusted_proxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -111,15 +113,40 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis: the cache and the Celery queue never share a database (a cache may be flushed or
+# evicted; the queue must not). REDIS_URL alone gives the cache its database and the broker
+# the next one (redis://host:6379/0 → cache 0, broker 1); CACHE_URL and CELERY_BROKER_URL
+# set either apart, e.g. on two servers: the broker with persistence (appendonly), the cache
+# without (docs/DEPLOY.md).
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+
+def _next_redis_database(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{database + 1}"))
+
+
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
+if CACHE_URL:
+    # The cache is an optimisation: pages answer without it (core/cache.py). Short timeouts
+    # and no retries, so that an outage costs a page milliseconds, not seconds.
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FaultTolerantRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": None},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery -----------------------------------------------------------------------------
 # Without Redis, tasks run in-process (eagerly) so the app works with no broker at all.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=_next_redis_database(REDIS_URL) if REDIS_URL else "")
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -194,6 +221,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The client's address through the trusted proxies only (core/net.py), for axes and the
+# public lookup limit alike: a count of proxies in front ("1" for one nginx) or their
+# addresses/networks ("10.0.0.5,10.0.1.0/24"); empty: REMOTE_ADDR, X-Forwarded-For ignored.
+TRUSTED_PROXIES = parse_trusted_proxies(env.str("TRUSTED_PROXIES", default=""))
+AXES_CLIENT_IP_CALLABLE = "core.net.axes_client_ip"
 AXES_VERBOSE = False
 
 # History is for reading: a "revert" from the admin's history page would bypass the services.

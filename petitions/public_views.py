@@ -14,6 +14,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from core.cache import CacheUnavailableError
+from core.net import client_ip
 from dialogue.models import Conference
 from petitions.intake_forms import TrackingForm
 from petitions.models import Petition
@@ -46,20 +49,30 @@ def _notice_model():
     return Conference.notices.rel.related_model
 
 
-def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR: behind a reverse proxy, the proxy must set it to the client's address
-    (X-Forwarded-For is not trusted here: a client could write any address in it)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+# While the shared cache is down, each web process counts for itself (same limit and
+# window): a client then gets at most the limit per process instead of per site, which still
+# makes enumerating codes hopeless, and citizens can still look their letters up. Logged by
+# the cache (core/cache.py). Refusing every lookup instead would close the page for all.
+_local_counts = LocMemCache("public-tracking-fallback", {"TIMEOUT": TRACKING_WINDOW_SECONDS})
+
+
+def _count_lookup(store, key: str) -> int:
+    store.add(key, 0, TRACKING_WINDOW_SECONDS)
+    try:
+        return store.incr(key)
+    except ValueError:  # the key expired between add and incr
+        store.set(key, 1, TRACKING_WINDOW_SECONDS)
+        return 1
 
 
 def lookup_allowed(request: HttpRequest) -> bool:
-    key = f"public-tracking:{client_ip(request)}"
-    cache.add(key, 0, TRACKING_WINDOW_SECONDS)
+    """Counted per client address (through the trusted proxies, core/net.py) in the shared
+    cache, so that every web process and host shares one count."""
+    key = f"public-tracking:{client_ip(request) or 'unknown'}"
     try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, TRACKING_WINDOW_SECONDS)
-        count = 1
+        count = _count_lookup(cache, key)
+    except CacheUnavailableError:
+        count = _count_lookup(_local_counts, key)
     return count <= TRACKING_LIMIT
 
 
