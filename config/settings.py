@@ -176,6 +176,8 @@ CELERY_BEAT_SCHEDULE: dict = {
             day_of_week="mon-fri",
         ),
     },
+    # Reminders a dead delivery left claimed (a worker killed mid-batch): sent by the others.
+    "reminders-resume": {"task": "conclusions.tasks.reminders_resume_left", "schedule": 300.0},
     # Nightly: export files older than EXPORT_KEEP_DAYS are deleted, stalled jobs failed.
     "exports-cleanup": {"task": "core.exports.exports_cleanup", "schedule": crontab(hour=2, minute=30)},
     # The monthly summaries of the national dashboard; also at 00:01, when "overdue" moves on.
