@@ -22,6 +22,7 @@ from conclusions.forms import (
     ReturnForm,
 )
 from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, ProgressUpdate
+from core.files import open_stored
 from core.pagination import LargeListPaginator
 from dialogue.models import Conference
 from petitions.intake_forms import ExtensionDecisionForm, PetitionAssignmentForm
@@ -221,7 +222,7 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("conclusions:notice", pk=notice.pk)
         filename = f"thong-bao-{notice.number_label.replace('/', '-')}.pdf"
         return FileResponse(
-            notice.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+            open_stored(notice.pdf), as_attachment=True, filename=filename, content_type="application/pdf"
         )
     from conclusions.pdf import render_notice_pdf
 
@@ -344,7 +345,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         pk=pk,
     )
     return FileResponse(
-        update.evidence.open("rb"), as_attachment=True, filename=update.evidence.name.rsplit("/", 1)[-1]
+        open_stored(update.evidence), as_attachment=True, filename=update.evidence.name.rsplit("/", 1)[-1]
     )
 
 

@@ -271,6 +271,10 @@ if S3_BUCKET:
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Web or worker hosts of this site. More than one needs shared file storage (S3_BUCKET, or one
+# MEDIA_ROOT mounted on every host and MEDIA_ROOT_SHARED=1): `check --deploy` fails otherwise.
+WEB_HOSTS = env.int("WEB_HOSTS", default=1)
+MEDIA_ROOT_SHARED = env.bool("MEDIA_ROOT_SHARED", default=False)
 STORAGES = {
     "default": _default_storage,
     # Vendored files carry their version in the file name, so no manifest is needed.

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Dùng chung")
 
     def ready(self) -> None:
-        from core import health  # noqa: F401 — the worker's and the beat's marks for /healthz
+        from core import checks, health  # noqa: F401 — deploy checks; the worker's and the beat's marks

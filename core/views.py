@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from core import health
+from core.files import StoredFileMissingError
 
 
 def _database_ok() -> bool:
@@ -39,3 +42,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = all(value is not False for value in checks.values())
     background = health.marks() if checks["broker"] else {"worker": None, "beat_last_ran": None}
     return JsonResponse({"ok": healthy, **checks, **background}, status=200 if healthy else 503)
+
+
+def page_not_found(request: HttpRequest, exception: Exception):
+    """Django's 404 page; for a stored file that is missing, it says so (core/files.py)."""
+    if isinstance(exception, StoredFileMissingError):
+        return render(request, "404.html", {"missing_file": str(exception)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 from core.cache import CacheUnavailableError
+from core.files import open_stored
 from core.net import client_ip
 from dialogue.models import Conference
 from petitions.intake_forms import TrackingForm
@@ -217,4 +218,4 @@ def notice_pdf(request: HttpRequest, pk: int) -> FileResponse:
     if not notice.pdf:
         raise Http404
     filename = f"thong-bao-{notice.number_label.replace('/', '-')}.pdf"
-    return FileResponse(notice.pdf.open("rb"), filename=filename, content_type="application/pdf")
+    return FileResponse(open_stored(notice.pdf), filename=filename, content_type="application/pdf")
