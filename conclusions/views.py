@@ -32,6 +32,9 @@ EDITORS = (Role.CLERK, Role.LEADER)
 PAGE_SIZE = 50
 
 
+ISSUED_ALREADY = _("Thông báo đã được ban hành, số %(label)s.")
+
+
 def _apply_errors(form, error: ValidationError) -> None:
     """A service's ValidationError shown next to the fields it names (or on top)."""
     if hasattr(error, "error_dict"):
@@ -190,6 +193,12 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         notice = services.notice_issue(notice=notice, by=request.user)
     except ValidationError as error:
+        if error.code == "issued":
+            # A double click, or a second tab: the first submit issued it; the notice is what
+            # the leader asked for, not an error.
+            notice.refresh_from_db()
+            messages.info(request, ISSUED_ALREADY % {"label": notice.number_label})
+            return redirect("conclusions:notice", pk=notice.pk)
         for message in error.messages:
             messages.error(request, message)
     else:
