@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id is on every log line the request writes (core/requestlog.py).
+    "core.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -319,14 +321,35 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging -----------------------------------------------------------------------------
+# One line per request is gunicorn's access log (config/gunicorn.py), with the request id;
+# every other line carries the id of the request that wrote it. 403/404 are not logged again
+# by Django (with a traceback): the access line has them. LOG_FORMAT=json for a collector.
+_LOG_FORMATS = {
+    "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    "json": {
+        "format": '{"time": "%(asctime)s", "level": "%(levelname)s", "logger": "%(name)s", '
+        '"request_id": "%(request_id)s", "message": %(message_json)s}',
+        "()": "core.requestlog.JsonFormatter",
+    },
+}
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "core.requestlog.RequestIdFilter"},
+        "skip_client_errors": {"()": "core.requestlog.SkipClientErrors"},
+    },
+    "formatters": {"default": _LOG_FORMATS[LOG_FORMAT]},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "default", "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools narrate every rendering step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    "loggers": {
+        # WeasyPrint and fontTools narrate every rendering step at INFO.
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+        "django.request": {"filters": ["skip_client_errors"]},
+    },
 }
 
 # --- API ---------------------------------------------------------------------------------
