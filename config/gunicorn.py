@@ -36,3 +36,9 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS") or "127.0.0
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or (
     "/dev/shm" if os.path.isdir("/dev/shm") else None
 )
+# gunicorn's control socket (gunicornc) is off unless GUNICORN_CONTROL_SOCKET names a path: its
+# default path is one per machine, which two gunicorns on one host (the smoke test) would share.
+_control_path = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not _control_path
+if _control_path:
+    control_socket = _control_path
