@@ -595,7 +595,7 @@ def test_celery_worker_sends_each_reminder_once(ward, people, settings, smtp_ser
         log.close()
         connections.close_all()
         # The broker keeps a binding per queue name: leave no trace of this one.
-        broker = redis.Redis.from_url(settings.REDIS_URL)
+        broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
         broker.delete(queue, *broker.keys(f"_kombu.binding*{queue}"))
 
 
