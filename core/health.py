@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import lru_cache
 
 import redis
 from celery.signals import beat_init, before_task_publish, heartbeat_sent
@@ -29,6 +30,12 @@ def broker_redis() -> redis.Redis | None:
     url = settings.CELERY_BROKER_URL
     if not url.startswith(("redis://", "rediss://", "unix://")):
         return None
+    return _client(url)
+
+
+@lru_cache(maxsize=4)
+def _client(url: str) -> redis.Redis:
+    """One connection pool per process: a worker marks its heartbeat every 2 s."""
     return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, retry=None)
 
 
