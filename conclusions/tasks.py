@@ -117,6 +117,15 @@ def reminders_resume_left(on_worker_start: bool = False) -> int:
 @worker_ready.connect
 def _queue_what_waits(sender=None, **kwargs) -> None:
     """A worker starting after a broker outage or a crash: the PDFs still pending and the
-    reminders left claimed are queued now, not at the next 5-minute sweep or after an hour."""
-    notices_render_pending.delay()
-    reminders_resume_left.delay(on_worker_start=True)
+    reminders left claimed are queued now, not at the next 5-minute sweep or after an hour.
+    On a queue this worker consumes, so that it is this worker that takes them."""
+    queue = _first_queue(sender)
+    notices_render_pending.apply_async(queue=queue)
+    reminders_resume_left.apply_async(kwargs={"on_worker_start": True}, queue=queue)
+
+
+def _first_queue(consumer) -> str | None:
+    try:
+        return next(iter(consumer.app.amqp.queues.consume_from))
+    except (AttributeError, StopIteration):
+        return None  # the default queue

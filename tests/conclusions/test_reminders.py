@@ -699,12 +699,22 @@ def test_the_beat_resumes_only_deliveries_left_long_enough(ward, people, mailout
 
 @pytest.mark.django_db
 def test_a_starting_worker_queues_pending_pdfs_and_left_reminders(monkeypatch):
+    from types import SimpleNamespace
+
     from conclusions import tasks
 
     queued = []
-    monkeypatch.setattr(tasks.notices_render_pending, "delay", lambda: queued.append("pdfs"))
     monkeypatch.setattr(
-        tasks.reminders_resume_left, "delay", lambda **kwargs: queued.append(("reminders", kwargs))
+        tasks.notices_render_pending, "apply_async", lambda **options: queued.append(("pdfs", options))
     )
-    tasks._queue_what_waits()
-    assert queued == ["pdfs", ("reminders", {"on_worker_start": True})]
+    monkeypatch.setattr(
+        tasks.reminders_resume_left, "apply_async", lambda **options: queued.append(("reminders", options))
+    )
+    worker = SimpleNamespace(
+        app=SimpleNamespace(amqp=SimpleNamespace(queues=SimpleNamespace(consume_from={"q1": 1})))
+    )
+    tasks._queue_what_waits(sender=worker)
+    assert queued == [
+        ("pdfs", {"queue": "q1"}),
+        ("reminders", {"kwargs": {"on_worker_start": True}, "queue": "q1"}),
+    ]
