@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
 # Local runs are development runs unless the environment says otherwise.
 export DEBUG ?= 1
 
-.PHONY: run test venv lint format messages bench
+.PHONY: run test venv lint format messages bench prod-smoke
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,3 +54,8 @@ messages: venv
 # filled once by seed_demo --scale 1; prints one table of measures against the budgets.
 bench: venv
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Production on two hosts, with faults, on loopback (scripts/prod_smoke.py, docs/DEPLOY.md):
+# its own Redis servers, S3 (moto) and database (SMOKE_DATABASE); the system Redis is not touched.
+prod-smoke: venv
+	$(PY) scripts/prod_smoke.py

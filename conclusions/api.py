@@ -40,6 +40,7 @@ from conclusions import services
 from conclusions.forms import ITEMS_REQUIRED
 from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, NoticeItem, ProgressUpdate
 from conclusions.pdf import pdf_file_name, render_notice_pdf
+from core.files import open_stored
 from dialogue.models import Conference
 from petitions.api import ConferenceRefSerializer
 from petitions.models import Petition
@@ -706,7 +707,7 @@ class NoticeViewSet(
             if not notice.pdf_sha256:
                 raise Conflict(PDF_PENDING)
             return FileResponse(
-                notice.pdf.open("rb"),
+                open_stored(notice.pdf),
                 as_attachment=True,
                 filename=pdf_file_name(notice),
                 content_type="application/pdf",

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -861,26 +861,6 @@ def _pages(rows) -> Iterator[list[dict]]:
             return
 
 
-@dataclass
-class Batch:
-    """What a batch of recipients is sent: digests, and notifications written as they come
-    (their ids kept, so that those of a recipient whose mail fails can be taken back)."""
-
-    users: dict[int, User]
-    digests: dict[int, Digest] = field(default_factory=lambda: defaultdict(Digest))
-    notification_ids: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
-    pending: list[Notification] = field(default_factory=list)
-    claimed: int = 0
-
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        created = Notification.objects.bulk_create(self.pending, batch_size=NOTIFICATIONS_PER_INSERT)
-        for notification in created:
-            self.notification_ids[notification.recipient_id].append(notification.pk)
-        self.pending = []
-
-
 def recipient_batches(sweep_id: uuid.UUID) -> list[list[int]]:
     """The people a sweep claimed reminders for, in delivery batches."""
     claimed = ReminderLog.objects.filter(sweep_id=sweep_id)
@@ -889,10 +869,10 @@ def recipient_batches(sweep_id: uuid.UUID) -> list[list[int]]:
 
 
 def _deliver(result: SweepResult, schedule: Schedule, rules: dict[int, ReminderRule]) -> None:
-    """Recipients in batches: a batch costs a fixed handful of queries (its log rows by page,
-    the items of each page, the notifications in large inserts, two updates) plus one email
-    per recipient, so a sweep's queries grow with the people reminded, in batches, never with
-    the items."""
+    """Recipients in batches: a batch costs a fixed handful of queries to read (its log rows
+    by page, the items of each page), then each person a few statements around their one
+    email (their lock, their notifications, their mark), so a sweep's queries grow with the
+    people reminded, never with the items."""
     mailer = Mailer()
     try:
         for batch in recipient_batches(result.sweep_id):
@@ -903,8 +883,9 @@ def _deliver(result: SweepResult, schedule: Schedule, rules: dict[int, ReminderR
 
 def reminders_deliver(*, sweep_id: uuid.UUID, recipient_ids: list[int], today: date) -> SweepResult:
     """Deliver one batch of a sweep's claims (a Celery task per batch, see
-    conclusions.tasks.reminders_send). Safe to run twice: only rows still claimed by this
-    sweep and not yet sent are delivered, so a retried task sends nothing again and rows a
+    conclusions.tasks.reminders_send). Safe to run twice, and alongside another delivery of
+    the same batch: only rows still claimed by this sweep and not yet sent are delivered, each
+    person under their own lock, so a retried or resumed task sends nothing again and rows a
     later sweep took over are no longer this one's."""
     result = SweepResult(today=today, dry_run=False, sweep_id=sweep_id)
     rules = {rule.pk: rule for rule in ReminderRule.objects.all()}
@@ -917,71 +898,124 @@ def reminders_deliver(*, sweep_id: uuid.UUID, recipient_ids: list[int], today: d
     return result
 
 
+def reminders_resume(*, claimed_before=None) -> int:
+    """Deliver what dead deliveries left claimed and unsent, without waiting for the claim's
+    lease (an hour) or the broker's redelivery (its visibility timeout, an hour too). Run when
+    a worker starts and every few minutes by the beat (`claimed_before` then spares the
+    deliveries that may still be queued). Safe alongside a live delivery: each person is
+    delivered under their lock, once. Returns the number of emails sent."""
+    left = ReminderLog.objects.filter(sweep_id__isnull=False, sent_at__isnull=True)
+    if claimed_before is not None:
+        left = left.filter(claimed_at__lt=claimed_before)
+    sweeps = left.values("sweep_id").annotate(day=models.Min("due_on")).order_by("sweep_id")
+    sent = 0
+    for sweep in sweeps:
+        people = list(
+            left.filter(sweep_id=sweep["sweep_id"])
+            .order_by("recipient_id")
+            .values_list("recipient_id", flat=True)
+            .distinct()
+        )
+        for start in range(0, len(people), USERS_PER_QUERY):
+            result = reminders_deliver(
+                sweep_id=sweep["sweep_id"],
+                recipient_ids=people[start : start + USERS_PER_QUERY],
+                today=sweep["day"],
+            )
+            sent += result.emails_sent
+    if sent:
+        logger.info("Reminder delivery resumed: %d emails sent that a dead delivery had left", sent)
+    return sent
+
+
 def _deliver_batch(result: SweepResult, schedule: Schedule, rules, users: dict[int, User], mailer) -> None:
-    """Notifications first, then the mail, in one transaction. A recipient whose mail fails
-    has their notifications of this sweep taken back and their rows released: the next sweep
-    takes them over and tries again (nothing is lost, nothing is sent twice)."""
+    """Each person on their own: their mail is sent and their rows marked sent in one short
+    transaction of theirs. A worker killed mid-batch leaves the people before it marked and
+    the people after it claimed: a rerun (the broker's redelivery, reminders_resume) sends to
+    those after it only. One transaction for the batch would roll back the marks of everyone
+    already mailed, and they would be mailed again."""
     rows = ReminderLog.objects.filter(
         sweep_id=result.sweep_id, recipient_id__in=list(users), sent_at__isnull=True
     )
-    batch = Batch(users)
-    with transaction.atomic():
-        _collect(batch, result, schedule, rules, rows)
+    for recipient_id, digest, notifications in _digests(result, schedule, rules, rows, users):
         if result.dry_run:
-            result.recipients += len(batch.digests)
-            return
-        failed: dict[int, str] = {}
-        emailed: list[int] = []
-        for recipient_id, digest in batch.digests.items():
-            user = users[recipient_id]
-            if not (digest.total and user.email):
-                continue
-            error = mailer.send(digest.message(user, schedule.today))
-            if error:
-                failed[recipient_id] = error
+            result.recipients += 1
+            continue
+        _deliver_one(result, rows, users[recipient_id], digest, notifications, mailer)
+
+
+def _deliver_one(result: SweepResult, rows, user: User, digest: Digest, notifications, mailer) -> None:
+    """Mail first, then the marks, in the person's transaction: the only window for a repeat
+    is a process killed between the SMTP server's acceptance and the commit, one person wide.
+    A failed mail releases the person's rows (the next sweep tries again) and writes none of
+    their notifications."""
+    with transaction.atomic():
+        if not _lock_person(result.sweep_id, user.pk):
+            return  # sent meanwhile by another delivery of the same batch
+        error, emailed = "", False
+        if digest.total and user.email:
+            error = mailer.send(digest.message(user, result.today))
+            emailed = not error
+        mine = rows.filter(recipient_id=user.pk)
+        if error:
+            mine.update(sweep_id=None, attempts=F("attempts") + 1, last_error=error)
+            result.emails_failed += 1
+        else:
+            Notification.objects.bulk_create(notifications, batch_size=NOTIFICATIONS_PER_INSERT)
+            if emailed:
+                mine.update(
+                    sent_at=timezone.now(), email_sent=True, attempts=F("attempts") + 1, last_error=""
+                )
             else:
-                emailed.append(recipient_id)
-        delivered = [pk for pk in batch.digests if pk not in failed]
-        now = timezone.now()
-        rows.filter(recipient_id__in=emailed).update(
-            sent_at=now, email_sent=True, attempts=F("attempts") + 1, last_error=""
-        )
-        rows.filter(recipient_id__in=set(delivered) - set(emailed)).update(sent_at=now, email_sent=False)
-        for recipient_id, error in failed.items():
-            Notification.objects.filter(pk__in=batch.notification_ids[recipient_id]).delete()
-            rows.filter(recipient_id=recipient_id).update(
-                sweep_id=None, attempts=F("attempts") + 1, last_error=error
-            )
-    result.recipients += len(batch.digests)
-    result.emails_sent += len(emailed)
-    result.emails_failed += len(failed)
-    result.notifications += sum(batch.digests[pk].total for pk in delivered)
+                mine.update(sent_at=timezone.now(), email_sent=False)
+            result.emails_sent += emailed
+            result.notifications += digest.total
+    result.recipients += 1
 
 
-def _collect(batch: Batch, result: SweepResult, schedule: Schedule, rules, rows) -> None:
+def _lock_person(sweep_id: uuid.UUID, recipient_id: int) -> bool:
+    """The person's first row of the sweep, locked until their transaction ends: a second
+    delivery of the same person waits here, then finds them sent. True when still unsent."""
+    first = (
+        ReminderLog.objects.filter(sweep_id=sweep_id, recipient_id=recipient_id)
+        .order_by("pk")
+        .select_for_update()
+        .values_list("sent_at", flat=True)[:1]
+    )
+    return bool(first) and first[0] is None
+
+
+def _digests(result: SweepResult, schedule: Schedule, rules, rows, users: dict[int, User]):
+    """(recipient, digest, notifications) for each person of the batch, in turn: the rows
+    come ordered by recipient, so one person's are held at a time."""
+    current, digest, notifications = None, Digest(), []
     last = None
     for page in _pages(rows):
         subjects = _load_subjects(page)
         for row in page:
             result.claimed += 1
-            key = (row["recipient_id"], row["subject_type"], row["object_id"])
+            recipient_id = row["recipient_id"]
+            if recipient_id != current:
+                if current is not None:
+                    yield current, digest, notifications
+                current, digest, notifications = recipient_id, Digest(), []
+            key = (recipient_id, row["subject_type"], row["object_id"])
             info = subjects.get(key[1:])
             if info is None or key == last:
                 continue  # the item is gone, or listed already under another rule
             last = key
             rule = rules[row["rule_id"]]
             item = ITEM_SOURCES[row["subject_type"]][2](row, info, schedule, rule)
-            user = batch.users[row["recipient_id"]]
-            batch.digests[user.pk].add(item)
+            user = users[recipient_id]
+            digest.add(item)
             if result.dry_run:
                 result.planned.append(PlannedReminder(str(user), user.email, item.title, rule.name))
             else:
-                batch.pending.append(
+                notifications.append(
                     Notification(recipient=user, text=item.notification_text[:500], url=item.path)
                 )
-                if len(batch.pending) >= NOTIFICATIONS_PER_INSERT:
-                    batch.flush()
-        batch.flush()
+    if current is not None:
+        yield current, digest, notifications
 
 
 # --- the sweep -------------------------------------------------------------------------------

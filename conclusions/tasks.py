@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.utils import timezone
 
 from conclusions.models import ConclusionNotice
 from conclusions.pdf import notice_pdf_store
-from conclusions.reminders import reminders_deliver, reminders_sweep
+from conclusions.reminders import reminders_deliver, reminders_resume, reminders_sweep
 from core.calendar import is_working_day
 
 logger = logging.getLogger(__name__)
@@ -97,3 +98,34 @@ def reminders_deliver_batch(sweep_id: str, recipient_ids: list[int], day: str) -
         sweep_id=uuid.UUID(sweep_id), recipient_ids=recipient_ids, today=date.fromisoformat(day)
     )
     return result.emails_sent
+
+
+# A delivery task queued this long ago and still unsent is taken over by the beat's resume
+# (a worker died with it; the broker would redeliver it only after its visibility timeout).
+RESUME_AFTER = timedelta(minutes=10)
+
+
+@shared_task
+def reminders_resume_left(on_worker_start: bool = False) -> int:
+    """Deliver reminders a dead delivery left claimed. At a worker's start everything left is
+    taken (the worker that died may be this one); from the beat, only claims older than
+    RESUME_AFTER, so deliveries still waiting in the queue are left to their own task."""
+    claimed_before = None if on_worker_start else timezone.now() - RESUME_AFTER
+    return reminders_resume(claimed_before=claimed_before)
+
+
+@worker_ready.connect
+def _queue_what_waits(sender=None, **kwargs) -> None:
+    """A worker starting after a broker outage or a crash: the PDFs still pending and the
+    reminders left claimed are queued now, not at the next 5-minute sweep or after an hour.
+    On a queue this worker consumes, so that it is this worker that takes them."""
+    queue = _first_queue(sender)
+    notices_render_pending.apply_async(queue=queue)
+    reminders_resume_left.apply_async(kwargs={"on_worker_start": True}, queue=queue)
+
+
+def _first_queue(consumer) -> str | None:
+    try:
+        return next(iter(consumer.app.amqp.queues.consume_from))
+    except (AttributeError, StopIteration):
+        return None  # the default queue

@@ -22,6 +22,7 @@ from conclusions.forms import (
     ReturnForm,
 )
 from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, ProgressUpdate
+from core.files import open_stored
 from core.pagination import LargeListPaginator
 from dialogue.models import Conference
 from petitions.intake_forms import ExtensionDecisionForm, PetitionAssignmentForm
@@ -29,6 +30,9 @@ from petitions.models import Petition
 
 EDITORS = (Role.CLERK, Role.LEADER)
 PAGE_SIZE = 50
+
+
+ISSUED_ALREADY = _("Thông báo đã được ban hành, số %(label)s.")
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -189,6 +193,12 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         notice = services.notice_issue(notice=notice, by=request.user)
     except ValidationError as error:
+        if error.code == "issued":
+            # A double click, or a second tab: the first submit issued it; the notice is what
+            # the leader asked for, not an error.
+            notice.refresh_from_db()
+            messages.info(request, ISSUED_ALREADY % {"label": notice.number_label})
+            return redirect("conclusions:notice", pk=notice.pk)
         for message in error.messages:
             messages.error(request, message)
     else:
@@ -221,7 +231,7 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("conclusions:notice", pk=notice.pk)
         filename = f"thong-bao-{notice.number_label.replace('/', '-')}.pdf"
         return FileResponse(
-            notice.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+            open_stored(notice.pdf), as_attachment=True, filename=filename, content_type="application/pdf"
         )
     from conclusions.pdf import render_notice_pdf
 
@@ -344,7 +354,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         pk=pk,
     )
     return FileResponse(
-        update.evidence.open("rb"), as_attachment=True, filename=update.evidence.name.rsplit("/", 1)[-1]
+        open_stored(update.evidence), as_attachment=True, filename=update.evidence.name.rsplit("/", 1)[-1]
     )
 
 

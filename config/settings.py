@@ -13,6 +13,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from core.net import parse_trusted_proxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -57,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id is on every log line the request writes (core/requestlog.py).
+    "core.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -111,17 +115,42 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis: the cache and the Celery queue never share a database (a cache may be flushed or
+# evicted; the queue must not). REDIS_URL alone gives the cache its database and the broker
+# the next one (redis://host:6379/0 → cache 0, broker 1); CACHE_URL and CELERY_BROKER_URL
+# set either apart, e.g. on two servers: the broker with persistence (appendonly), the cache
+# without (docs/DEPLOY.md).
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+
+def _next_redis_database(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{database + 1}"))
+
+
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
+if CACHE_URL:
+    # The cache is an optimisation: pages answer without it (core/cache.py). Short timeouts
+    # and no retries, so that an outage costs a page milliseconds, not seconds.
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FaultTolerantRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": None},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery -----------------------------------------------------------------------------
 # Without Redis, tasks run in-process (eagerly) so the app works with no broker at all.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=_next_redis_database(REDIS_URL) if REDIS_URL else "")
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_ACKS_LATE = True
@@ -149,6 +178,8 @@ CELERY_BEAT_SCHEDULE: dict = {
             day_of_week="mon-fri",
         ),
     },
+    # Reminders a dead delivery left claimed (a worker killed mid-batch): sent by the others.
+    "reminders-resume": {"task": "conclusions.tasks.reminders_resume_left", "schedule": 300.0},
     # Nightly: export files older than EXPORT_KEEP_DAYS are deleted, stalled jobs failed.
     "exports-cleanup": {"task": "core.exports.exports_cleanup", "schedule": crontab(hour=2, minute=30)},
     # The monthly summaries of the national dashboard; also at 00:01, when "overdue" moves on.
@@ -194,6 +225,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The client's address through the trusted proxies only (core/net.py), for axes and the
+# public lookup limit alike: a count of proxies in front ("1" for one nginx) or their
+# addresses/networks ("10.0.0.5,10.0.1.0/24"); empty: REMOTE_ADDR, X-Forwarded-For ignored.
+TRUSTED_PROXIES = parse_trusted_proxies(env.str("TRUSTED_PROXIES", default=""))
+AXES_CLIENT_IP_CALLABLE = "core.net.axes_client_ip"
 AXES_VERBOSE = False
 
 # History is for reading: a "revert" from the admin's history page would bypass the services.
@@ -237,6 +273,10 @@ if S3_BUCKET:
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Web or worker hosts of this site. More than one needs shared file storage (S3_BUCKET, or one
+# MEDIA_ROOT mounted on every host and MEDIA_ROOT_SHARED=1): `check --deploy` fails otherwise.
+WEB_HOSTS = env.int("WEB_HOSTS", default=1)
+MEDIA_ROOT_SHARED = env.bool("MEDIA_ROOT_SHARED", default=False)
 STORAGES = {
     "default": _default_storage,
     # Vendored files carry their version in the file name, so no manifest is needed.
@@ -281,14 +321,35 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging -----------------------------------------------------------------------------
+# One line per request is gunicorn's access log (config/gunicorn.py), with the request id;
+# every other line carries the id of the request that wrote it. 403/404 are not logged again
+# by Django (with a traceback): the access line has them. LOG_FORMAT=json for a collector.
+_LOG_FORMATS = {
+    "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    "json": {
+        "format": '{"time": "%(asctime)s", "level": "%(levelname)s", "logger": "%(name)s", '
+        '"request_id": "%(request_id)s", "message": %(message_json)s}',
+        "()": "core.requestlog.JsonFormatter",
+    },
+}
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "core.requestlog.RequestIdFilter"},
+        "skip_client_errors": {"()": "core.requestlog.SkipClientErrors"},
+    },
+    "formatters": {"default": _LOG_FORMATS[LOG_FORMAT]},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "default", "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools narrate every rendering step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    "loggers": {
+        # WeasyPrint and fontTools narrate every rendering step at INFO.
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+        "django.request": {"filters": ["skip_client_errors"]},
+    },
 }
 
 # --- API ---------------------------------------------------------------------------------

@@ -24,3 +24,6 @@ urlpatterns = [
 ]
 # Uploaded files are never served from MEDIA_URL, not even in DEBUG: every download goes
 # through a view that checks the user's scope.
+
+# A stored file that is missing says so on its 404 page (core/files.py).
+handler404 = "core.views.page_not_found"

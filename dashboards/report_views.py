@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import OrgUnit, Role
 from accounts.permissions import role_required, staff_required
 from core.exports import export_start, keep_days
+from core.files import open_stored
 from core.models import ExportJob
 from dashboards import report_xlsx
 from dashboards.metrics import Period
@@ -299,4 +300,4 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _own_job(request, pk)
     if not job.is_downloadable:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    return FileResponse(open_stored(job.file), as_attachment=True, filename=job.filename)

@@ -11,6 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import OrgUnit, Role
 from accounts.permissions import role_required, staff_required
+from core.files import open_stored
 from core.pagination import CountWords, ListPagination
 from dialogue import services
 from dialogue.forms import AttachmentForm, CancelForm, ConferenceFilter, ConferenceForm, HoldForm
@@ -237,7 +238,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(
         ConferenceAttachment.objects.filter(conference__in=Conference.objects.visible_to(request.user)), pk=pk
     )
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+    return FileResponse(open_stored(attachment.file), as_attachment=True, filename=attachment.filename)
 
 
 @staff_required

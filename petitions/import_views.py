@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
 from core.workbook import FILE_NOT_XLSX, FILE_TOO_LARGE, XLSX_CONTENT_TYPE, validate_xlsx_upload  # noqa: F401
+from core.cache import CacheUnavailableError
 from dialogue.models import Conference
 from petitions import excel, services
 
@@ -33,6 +34,11 @@ PAYLOAD_REFUSED = _(
     "Dữ liệu xác nhận không hợp lệ hoặc đã quá 1 giờ. Không có ý kiến nào được lưu; hãy tải tệp lên lại."
 )
 ALREADY_IMPORTED = _("Tệp này vừa được nhập rồi: không nhập lại lần thứ hai.")
+# The once-only mark lives in the cache: without it a double click could import twice, so
+# the import waits for the cache to come back (core/cache.py).
+IMPORT_UNAVAILABLE = _(
+    "Tạm thời chưa nhập được (hệ thống bộ nhớ đệm không phản hồi). Hãy thử lại sau ít phút."
+)
 
 
 class ImportUploadForm(forms.Form):
@@ -149,7 +155,12 @@ def petition_import_confirm(request: HttpRequest, conference_pk: int) -> HttpRes
     if not result.is_valid:
         return _preview(request, conference, result)
     once_key = f"{PAYLOAD_SALT}:{key}"
-    if not cache.add(once_key, True, timeout=PAYLOAD_MAX_AGE):
+    try:
+        first_time = cache.add(once_key, True, timeout=PAYLOAD_MAX_AGE)
+    except CacheUnavailableError:
+        messages.error(request, IMPORT_UNAVAILABLE)
+        return _preview(request, conference, result)
+    if not first_time:
         messages.error(request, ALREADY_IMPORTED)
         return redirect("dialogue:detail", pk=conference.pk)
     try:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
+from core.files import open_stored
 from core.pdf import clean_name, render_pdf, vietnamese_date
 from petitions import services
 from petitions.intake_forms import (
@@ -339,7 +340,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         if not petition.identity_visible_to(request.user):
             raise PermissionDenied
         services.petitioner_shown_to(petition=petition, user=request.user, where=request.path)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+    return FileResponse(open_stored(attachment.file), as_attachment=True, filename=attachment.filename)
 
 
 # --- citizen reception --------------------------------------------------------------------

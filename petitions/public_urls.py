@@ -10,5 +10,6 @@ urlpatterns = [
     path("", public_views.index, name="index"),
     path("tra-cuu/", public_views.track, name="track"),
     path("dia-ban/<int:pk>/", public_views.area, name="area"),
+    path("hoi-nghi/<int:pk>/", public_views.conference_opinions, name="conference"),
     path("thong-bao/<int:pk>/pdf/", public_views.notice_pdf, name="notice_pdf"),
 ]

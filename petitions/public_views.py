@@ -14,14 +14,18 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from core.cache import CacheUnavailableError
+from core.files import open_stored
+from core.net import client_ip
 from dialogue.models import Conference
 from petitions.intake_forms import TrackingForm
 from petitions.models import Petition
@@ -32,6 +36,8 @@ from petitions.models import Petition
 TRACKING_LIMIT = getattr(settings, "PUBLIC_TRACKING_LIMIT", 20)
 TRACKING_WINDOW_SECONDS = getattr(settings, "PUBLIC_TRACKING_WINDOW", 600)
 CONFERENCES_PER_PAGE = 10
+OPINIONS_ON_AREA_PAGE = 10  # per conference; the rest on the conference's pages
+OPINIONS_PER_PAGE = 50
 AREA_RESULTS = 20
 STARTED = Q(notice__isnull=True) | Q(notice__status="issued")  # never a draft notice's work
 TOO_MANY = _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau ít phút.")
@@ -46,20 +52,30 @@ def _notice_model():
     return Conference.notices.rel.related_model
 
 
-def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR: behind a reverse proxy, the proxy must set it to the client's address
-    (X-Forwarded-For is not trusted here: a client could write any address in it)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+# While the shared cache is down, each web process counts for itself (same limit and
+# window): a client then gets at most the limit per process instead of per site, which still
+# makes enumerating codes hopeless, and citizens can still look their letters up. Logged by
+# the cache (core/cache.py). Refusing every lookup instead would close the page for all.
+_local_counts = LocMemCache("public-tracking-fallback", {"TIMEOUT": TRACKING_WINDOW_SECONDS})
+
+
+def _count_lookup(store, key: str) -> int:
+    store.add(key, 0, TRACKING_WINDOW_SECONDS)
+    try:
+        return store.incr(key)
+    except ValueError:  # the key expired between add and incr
+        store.set(key, 1, TRACKING_WINDOW_SECONDS)
+        return 1
 
 
 def lookup_allowed(request: HttpRequest) -> bool:
-    key = f"public-tracking:{client_ip(request)}"
-    cache.add(key, 0, TRACKING_WINDOW_SECONDS)
+    """Counted per client address (through the trusted proxies, core/net.py) in the shared
+    cache, so that every web process and host shares one count."""
+    key = f"public-tracking:{client_ip(request) or 'unknown'}"
     try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, TRACKING_WINDOW_SECONDS)
-        count = 1
+        count = _count_lookup(cache, key)
+    except CacheUnavailableError:
+        count = _count_lookup(_local_counts, key)
     return count <= TRACKING_LIMIT
 
 
@@ -165,10 +181,29 @@ def track(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _public_opinions():
+    """Opinions as the public sees them: no denunciation, never a draft notice's work."""
+    assignments = (
+        _assignment_model().objects.filter(STARTED).select_related("lead_agency").order_by("deadline", "pk")
+    )
+    return (
+        Petition.objects.exclude(kind=Petition.Kind.DENUNCIATION)
+        .select_related("category")
+        .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="public_assignments"))
+        .order_by("position", "pk")
+    )
+
+
+def _public_conferences():
+    return Conference.objects.exclude(status=Conference.Status.CANCELLED)
+
+
 def area(request: HttpRequest, pk: int) -> HttpResponse:
-    """An area's conferences, newest first, each with its issued notices (PDF) and the
-    opinions raised (no names; denunciations are not listed), with for each the agency, the
-    deadline and the status. A fixed number of queries whatever the page holds."""
+    """An area's conferences, newest first, each with its issued notices (PDF) and its first
+    OPINIONS_ON_AREA_PAGE opinions (no names; denunciations are not listed), with for each the
+    agency, the deadline and the status; the rest are on the conference's own pages. Bounded
+    whatever a conference holds (a conference of 1,000 opinions made this page 709 KB), and a
+    fixed number of queries."""
     unit = get_object_or_404(OrgUnit.objects.areas(), pk=pk)
     notices = (
         _notice_model()
@@ -176,26 +211,35 @@ def area(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("issuing_body")
         .order_by("issued_on", "pk")
     )
-    assignments = (
-        _assignment_model().objects.filter(STARTED).select_related("lead_agency").order_by("deadline", "pk")
-    )
-    opinions = (
-        Petition.objects.exclude(kind=Petition.Kind.DENUNCIATION)
-        .select_related("category")
-        .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="public_assignments"))
-        .order_by("position", "pk")
-    )
     conferences = (
-        Conference.objects.filter(host_area=unit)
-        .exclude(status=Conference.Status.CANCELLED)
+        _public_conferences()
+        .filter(host_area=unit)
+        .annotate(
+            public_opinion_count=Count("petitions", filter=~Q(petitions__kind=Petition.Kind.DENUNCIATION))
+        )
         .prefetch_related(
             Prefetch("notices", queryset=notices, to_attr="issued_notices"),
-            Prefetch("petitions", queryset=opinions, to_attr="public_opinions"),
+            # Sliced per conference (a window function in the one prefetch query).
+            Prefetch(
+                "petitions", queryset=_public_opinions()[:OPINIONS_ON_AREA_PAGE], to_attr="public_opinions"
+            ),
         )
         .order_by("-starts_at", "-pk")
     )
     page = Paginator(conferences, CONFERENCES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "public/area.html", {"area": unit, "page": page, "today": timezone.localdate()})
+
+
+def conference_opinions(request: HttpRequest, pk: int) -> HttpResponse:
+    """All of a conference's public opinions, OPINIONS_PER_PAGE at a time."""
+    conference = get_object_or_404(_public_conferences().select_related("host_area"), pk=pk)
+    opinions = _public_opinions().filter(conference=conference)
+    page = Paginator(opinions, OPINIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/conference.html",
+        {"conference": conference, "page": page, "opinions": page.object_list, "today": timezone.localdate()},
+    )
 
 
 def notice_pdf(request: HttpRequest, pk: int) -> FileResponse:
@@ -204,4 +248,4 @@ def notice_pdf(request: HttpRequest, pk: int) -> FileResponse:
     if not notice.pdf:
         raise Http404
     filename = f"thong-bao-{notice.number_label.replace('/', '-')}.pdf"
-    return FileResponse(notice.pdf.open("rb"), filename=filename, content_type="application/pdf")
+    return FileResponse(open_stored(notice.pdf), filename=filename, content_type="application/pdf")

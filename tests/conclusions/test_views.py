@@ -230,3 +230,20 @@ def test_extension_through_the_pages(ward, make_user):
     assert "Đã quyết định gia hạn." in page.text
     assignment.refresh_from_db()
     assert assignment.deadline == date(2027, 1, 31)
+
+
+def test_a_double_submitted_issue_shows_the_issued_notice(ward, make_user):
+    """Issue 20, failure 6: the second submit of a double click met the first one's issue and
+    showed a red "cannot edit an issued notice" although the notice was issued once."""
+    notice = ready_notice(ward, make_user("clerk"))
+    leader = login(leader_of(ward))
+    url = reverse("conclusions:notice_issue", args=[notice.pk])
+    leader.post(url)
+    second = leader.post(url, follow=True)
+    notice.refresh_from_db()
+    assert second.status_code == 200 and second.redirect_chain[-1][0] == reverse(
+        "conclusions:notice", args=[notice.pk]
+    )
+    assert f"Thông báo đã được ban hành, số {notice.number_label}" in second.text
+    assert str(services.ALREADY_ISSUED) not in second.text
+    assert ConclusionNotice.objects.filter(pk=notice.pk, number=notice.number).count() == 1

@@ -114,5 +114,5 @@ def test_a_real_worker_builds_the_file_and_its_owner_downloads_it(
             worker.wait()
         log.close()
         connections.close_all()
-        broker = redis.Redis.from_url(settings.REDIS_URL)
+        broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
         broker.delete(queue, *broker.keys(f"_kombu.binding*{queue}"))
