@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
-from core.workbook import FILE_NOT_XLSX, FILE_TOO_LARGE, XLSX_CONTENT_TYPE, validate_xlsx_upload  # noqa: F401
 from core.cache import CacheUnavailableError
+from core.workbook import FILE_NOT_XLSX, FILE_TOO_LARGE, XLSX_CONTENT_TYPE, validate_xlsx_upload  # noqa: F401
 from dialogue.models import Conference
 from petitions import excel, services
 
