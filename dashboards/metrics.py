@@ -7,6 +7,7 @@ Public API, kept stable because the reports (dashboards/reports.py) use it too:
   of an area and everything below it (area=None: the user's whole scope), always within
   `visible_to(user)`. An assignment belongs to the area of its lead agency.
 - `conference_totals(user, area, period)` → held, scheduled, ad_hoc, participants (one query).
+- `voter_meeting_totals(user, area, period)` → meetings, participants (voter meetings).
 - `conferences_required(area_units, period)` → the number the ConferenceRequirement rules ask for.
 - `opinion_conditions(today)` → {name: Q} for petitions; `opinion_totals(user, area, period, today)`
   → a dict with one count per name (three queries); `opinions_by(user, area, period, field)`
@@ -62,6 +63,7 @@ __all__ = [
     "review_by_agency",
     "review_rows",
     "review_totals",
+    "voter_meeting_totals",
 ]
 
 
@@ -147,10 +149,12 @@ def held_condition(period: Period, prefix: str = "") -> Q:
 
 
 def conference_totals(user: User, area: OrgUnit | None, period: Period) -> dict[str, int]:
-    """held, scheduled, ad_hoc (held ones by kind) and participants (their sum). One query,
-    over the held ones only (the index on status and day held)."""
+    """Dialogue conferences: held, scheduled, ad_hoc (held ones by kind) and participants
+    (their sum); voter meetings are counted apart (`voter_meeting_totals`). One query, over the
+    held ones only (the index on status and day held)."""
     return (
         conferences_in(user, area)
+        .dialogues()
         .filter(held_condition(period))
         .aggregate(
             held=Count("pk"),
@@ -158,6 +162,17 @@ def conference_totals(user: User, area: OrgUnit | None, period: Period) -> dict[
             ad_hoc=Count("pk", filter=Q(kind=Conference.Kind.AD_HOC)),
             participants=Coalesce(Sum("participant_count"), 0),
         )
+    )
+
+
+def voter_meeting_totals(user: User, area: OrgUnit | None, period: Period) -> dict[str, int]:
+    """Voter meetings (tiếp xúc cử tri) held in the period: meetings and participants (voters).
+    One query."""
+    return (
+        conferences_in(user, area)
+        .voter_meetings()
+        .filter(held_condition(period))
+        .aggregate(meetings=Count("pk"), participants=Coalesce(Sum("participant_count"), 0))
     )
 
 
@@ -434,6 +449,7 @@ def monthly_trend(user: User, area: OrgUnit | None, period: Period, today: date)
     queries."""
     held = (
         conferences_in(user, area)
+        .dialogues()
         .filter(held_condition(period))
         .annotate(month=TruncMonth("held_on"))
         .values("month")

@@ -112,9 +112,11 @@ def _insert_by_month_and_day(
 
 
 def _insert_conferences(stamp: list) -> int:
-    """Conferences held, by the host area's top-level area and the day held."""
+    """Dialogue conferences held (voter meetings are counted live, apart), by the host area's
+    top-level area and the day held."""
     grouped = (
         Conference.objects.held()
+        .dialogues()
         .filter(held_on__isnull=False)
         .annotate(top=top_area("host_area__path"), month=TruncMonth("held_on"), day=F("held_on"))
         .values("top", "month", "day")
@@ -260,6 +262,7 @@ def supervision_figures(user: User, area: OrgUnit | None, period: metrics.Period
         _add_breakdowns(breakdowns, metrics.opinion_breakdowns(user, None, edge))
     return {
         "conferences": _conference_totals(rows),
+        "voter_meetings": metrics.voter_meeting_totals(user, area, period),
         "required": metrics.conferences_required(user, area, period),
         "opinions": _opinion_totals(rows),
         "breakdowns": breakdowns,
@@ -285,6 +288,7 @@ def _days_of(whole: metrics.Period | None, edges: list[metrics.Period]) -> Q:
 def live_figures(user: User, area: OrgUnit | None, period: metrics.Period, today: date) -> dict:
     return {
         "conferences": metrics.conference_totals(user, area, period),
+        "voter_meetings": metrics.voter_meeting_totals(user, area, period),
         "required": metrics.conferences_required(user, area, period),
         "opinions": metrics.opinion_totals(user, area, period, today),
         "breakdowns": metrics.opinion_breakdowns(user, area, period),

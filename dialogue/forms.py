@@ -177,6 +177,12 @@ class ConferenceFilter(django_filters.FilterSet):
         empty_label=_("Định kỳ và đột xuất"),
         widget=PlainSelect,
     )
+    meeting_type = django_filters.ChoiceFilter(
+        label=_("Loại hội nghị"),
+        choices=Conference.MeetingType.choices,
+        empty_label=_("Đối thoại và tiếp xúc cử tri"),
+        widget=PlainSelect,
+    )
     # "Held in a period" as the dashboards count it: a held status and the day it was held.
     held = django_filters.BooleanFilter(label=_("Đã tổ chức"), method="filter_held", widget=forms.HiddenInput)
     held_from = django_filters.DateFilter(
@@ -197,6 +203,7 @@ class ConferenceFilter(django_filters.FilterSet):
             "status",
             "basis",
             "kind",
+            "meeting_type",
             "held",
             "held_from",
             "held_to",

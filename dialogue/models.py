@@ -51,6 +51,12 @@ class ConferenceQuerySet(ScopedQuerySet, SearchQuerySet):
     def held(self):
         return self.filter(status__in=Conference.HELD_STATUSES)
 
+    def dialogues(self):
+        return self.filter(meeting_type=Conference.MeetingType.DIALOGUE)
+
+    def voter_meetings(self):
+        return self.filter(meeting_type=Conference.MeetingType.VOTER_MEETING)
+
 
 class Conference(SearchableModel, BaseModel):
     class Status(models.TextChoices):
@@ -63,6 +69,30 @@ class Conference(SearchableModel, BaseModel):
     class Kind(models.TextChoices):
         SCHEDULED = "scheduled", _("Định kỳ")
         AD_HOC = "ad_hoc", _("Đột xuất")
+
+    class MeetingType(models.TextChoices):
+        """A dialogue of the heads of the Party committee and government (Decision 2200-QĐ/TU),
+        or a meeting of elected deputies with their voters (tiếp xúc cử tri) that the Fatherland
+        Front organises before and after each session (joint resolution
+        72/2025/NQLT/UBTVQH15-CP-ĐCTUBTWMTTQVN, arts. 30–32, which details how voter meetings of
+        National Assembly and People's Council deputies are organised; see docs/VOTER_MEETINGS.md).
+        Both go through the same chain: petitions raised, classified, assigned or forwarded,
+        answered."""
+
+        DIALOGUE = "dialogue", _("Hội nghị tiếp xúc, đối thoại")
+        VOTER_MEETING = "voter_meeting", _("Tiếp xúc cử tri")
+
+    class DeputyLevel(models.TextChoices):
+        # Grouped as Hanoi's review (seed 002) counts them: National Assembly and city deputies
+        # together, district deputies apart (the district level ended on 01/07/2025).
+        NATIONAL_CITY = "national_city", _("Đại biểu Quốc hội, HĐND thành phố, tỉnh")
+        DISTRICT = "district", _("Đại biểu HĐND quận, huyện, thị xã")
+        COMMUNE = "commune", _("Đại biểu HĐND xã, phường, thị trấn")
+
+    class SessionTiming(models.TextChoices):
+        BEFORE = "before", _("Trước kỳ họp")
+        AFTER = "after", _("Sau kỳ họp")
+        OTHER = "other", _("Chuyên đề, theo lĩnh vực")
 
     HELD_STATUSES = (Status.HELD, Status.CONCLUDED, Status.CLOSED)
 
@@ -81,6 +111,26 @@ class Conference(SearchableModel, BaseModel):
     minutes = models.TextField(_("biên bản"), blank=True)
     report_summary = models.TextField(_("tóm tắt báo cáo"), blank=True)
     held_on = models.DateField(_("ngày tổ chức"), null=True, blank=True, editable=False)
+    meeting_type = models.CharField(
+        _("loại hội nghị"), max_length=16, choices=MeetingType.choices, default=MeetingType.DIALOGUE
+    )
+    # Voter meetings only (blank for a dialogue):
+    deputy_level = models.CharField(_("đại biểu cấp"), max_length=16, choices=DeputyLevel.choices, blank=True)
+    deputies = models.TextField(
+        _("đại biểu dự tiếp xúc"), blank=True, help_text=_("Mỗi đại biểu một dòng: Họ và tên – Chức vụ.")
+    )
+    session = models.CharField(
+        _("kỳ họp"), max_length=255, blank=True, help_text=_("Ví dụ: Kỳ họp thứ 10, HĐND thành phố khóa XVI.")
+    )
+    session_timing = models.CharField(
+        _("thời điểm tiếp xúc"), max_length=16, choices=SessionTiming.choices, blank=True
+    )
+    forwarded_to = models.CharField(
+        _("cơ quan tiếp nhận kiến nghị"),
+        max_length=255,
+        blank=True,
+        help_text=_("Nơi tổng hợp, chuyển kiến nghị cử tri, ví dụ Thường trực HĐND thành phố."),
+    )
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -100,6 +150,13 @@ class Conference(SearchableModel, BaseModel):
             models.Index(fields=["-starts_at"], name="conference_time"),
             models.Index(fields=["status", "held_on"], name="conference_status_held"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(meeting_type="dialogue", deputy_level="")
+                | (models.Q(meeting_type="voter_meeting") & ~models.Q(deputy_level="")),
+                name="conference_deputy_level_for_voter_meetings",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({timezone.localtime(self.starts_at):%d/%m/%Y})"
@@ -112,6 +169,10 @@ class Conference(SearchableModel, BaseModel):
 
     def _chairs_for_search(self):
         return list(self.chairs.all()) if self.pk else []
+
+    @property
+    def is_voter_meeting(self) -> bool:
+        return self.meeting_type == self.MeetingType.VOTER_MEETING
 
     @property
     def is_held(self) -> bool:
