@@ -121,8 +121,8 @@ class SupervisionLinks:
         """Voter meetings held → their list; participants → the same list, summed."""
         url = self._conference_url(self.period, meeting_type=Conference.MeetingType.VOTER_MEETING)
         return {
-            "meetings": Figure(totals["meetings"], url),
-            "participants": Figure(totals["participants"], url, sums="participant_count"),
+            "meetings": Figure(totals["voter_meetings"], url),
+            "participants": Figure(totals["voter_participants"], url, sums="participant_count"),
         }
 
     def opinions(self, totals: dict) -> dict:
@@ -163,7 +163,9 @@ class SupervisionLinks:
     def month(self, row: dict) -> dict:
         month = Period.month_of(row["month"])
         within = Period(max(month.start, self.period.start), min(month.end, self.period.end))
-        row["held"] = Figure(row["held"], self._conference_url(within))
+        row["held"] = Figure(
+            row["held"], self._conference_url(within, meeting_type=Conference.MeetingType.DIALOGUE)
+        )
         row["participants"] = Figure(row["participants"], row["held"].url, sums="participant_count")
         for name in ("received", "answered", "resolved"):
             row[name] = Figure(row[name], self._petition_url(within, state=name))

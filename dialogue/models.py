@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,10 @@ class ConferenceRequirement(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_area_kind_display()}: {self.per_year}/năm"
+
+
+VOTER_MEETING_NEEDS_LEVEL = _("Cuộc tiếp xúc cử tri cần ghi đại biểu cấp nào.")
+VOTER_MEETING_NEEDS_DEPUTIES = _("Hãy ghi các đại biểu dự tiếp xúc cử tri.")
 
 
 class ConferenceQuerySet(ScopedQuerySet, SearchQuerySet):
@@ -161,11 +166,23 @@ class Conference(SearchableModel, BaseModel):
     def __str__(self) -> str:
         return f"{self.title} ({timezone.localtime(self.starts_at):%d/%m/%Y})"
 
+    def clean(self) -> None:
+        super().clean()
+        if not self.is_voter_meeting:
+            return
+        errors = {}
+        if not self.deputy_level:
+            errors["deputy_level"] = VOTER_MEETING_NEEDS_LEVEL
+        if not self.deputies.strip():
+            errors["deputies"] = VOTER_MEETING_NEEDS_DEPUTIES
+        if errors:
+            raise ValidationError(errors)
+
     def search_source(self) -> list[str | None]:
         # The area's name is read through the cached relation; services set it before saving.
         area_name = self.host_area.name if self.host_area_id else ""
         chairs = [f"{chair.full_name} {chair.title}" for chair in self._chairs_for_search()]
-        return [self.title, self.place, area_name, self.agenda, *chairs]
+        return [self.title, self.place, area_name, self.agenda, self.deputies, *chairs]
 
     def _chairs_for_search(self):
         return list(self.chairs.all()) if self.pk else []

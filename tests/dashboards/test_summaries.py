@@ -46,6 +46,15 @@ def country(city):
     draft.status = draft.Status.DRAFT
     draft.save(update_fields=["status"])
     assignment(draft, ward.bodies["UBND"], days_ago(100))
+    # A voter meeting: summed apart from the dialogues (its own subject), equal to live figures.
+    held_conference(
+        ward,
+        days_ago(40),
+        participants=55,
+        meeting_type="voter_meeting",
+        deputy_level="national_city",
+        deputies="Nguyễn Văn A – Đại biểu Quốc hội",
+    )
     boards.province = province
     return boards
 
@@ -103,6 +112,7 @@ def test_a_scope_of_whole_provinces_is_summed_from_their_rows_only(country):
     fast = summaries.supervision_figures(monitor, None, period, today())
     assert comparable(fast) == comparable(summaries.live_figures(monitor, None, period, today()))
     assert fast["opinions"]["received"] == 3
+    assert (fast["conferences"]["voter_meetings"], fast["conferences"]["voter_participants"]) == (1, 55)
 
 
 def test_a_ward_or_a_chosen_area_is_never_summarised(country, admin):
