@@ -1,13 +1,17 @@
-"""The data of the reports: the statistics report in the shape of seed 002 (per level: city,
-district, ward/commune — conferences held, participants, opinions received and resolved) and the
-periodic report the heads send to the Fatherland Front.
+"""The data of the reports: the statistics report in the shape of seed 002 (dialogue
+conferences per level — city, district, ward/commune — with participants and the opinions raised
+at them, received, taken up and resolved; voter meetings per level of deputies; opinions received
+outside meetings per channel; the areas below) and the periodic report the heads send to the
+Fatherland Front.
 
 Every number uses the definitions of dashboards.metrics (the scope functions `conferences_in`,
 `petitions_in`, `assignments_in`, the conditions `held_condition`, `opinion_conditions`,
 `assignment_conditions` and the totals), so a report and the dashboard agree on the same data.
-The one number metrics has no definition for, an accepted assignment done on time or late, is
-defined here (`assignments_done_split`). Grouping (by level, by area below) is done in SQL:
-one query per kind of row, never a loop over records.
+Two numbers metrics has no definition for are defined here: an opinion taken up
+(`acknowledged_condition`) and an accepted assignment done on time or late
+(`assignments_done_split`). An area's statistics include the areas it replaced
+(`OrgUnit.lineage_paths`). Grouping (by level, by channel, by area below) is done in SQL: one
+query per kind of row, never a loop over records.
 """
 
 from __future__ import annotations

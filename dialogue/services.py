@@ -225,7 +225,12 @@ def _compliance_rows(areas, year: int, requirements: dict[str, int]):
         .annotate(
             held=Count(
                 "conferences",
-                filter=Q(conferences__status__in=Conference.HELD_STATUSES, conferences__starts_at__year=year),
+                # Decision 2200's requirement is of dialogues: a voter meeting does not count.
+                filter=Q(
+                    conferences__status__in=Conference.HELD_STATUSES,
+                    conferences__starts_at__year=year,
+                    conferences__meeting_type=Conference.MeetingType.DIALOGUE,
+                ),
             )
         )
         .annotate(required=required)
