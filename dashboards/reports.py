@@ -153,15 +153,6 @@ class StatisticsReport:
 # --- scope ------------------------------------------------------------------------------
 
 
-def _level_of(relation: str) -> Case:
-    """The level key of the row's area, from OrgUnit.kind (levels are data, grouped here)."""
-    return Case(
-        *[When(**{f"{relation}__kind__in": level.kinds}, then=Value(level.key)) for level in LEVELS],
-        default=Value("commune"),
-        output_field=CharField(),
-    )
-
-
 VOTER_KEY = "voter:"
 
 

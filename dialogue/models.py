@@ -116,24 +116,48 @@ class Conference(SearchableModel, BaseModel):
     minutes = models.TextField(_("biên bản"), blank=True)
     report_summary = models.TextField(_("tóm tắt báo cáo"), blank=True)
     held_on = models.DateField(_("ngày tổ chức"), null=True, blank=True, editable=False)
+    # Database defaults too: bulk loaders (bench, the scale generator's COPY) that name only the
+    # older columns still write valid dialogues.
     meeting_type = models.CharField(
-        _("loại hội nghị"), max_length=16, choices=MeetingType.choices, default=MeetingType.DIALOGUE
+        _("loại hội nghị"),
+        max_length=16,
+        choices=MeetingType.choices,
+        default=MeetingType.DIALOGUE,
+        db_default=MeetingType.DIALOGUE,
     )
     # Voter meetings only (blank for a dialogue):
-    deputy_level = models.CharField(_("đại biểu cấp"), max_length=16, choices=DeputyLevel.choices, blank=True)
+    deputy_level = models.CharField(
+        _("đại biểu cấp"), max_length=16, choices=DeputyLevel.choices, blank=True, default="", db_default=""
+    )
     deputies = models.TextField(
-        _("đại biểu dự tiếp xúc"), blank=True, help_text=_("Mỗi đại biểu một dòng: Họ và tên – Chức vụ.")
+        _("đại biểu dự tiếp xúc"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Mỗi đại biểu một dòng: Họ và tên – Chức vụ."),
     )
     session = models.CharField(
-        _("kỳ họp"), max_length=255, blank=True, help_text=_("Ví dụ: Kỳ họp thứ 10, HĐND thành phố khóa XVI.")
+        _("kỳ họp"),
+        max_length=255,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Ví dụ: Kỳ họp thứ 10, HĐND thành phố khóa XVI."),
     )
     session_timing = models.CharField(
-        _("thời điểm tiếp xúc"), max_length=16, choices=SessionTiming.choices, blank=True
+        _("thời điểm tiếp xúc"),
+        max_length=16,
+        choices=SessionTiming.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     forwarded_to = models.CharField(
         _("cơ quan tiếp nhận kiến nghị"),
         max_length=255,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Nơi tổng hợp, chuyển kiến nghị cử tri, ví dụ Thường trực HĐND thành phố."),
     )
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
