@@ -296,6 +296,7 @@ def _levels_that_apply(paths: tuple[str, ...], period: Period) -> set[str]:
         OrgUnit.objects.areas()
         .filter(_under("", paths))
         .existed_during(period.start, period.end)
+        .order_by()  # the default ordering by path would make DISTINCT return every area
         .values_list("kind", flat=True)
         .distinct()
     )
