@@ -172,5 +172,6 @@ def test_the_national_page_uses_the_summaries_and_its_numbers_equal_their_lists(
     assert page.status_code == 200
     assert page.context["area"] is None
     assert page.context["computed_at"] == MonthFigures.objects.values_list("computed_at", flat=True).first()
-    names = ["conferences", "opinions", "breakdowns", "assignments", "by_agency", "by_area", "trend"]
-    assert assert_figures_match_lists(client, page.context, names) > 40
+    names = ["conferences", "voter_meetings", "opinions", "breakdowns", "assignments", "by_agency", "by_area"]
+    assert assert_figures_match_lists(client, page.context, [*names, "trend"]) > 40
+    assert page.context["voter_meetings"]["meetings"].value == 1
