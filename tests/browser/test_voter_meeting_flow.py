@@ -51,6 +51,11 @@ def test_a_voter_meeting_goes_through_the_whole_chain(browser, live_server, ward
     clerk.get_by_role("link", name="Hội nghị", exact=True).click()
     clerk.get_by_role("link", name="Tiếp xúc cử tri", exact=True).click()
     expect(clerk.get_by_label("Loại hội nghị")).to_have_value("voter_meeting")
+    voter_fields = clerk.locator("fieldset[data-voter-meeting]")
+    expect(voter_fields).to_be_visible()
+    clerk.get_by_label("Loại hội nghị").select_option("dialogue")  # a dialogue has no deputies
+    expect(voter_fields).to_be_hidden()
+    clerk.get_by_label("Loại hội nghị").select_option("voter_meeting")
     yesterday = timezone.localdate() - timedelta(days=1)
     clerk.get_by_label("Tên hội nghị").fill("Tiếp xúc cử tri trước kỳ họp cuối năm")
     clerk.locator("#id_starts_on").fill(yesterday.strftime("%d/%m/%Y"))
