@@ -28,6 +28,12 @@ class OrgUnitQuerySet(ScopedQuerySet, SearchQuerySet):
     def bodies(self):
         return self.exclude(kind__in=OrgUnit.AREA_KINDS)
 
+    def existed_during(self, start: date, end: date):
+        """Units in force on at least one day of [start, end] (valid_from/valid_to overlap it)."""
+        return self.filter(models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=end)).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=start)
+        )
+
     def valid_on(self, day: date):
         return self.filter(models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day)).filter(
             models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
@@ -166,6 +172,25 @@ class OrgUnit(SearchableModel, BaseModel):
         step = PATH_SEGMENT_WIDTH + 1
         prefixes = [self.path[:end] for end in range(step, len(self.path), step)]
         return OrgUnit.objects.filter(path__in=prefixes).order_by("depth")
+
+    def lineage_paths(self) -> tuple[str, ...]:
+        """The path prefixes of this unit and of every unit it (or a unit in it) succeeded after
+        an administrative reform, generation after generation: a new ward's records include
+        those of the old wards merged into it. One query per generation of reform."""
+        paths = [self.path]
+        frontier = [self.path]
+        while frontier:
+            condition = models.Q()
+            for prefix in frontier:
+                condition |= models.Q(successor__path__startswith=prefix)
+            found = [
+                path
+                for path in OrgUnit.objects.filter(condition).values_list("path", flat=True)
+                if not any(path.startswith(known) for known in paths)
+            ]
+            paths.extend(found)
+            frontier = found
+        return tuple(paths)
 
     def clean(self) -> None:
         if self.parent_id and self.pk and self.parent.path.startswith(self.path):
@@ -321,22 +346,7 @@ class User(SearchableModel, AbstractUser):
         unit in it) succeeded after an administrative reform, so a new ward's staff see the
         records of the old wards merged into it. One query per generation of reform."""
         area = self.area
-        if area is None:
-            return ()
-        paths = [area.path]
-        frontier = [area.path]
-        while frontier:
-            condition = models.Q()
-            for prefix in frontier:
-                condition |= models.Q(successor__path__startswith=prefix)
-            found = [
-                path
-                for path in OrgUnit.objects.filter(condition).values_list("path", flat=True)
-                if not any(path.startswith(known) for known in paths)
-            ]
-            paths.extend(found)
-            frontier = found
-        return tuple(paths)
+        return area.lineage_paths() if area is not None else ()
 
     # The apps whose admin pages the admin role may use. Others (API tokens, login lockouts,
     # groups) stay with superusers: their pages are not scoped and would open the whole city.

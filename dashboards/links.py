@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 from dashboards.metrics import AGING_BUCKETS, OPINION_NAMES, Period
+from dialogue.models import Conference
 from petitions.models import Petition
 
 REVIEW_NUMBERS = ("overdue", "due_soon", *(name for name, _low, _high in AGING_BUCKETS))
@@ -106,14 +107,23 @@ class SupervisionLinks:
     def conferences(self, totals: dict) -> dict:
         """held, scheduled, ad_hoc → the held conferences (of that kind); participants → the
         held conferences whose participants it sums."""
+        dialogue = Conference.MeetingType.DIALOGUE
         figures = {
-            name: Figure(totals[name], self._conference_url(self.period, kind=kind))
+            name: Figure(totals[name], self._conference_url(self.period, kind=kind, meeting_type=dialogue))
             for name, kind in (("held", None), ("scheduled", "scheduled"), ("ad_hoc", "ad_hoc"))
         }
         figures["participants"] = Figure(
             totals["participants"], figures["held"].url, sums="participant_count"
         )
         return figures
+
+    def voter_meetings(self, totals: dict) -> dict:
+        """Voter meetings held → their list; participants → the same list, summed."""
+        url = self._conference_url(self.period, meeting_type=Conference.MeetingType.VOTER_MEETING)
+        return {
+            "meetings": Figure(totals["voter_meetings"], url),
+            "participants": Figure(totals["voter_participants"], url, sums="participant_count"),
+        }
 
     def opinions(self, totals: dict) -> dict:
         return {
@@ -153,7 +163,9 @@ class SupervisionLinks:
     def month(self, row: dict) -> dict:
         month = Period.month_of(row["month"])
         within = Period(max(month.start, self.period.start), min(month.end, self.period.end))
-        row["held"] = Figure(row["held"], self._conference_url(within))
+        row["held"] = Figure(
+            row["held"], self._conference_url(within, meeting_type=Conference.MeetingType.DIALOGUE)
+        )
         row["participants"] = Figure(row["participants"], row["held"].url, sums="participant_count")
         for name in ("received", "answered", "resolved"):
             row[name] = Figure(row[name], self._petition_url(within, state=name))

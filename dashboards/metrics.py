@@ -6,7 +6,8 @@ Public API, kept stable because the reports (dashboards/reports.py) use it too:
 - `conferences_in(user, area)`, `petitions_in(user, area)`, `assignments_in(user, area)`: the rows
   of an area and everything below it (area=None: the user's whole scope), always within
   `visible_to(user)`. An assignment belongs to the area of its lead agency.
-- `conference_totals(user, area, period)` → held, scheduled, ad_hoc, participants (one query).
+- `conference_totals(user, area, period)` → held, scheduled, ad_hoc, participants of the dialogue
+  conferences, and voter_meetings, voter_participants of the voter meetings (one query).
 - `conferences_required(area_units, period)` → the number the ConferenceRequirement rules ask for.
 - `opinion_conditions(today)` → {name: Q} for petitions; `opinion_totals(user, area, period, today)`
   → a dict with one count per name (three queries); `opinions_by(user, area, period, field)`
@@ -148,16 +149,21 @@ def held_condition(period: Period, prefix: str = "") -> Q:
 
 
 def conference_totals(user: User, area: OrgUnit | None, period: Period) -> dict[str, int]:
-    """held, scheduled, ad_hoc (held ones by kind) and participants (their sum). One query,
-    over the held ones only (the index on status and day held)."""
+    """Dialogue conferences: held, scheduled, ad_hoc (held ones by kind) and participants
+    (their sum); voter meetings apart: voter_meetings and voter_participants. One query, over
+    the held ones only (the index on status and day held)."""
+    dialogue = Q(meeting_type=Conference.MeetingType.DIALOGUE)
+    voters = Q(meeting_type=Conference.MeetingType.VOTER_MEETING)
     return (
         conferences_in(user, area)
         .filter(held_condition(period))
         .aggregate(
-            held=Count("pk"),
-            scheduled=Count("pk", filter=Q(kind=Conference.Kind.SCHEDULED)),
-            ad_hoc=Count("pk", filter=Q(kind=Conference.Kind.AD_HOC)),
-            participants=Coalesce(Sum("participant_count"), 0),
+            held=Count("pk", filter=dialogue),
+            scheduled=Count("pk", filter=dialogue & Q(kind=Conference.Kind.SCHEDULED)),
+            ad_hoc=Count("pk", filter=dialogue & Q(kind=Conference.Kind.AD_HOC)),
+            participants=Coalesce(Sum("participant_count", filter=dialogue), 0),
+            voter_meetings=Count("pk", filter=voters),
+            voter_participants=Coalesce(Sum("participant_count", filter=voters), 0),
         )
     )
 
@@ -436,6 +442,7 @@ def monthly_trend(user: User, area: OrgUnit | None, period: Period, today: date)
     queries."""
     held = (
         conferences_in(user, area)
+        .dialogues()
         .filter(held_condition(period))
         .annotate(month=TruncMonth("held_on"))
         .values("month")

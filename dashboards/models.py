@@ -123,7 +123,8 @@ class MonthFigures(models.Model):
     reading two million opinions and a million assignments (dashboards/summaries.py, refreshed
     by Celery every DASHBOARD_SUMMARY_MINUTES; docs/DASHBOARDS.md).
 
-    A row counts one subject: the conferences held in the month, the opinions received in it
+    A row counts one subject: the dialogue conferences held in the month, the voter meetings
+    held in it, the opinions received in it
     (a total row, and one row per category, kind and channel: `dimension`, `value`), or the
     open and accepted assignments whose deadline falls in it, of the area's agencies; the
     same totals are also kept per day (`day`). The
@@ -132,6 +133,7 @@ class MonthFigures(models.Model):
 
     class Subject(models.TextChoices):
         CONFERENCES = "conferences", _("hội nghị")
+        VOTER_MEETINGS = "voters", _("tiếp xúc cử tri")  # held and participants only
         OPINIONS = "opinions", _("ý kiến")
         ASSIGNMENTS = "assignments", _("việc được giao")
 

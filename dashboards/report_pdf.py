@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import OrgUnit
 from conclusions.pdf import header_lines, recipient_lines
@@ -46,7 +46,8 @@ def statistics_pdf(report: StatisticsReport, *, issuer: OrgUnit | None) -> bytes
         "area_name": report.area.name,
         "period_line": period_line(report),
     }
-    return render_pdf(STATISTICS_TEMPLATE, context)
+    with translation.override("vi"):  # an official document: Vietnamese numbers ("2.984") always
+        return render_pdf(STATISTICS_TEMPLATE, context)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,9 @@ from petitions.models import Petition
 CHUNK_SIZE = 2000
 DATE_FORMAT = "DD/MM/YYYY"
 PERCENT_FORMAT = "0.0"
+# Grouped whole numbers: shown "2.984" by a Vietnamese Excel (the locale's separator), as the
+# review writes them; the cell keeps the number, so sums and formulas still work.
+COUNT_FORMAT = "#,##0"
 TITLE_FONT = Font(bold=True, size=13)
 SUBTITLE_FONT = Font(italic=True)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -125,11 +128,12 @@ def _save(workbook: Workbook, target: Path | BinaryIO) -> None:
 
 STATISTICS_TITLE = "THỐNG KÊ KẾT QUẢ TIẾP XÚC, ĐỐI THOẠI VÀ GIẢI QUYẾT Ý KIẾN, KIẾN NGHỊ"
 COUNT_COLUMNS = (
-    XColumn("Số hội nghị đã tổ chức", 14),
+    XColumn("Số hội nghị, cuộc tiếp xúc đã tổ chức", 14, COUNT_FORMAT),
     XColumn("Tỷ lệ số hội nghị (%)", 12, PERCENT_FORMAT),
-    XColumn("Số lượt người tham dự", 14),
-    XColumn("Số ý kiến, kiến nghị tiếp nhận", 16),
-    XColumn("Số ý kiến, kiến nghị đã giải quyết", 16),
+    XColumn("Số lượt người tham dự", 14, COUNT_FORMAT),
+    XColumn("Số ý kiến, kiến nghị tiếp nhận", 16, COUNT_FORMAT),
+    XColumn("Số ý kiến, kiến nghị đã tiếp thu", 16, COUNT_FORMAT),
+    XColumn("Số ý kiến, kiến nghị đã giải quyết", 16, COUNT_FORMAT),
     XColumn("Tỷ lệ giải quyết (%)", 12, PERCENT_FORMAT),
 )
 STATISTICS_COLUMNS = (XColumn("Cấp, địa bàn", 46), *COUNT_COLUMNS)
@@ -137,34 +141,46 @@ DETAIL_COLUMNS = (
     XColumn("STT", 7),
     XColumn("Địa bàn", 40),
     XColumn("Trực thuộc", 32),
-    XColumn("Số hội nghị đã tổ chức", 14),
-    XColumn("Số lượt người tham dự", 14),
-    XColumn("Số ý kiến, kiến nghị tiếp nhận", 16),
-    XColumn("Số ý kiến, kiến nghị đã giải quyết", 16),
+    XColumn("Số hội nghị đã tổ chức", 14, COUNT_FORMAT),
+    XColumn("Số lượt người tham dự", 14, COUNT_FORMAT),
+    XColumn("Số ý kiến, kiến nghị tiếp nhận", 16, COUNT_FORMAT),
+    XColumn("Số ý kiến, kiến nghị đã tiếp thu", 16, COUNT_FORMAT),
+    XColumn("Số ý kiến, kiến nghị đã giải quyết", 16, COUNT_FORMAT),
     XColumn("Tỷ lệ giải quyết (%)", 12, PERCENT_FORMAT),
 )
+SECTION_VOTER_MEETINGS = "Tiếp xúc cử tri của đại biểu dân cử"
+SECTION_CHANNELS = "Ý kiến, kiến nghị nhận ngoài hội nghị"
+SECTION_CHILDREN = "Hội nghị tiếp xúc, đối thoại theo địa bàn trực thuộc"
 SHEET_STATISTICS = "Thống kê"
 SHEET_DETAIL = "Chi tiết theo địa bàn"
 
 
 def statistics_title_lines(report: StatisticsReport) -> list[str]:
-    return [
+    lines = [
         STATISTICS_TITLE,
         f"Địa bàn: {report.area.name} – {period_text(report.period)}",
         f"Lập ngày {day_text(timezone.localdate())}",
     ]
+    if report.predecessors:
+        lines.append(f"Gồm cả số liệu của đơn vị tiền thân: {', '.join(u.name for u in report.predecessors)}")
+    return lines
 
 
 def _share(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
 
 
-def _count_values(row: Counts, total: Counts) -> list:
+def _count_values(row: Counts, total: Counts | None) -> list:
+    """A row of the summary sheet; total=None for opinions received outside meetings (no
+    conferences, no participants)."""
+    if total is None:
+        return [None, None, None, row.received, row.acknowledged, row.resolved, row.resolved_percent]
     return [
         row.conferences,
         _share(row.conferences, total.conferences),
         row.participants,
         row.received,
+        row.acknowledged,
         row.resolved,
         row.resolved_percent,
     ]
@@ -184,12 +200,21 @@ def write_statistics(
         for row in report.levels:
             summary.append([str(row.level.label), *_count_values(row, report.total)])
         summary.append(["Tổng cộng", *_count_values(report.total, report.total)], bold=True)
+        summary.append([])
+        summary.append([SECTION_VOTER_MEETINGS], bold=True)
+        for row in report.voter_meetings:
+            summary.append([str(row.label), *_count_values(row, report.voter_total)])
+        summary.append(["Tổng cộng", *_count_values(report.voter_total, report.voter_total)], bold=True)
+        summary.append([])
+        summary.append([SECTION_CHANNELS], bold=True)
+        for row in report.channels:
+            summary.append([str(row.label), *_count_values(row, None)])
+        summary.append(["Tổng cộng", *_count_values(report.channel_total, None)], bold=True)
         if report.children:
             summary.append([])
-            summary.append(["Theo địa bàn trực thuộc"], bold=True)
+            summary.append([SECTION_CHILDREN], bold=True)
             for row in report.children:
-                name = f"{row.area.name} (cấp {report.area.name} trực tiếp)" if row.own else row.area.name
-                summary.append([name, *_count_values(row, report.total)])
+                summary.append([_child_name(report, row), *_count_values(row, report.total)])
         details = StreamSheet(workbook, SHEET_DETAIL, DETAIL_COLUMNS, statistics_title_lines(report))
         for number, row in enumerate(detail, start=1):
             parent = row.area.parent.name if row.area.parent_id else ""
@@ -201,6 +226,7 @@ def write_statistics(
                     row.conferences,
                     row.participants,
                     row.received,
+                    row.acknowledged,
                     row.resolved,
                     row.resolved_percent,
                 ]
@@ -208,6 +234,14 @@ def write_statistics(
             if progress:
                 progress.advance()
     _save(workbook, target)
+
+
+def _child_name(report: StatisticsReport, row: AreaRow) -> str:
+    if row.own:
+        return f"{row.area.name} (cấp {report.area.name} trực tiếp)"
+    if row.predecessor:
+        return f"{row.area.name} (đơn vị tiền thân)"
+    return row.area.name
 
 
 def statistics_filename(report: StatisticsReport) -> str:

@@ -1,13 +1,17 @@
-"""The data of the reports: the statistics report in the shape of seed 002 (per level: city,
-district, ward/commune — conferences held, participants, opinions received and resolved) and the
-periodic report the heads send to the Fatherland Front.
+"""The data of the reports: the statistics report in the shape of seed 002 (dialogue
+conferences per level — city, district, ward/commune — with participants and the opinions raised
+at them, received, taken up and resolved; voter meetings per level of deputies; opinions received
+outside meetings per channel; the areas below) and the periodic report the heads send to the
+Fatherland Front.
 
 Every number uses the definitions of dashboards.metrics (the scope functions `conferences_in`,
 `petitions_in`, `assignments_in`, the conditions `held_condition`, `opinion_conditions`,
 `assignment_conditions` and the totals), so a report and the dashboard agree on the same data.
-The one number metrics has no definition for, an accepted assignment done on time or late, is
-defined here (`assignments_done_split`). Grouping (by level, by area below) is done in SQL:
-one query per kind of row, never a loop over records.
+Two numbers metrics has no definition for are defined here: an opinion taken up
+(`acknowledged_condition`) and an accepted assignment done on time or late
+(`assignments_done_split`). An area's statistics include the areas it replaced
+(`OrgUnit.lineage_paths`). Grouping (by level, by channel, by area below) is done in SQL: one
+query per kind of row, never a loop over records.
 """
 
 from __future__ import annotations
@@ -16,8 +20,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, Substr, TruncDate
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Substr, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
@@ -36,7 +53,7 @@ from dashboards.metrics import (
     petitions_in,
 )
 from dialogue.models import Conference, ConferenceChair
-from petitions.models import Category
+from petitions.models import Category, Petition
 
 PATH_SEGMENT = 11  # ten digits and a dot (accounts.models.PATH_SEGMENT_WIDTH + 1)
 # The district level was abolished on 01/07/2025: its row is shown for periods before that day
@@ -73,18 +90,20 @@ class Counts:
     conferences: int = 0
     participants: int = 0
     received: int = 0
+    acknowledged: int = 0
     resolved: int = 0
 
     def add(self, other: Counts) -> None:
-        self.conferences += other.conferences
-        self.participants += other.participants
-        self.received += other.received
-        self.resolved += other.resolved
+        for name in COUNT_NAMES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
     def resolved_percent(self) -> float | None:
         """Resolved over received, in per cent with one decimal (None when nothing was received)."""
         return _percent(self.resolved, self.received)
+
+
+COUNT_NAMES = ("conferences", "participants", "received", "acknowledged", "resolved")
 
 
 @dataclass
@@ -94,9 +113,27 @@ class LevelRow(Counts):
 
 
 @dataclass
+class VoterRow(Counts):
+    """Voter meetings (tiếp xúc cử tri) of one level of deputies: `conferences` counts meetings."""
+
+    deputy_level: str = ""
+    label: str = ""
+
+
+@dataclass
+class ChannelRow(Counts):
+    """Opinions received outside meetings through one channel (letters, citizen reception,
+    online), by the day received: no conferences or participants."""
+
+    channel: str = ""
+    label: str = ""
+
+
+@dataclass
 class AreaRow(Counts):
     area: OrgUnit | None = None
     own: bool = False  # the records of the chosen area itself, not of an area below it
+    predecessor: bool = False  # an area the chosen one replaced: its records are the chosen one's
 
 
 @dataclass
@@ -106,38 +143,98 @@ class StatisticsReport:
     levels: list[LevelRow]
     total: Counts
     children: list[AreaRow] = field(default_factory=list)
+    voter_meetings: list[VoterRow] = field(default_factory=list)
+    voter_total: Counts = field(default_factory=Counts)
+    channels: list[ChannelRow] = field(default_factory=list)
+    channel_total: Counts = field(default_factory=Counts)
+    predecessors: list[OrgUnit] = field(default_factory=list)
 
 
 # --- scope ------------------------------------------------------------------------------
 
 
-def _level_of(relation: str) -> Case:
-    """The level key of the row's area, from OrgUnit.kind (levels are data, grouped here)."""
+VOTER_KEY = "voter:"
+
+
+def _row_key(prefix: str = "") -> Case:
+    """The report row a meeting (prefix "") or an opinion raised at one (prefix "conference__")
+    falls in: "voter:<deputy level>" for a voter meeting, else the level of the host area."""
     return Case(
-        *[When(**{f"{relation}__kind__in": level.kinds}, then=Value(level.key)) for level in LEVELS],
+        When(
+            **{f"{prefix}meeting_type": Conference.MeetingType.VOTER_MEETING},
+            then=Concat(Value(VOTER_KEY), F(f"{prefix}deputy_level"), output_field=CharField()),
+        ),
+        *[When(**{f"{prefix}host_area__kind__in": level.kinds}, then=Value(level.key)) for level in LEVELS],
         default=Value("commune"),
         output_field=CharField(),
     )
 
 
+def _under(relation: str, paths: tuple[str, ...]) -> Q:
+    """The row's unit lies under one of `paths` (the area and the areas it replaced)."""
+    lookup = f"{relation}__path__startswith" if relation else "path__startswith"
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{lookup: path})
+    return condition
+
+
+def _meetings(user: User, paths: tuple[str, ...], period: Period) -> QuerySet:
+    """Dialogues and voter meetings held in the period (by the day held) in the areas."""
+    return (
+        Conference.objects.visible_to(user).filter(held_condition(period)).filter(_under("host_area", paths))
+    )
+
+
 def _held(user: User, area: OrgUnit, period: Period) -> QuerySet:
-    return conferences_in(user, area).filter(held_condition(period))
+    """The dialogue conferences of the area (and everything below it) held in the period."""
+    return conferences_in(user, area).dialogues().filter(held_condition(period))
 
 
 def _received(user: User, area: OrgUnit, period: Period) -> QuerySet:
     """The rows metrics.opinion_totals counts (received in the period, merged ones included:
-    the "received" condition itself leaves them out)."""
+    the "received" condition itself leaves them out), for the periodic report."""
     return petitions_in(user, area).filter(received_on__gte=period.start, received_on__lte=period.end)
+
+
+def _meeting_opinions(user: User, paths: tuple[str, ...], period: Period) -> QuerySet:
+    """The opinions raised at, or gathered for, the meetings `_meetings` counts: those are what
+    the city's review counts beside its conferences (seed 002), whatever day they came in. An
+    opinion of a cancelled or never-held meeting, and a letter, are not among them."""
+    return (
+        Petition.objects.visible_to(user)
+        .filter(held_condition(period, prefix="conference__"))
+        .filter(_under("conference__host_area", paths))
+    )
+
+
+def _written(user: User, paths: tuple[str, ...], period: Period) -> QuerySet:
+    """Opinions received outside meetings (letters, citizen reception, online) in the period."""
+    return (
+        Petition.objects.visible_to(user)
+        .written()
+        .filter(conference__isnull=True, received_on__gte=period.start, received_on__lte=period.end)
+        .filter(_under("area", paths))
+    )
 
 
 def _conference_counts() -> dict:
     return {"conferences": Count("pk"), "participants": Coalesce(Sum("participant_count"), 0)}
 
 
+def acknowledged_condition() -> Q:
+    """ "Tiếp thu" (seed 002 writes "tiếp thu, giải quyết"): the opinion was taken up — answered
+    at the meeting, taken on to be resolved here, or forwarded to the competent body — rather
+    than declined, merged as a duplicate or still waiting to be classified."""
+    outcome = Petition.Outcome
+    return Q(outcome__in=(outcome.ANSWERED, outcome.IN_AUTHORITY, outcome.TRANSFERRED))
+
+
 def _opinion_counts(today: date) -> dict:
     conditions = opinion_conditions(today)
     return {
         "received": Count("pk", filter=conditions["received"]),
+        "acknowledged": Count("pk", filter=acknowledged_condition()),
         "resolved": Count("pk", filter=conditions["resolved"]),
     }
 
@@ -150,48 +247,139 @@ def _group(rows: QuerySet, key, aggregates: dict) -> dict:
 
 
 def statistics_report(*, user: User, area: OrgUnit, period: Period, today: date) -> StatisticsReport:
-    """Per level and per area directly below `area` (each with everything below it). Five
-    queries whatever the size of the area."""
-    conferences = _group(_held(user, area, period), _level_of("host_area"), _conference_counts())
-    opinions = _group(_received(user, area, period), _level_of("area"), _opinion_counts(today))
-    total = Counts()
-    levels = []
+    """Dialogues per level, voter meetings per level of deputies, opinions outside meetings per
+    channel, and dialogues per area directly below `area`. The area's records include those of
+    the areas it replaced (OrgUnit.successor). A constant number of queries whatever the size
+    of the area (one more per generation of reform)."""
+    paths = area.lineage_paths()
+    meetings = _group(_meetings(user, paths, period), _row_key(), _conference_counts())
+    opinions = _group(
+        _meeting_opinions(user, paths, period), _row_key("conference__"), _opinion_counts(today)
+    )
+
+    def counts(key: str) -> dict:
+        return {**meetings.get(key, {}), **opinions.get(key, {})}
+
+    applying = _levels_that_apply(paths, period)
+    levels, total = [], Counts()
     for level in LEVELS:
-        row = LevelRow(level=level, **conferences.get(level.key, {}), **opinions.get(level.key, {}))
-        total.add(row)
-        levels.append(row)
+        row = LevelRow(level=level, **counts(level.key))
+        if level.key in applying or row.conferences or row.received:
+            total.add(row)
+            levels.append(row)
     for row in levels:
         row.conferences_percent = _percent(row.conferences, total.conferences)
-    levels = [row for row in levels if _level_shown(row, period)]
+    voter_rows, voter_total = _voter_rows(counts, period)
+    channels, channel_total = channel_rows(user, paths, period, today)
+    predecessors = (
+        list(OrgUnit.objects.filter(path__in=paths[1:]).order_by("name", "pk")) if paths[1:] else []
+    )
     return StatisticsReport(
-        area=area, period=period, levels=levels, total=total, children=child_rows(user, area, period, today)
+        area=area,
+        period=period,
+        levels=levels,
+        total=total,
+        children=child_rows(user, area, paths, predecessors, period, today),
+        voter_meetings=voter_rows,
+        voter_total=voter_total,
+        channels=channels,
+        channel_total=channel_total,
+        predecessors=predecessors,
     )
 
 
-def _level_shown(row: LevelRow, period: Period) -> bool:
-    if row.level.key != "district":
-        return True
-    return period.start < DISTRICT_LEVEL_ENDED or bool(row.conferences or row.received)
+def _levels_that_apply(paths: tuple[str, ...], period: Period) -> set[str]:
+    """The levels of the areas of the report (the area, the areas below it and those it
+    replaced) that existed during the period: a ward's report has no city or district row, a
+    report for 2026 no district row. One query."""
+    kinds = set(
+        OrgUnit.objects.areas()
+        .filter(_under("", paths))
+        .existed_during(period.start, period.end)
+        .order_by()  # the default ordering by path would make DISTINCT return every area
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+    return {level.key for level in LEVELS if kinds & set(level.kinds)}
 
 
-def child_rows(user: User, area: OrgUnit, period: Period, today: date) -> list[AreaRow]:
-    """One row per area directly below `area`, counting everything below it, plus a row for
-    the records of `area` itself when it has any. A child's subtree shares the first
-    len(area.path) + 11 characters of its path, so one GROUP BY on that prefix does it."""
+def _voter_rows(counts, period: Period) -> tuple[list[VoterRow], Counts]:
+    """One row per level of deputies; district deputies only for a period that reaches before
+    the district level ended (or when such meetings were recorded)."""
+    rows, total = [], Counts()
+    for level, label in Conference.DeputyLevel.choices:
+        row = VoterRow(deputy_level=level, label=label, **counts(VOTER_KEY + level))
+        district_gone = level == Conference.DeputyLevel.DISTRICT and period.start >= DISTRICT_LEVEL_ENDED
+        if district_gone and not (row.conferences or row.received):
+            continue
+        total.add(row)
+        rows.append(row)
+    return rows, total
+
+
+def channel_rows(
+    user: User, paths: tuple[str, ...], period: Period, today: date
+) -> tuple[list[ChannelRow], Counts]:
+    """Opinions received outside meetings, one row per written channel. One query."""
+    by_channel = _group(_written(user, paths, period), F("channel"), _opinion_counts(today))
+    rows, total = [], Counts()
+    for channel in Petition.WRITTEN_CHANNELS:
+        row = ChannelRow(channel=channel, label=channel.label, **by_channel.get(channel, {}))
+        total.add(row)
+        rows.append(row)
+    return rows, total
+
+
+def _child_key(area: OrgUnit, paths: tuple[str, ...], relation: str):
+    """The row a record falls in: the predecessor it lies under, or else the child of `area`
+    whose subtree holds it (its path prefix one segment longer than the area's)."""
     length = len(area.path) + PATH_SEGMENT
-    conferences = _group(
-        _held(user, area, period), Substr("host_area__path", 1, length), _conference_counts()
+    predecessors = [When(**{f"{relation}__path__startswith": path}, then=Value(path)) for path in paths[1:]]
+    prefix = Substr(f"{relation}__path", 1, length)
+    return Case(*predecessors, default=prefix, output_field=CharField()) if predecessors else prefix
+
+
+def child_rows(
+    user: User,
+    area: OrgUnit,
+    paths: tuple[str, ...],
+    predecessors: list[OrgUnit],
+    period: Period,
+    today: date,
+) -> list[AreaRow]:
+    """Dialogues per area directly below `area` that existed during the period, each with
+    everything below it; a row for the records of `area` itself when it has any; and one row
+    per area it replaced. A child that no longer existed is listed only if it has records (so
+    the rows still add up to the total)."""
+    dialogues = _meetings(user, paths, period).dialogues()
+    conferences = _group(dialogues, _child_key(area, paths, "host_area"), _conference_counts())
+    opinions = _group(
+        _meeting_opinions(user, paths, period).filter(
+            conference__meeting_type=Conference.MeetingType.DIALOGUE
+        ),
+        _child_key(area, paths, "conference__host_area"),
+        _opinion_counts(today),
     )
-    opinions = _group(_received(user, area, period), Substr("area__path", 1, length), _opinion_counts(today))
-    children = OrgUnit.objects.filter(parent=area, kind__in=OrgUnit.AREA_KINDS).order_by("name", "pk")
+
+    def row(unit: OrgUnit, **flags) -> AreaRow:
+        return AreaRow(area=unit, **conferences.get(unit.path, {}), **opinions.get(unit.path, {}), **flags)
+
+    existed = OrgUnit.objects.existed_during(period.start, period.end).filter(pk=OuterRef("pk"))
+    children = (
+        OrgUnit.objects.filter(parent=area, kind__in=OrgUnit.AREA_KINDS)
+        .annotate(existed=Exists(existed))
+        .order_by("name", "pk")
+    )
     rows = [
-        AreaRow(area=child, **conferences.get(child.path, {}), **opinions.get(child.path, {}))
+        row(child)
         for child in children
+        if child.existed or child.path in conferences or child.path in opinions
     ]
-    # The area's own records: their path prefix is the area's path itself (shorter than `length`).
-    own = AreaRow(area=area, own=True, **conferences.get(area.path, {}), **opinions.get(area.path, {}))
-    if own.conferences or own.received or own.resolved:
+    # The area's own records: their path prefix is the area's path itself (shorter than a child's).
+    own = row(area, own=True)
+    if own.conferences or own.received:
         rows.insert(0, own)
+    rows.extend(row(unit, predecessor=True) for unit in predecessors)
     return rows
 
 
@@ -201,15 +389,27 @@ def area_count(user: User, area: OrgUnit) -> int:
 
 
 def area_detail_rows(user: User, area: OrgUnit, period: Period, today: date) -> Iterator[AreaRow]:
-    """Every area of the subtree in tree order with the records it hosts itself (not those of
-    the areas below it), for the workbook's detail sheet: the rows add up to the total. Two
+    """Every area of the report (the subtree and the areas it replaced) that existed during the
+    period or has records in it, in tree order, with the dialogues it hosts itself (not those
+    of the areas below it), for the workbook's detail sheet: the rows add up to the total. Two
     grouped queries, then the areas streamed in chunks."""
-    conferences = _group(_held(user, area, period), F("host_area_id"), _conference_counts())
-    opinions = _group(_received(user, area, period), F("area_id"), _opinion_counts(today))
+    paths = area.lineage_paths()
+    dialogues = _meetings(user, paths, period).dialogues()
+    conferences = _group(dialogues, F("host_area_id"), _conference_counts())
+    opinions = _group(
+        _meeting_opinions(user, paths, period).filter(
+            conference__meeting_type=Conference.MeetingType.DIALOGUE
+        ),
+        F("conference__host_area_id"),
+        _opinion_counts(today),
+    )
+    with_records = set(conferences) | set(opinions)
+    existing = OrgUnit.objects.existed_during(period.start, period.end).values("pk")
     areas = (
         OrgUnit.objects.visible_to(user)
         .areas()
-        .filter(path__startswith=area.path)
+        .filter(_under("", paths))
+        .filter(Q(pk__in=existing) | Q(pk__in=with_records))
         .select_related("parent")
         .order_by("path")
     )

@@ -112,9 +112,16 @@ def _insert_by_month_and_day(
 
 
 def _insert_conferences(stamp: list) -> int:
-    """Conferences held, by the host area's top-level area and the day held."""
+    """Dialogue conferences held, by the host area's top-level area and the day held; voter
+    meetings apart (their own subject, held and participants)."""
+    return _insert_meetings(Conference.objects.dialogues(), MonthFigures.Subject.CONFERENCES, stamp) + (
+        _insert_meetings(Conference.objects.voter_meetings(), MonthFigures.Subject.VOTER_MEETINGS, stamp)
+    )
+
+
+def _insert_meetings(meetings: QuerySet, subject: str, stamp: list) -> int:
     grouped = (
-        Conference.objects.held()
+        meetings.held()
         .filter(held_on__isnull=False)
         .annotate(top=top_area("host_area__path"), month=TruncMonth("held_on"), day=F("held_on"))
         .values("top", "month", "day")
@@ -128,7 +135,7 @@ def _insert_conferences(stamp: list) -> int:
     )
     sums = {name: f"sum(n_{name})" for name in ("held", "scheduled", "ad_hoc", "participants")}
     sql, params = grouped.query.sql_with_params()
-    return _insert_by_month_and_day(sql, list(params), MonthFigures.Subject.CONFERENCES, sums, stamp)
+    return _insert_by_month_and_day(sql, list(params), subject, sums, stamp)
 
 
 def _insert_assignments(today: date, stamp: list) -> int:
@@ -347,7 +354,17 @@ def _sum(rows: QuerySet, subject: str, columns: Iterable[str]) -> dict[str, int]
 
 
 def _conference_totals(rows: QuerySet) -> dict[str, int]:
-    return _sum(rows, MonthFigures.Subject.CONFERENCES, ("held", "scheduled", "ad_hoc", "participants"))
+    """metrics.conference_totals from the rows: the dialogues' and the voter meetings' in one
+    query."""
+    dialogues = Q(subject=MonthFigures.Subject.CONFERENCES)
+    voters = Q(subject=MonthFigures.Subject.VOTER_MEETINGS)
+    # The voter meetings' sums first: an alias named like a column hides the column after it.
+    return rows.filter(dialogues | voters, dimension="").aggregate(
+        voter_meetings=Coalesce(Sum("held", filter=voters), 0),
+        voter_participants=Coalesce(Sum("participants", filter=voters), 0),
+        **{column: Coalesce(Sum(column, filter=dialogues), 0) for column in ("held", "scheduled", "ad_hoc")},
+        participants=Coalesce(Sum("participants", filter=dialogues), 0),
+    )
 
 
 def _opinion_totals(rows: QuerySet) -> dict[str, int]:
@@ -408,6 +425,7 @@ def _trend(rows: QuerySet, period: metrics.Period) -> list[dict]:
     partial ones from their days'."""
     grouped = (
         rows.filter(dimension="")
+        .exclude(subject=MonthFigures.Subject.VOTER_MEETINGS)  # the trend counts dialogues
         .values("month")
         .annotate(**{name: Coalesce(Sum(column), 0) for name, column in TREND_COLUMNS.items()})
         .order_by()

@@ -170,6 +170,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "area": area,
             "period": period,
             "conferences": link.conferences(conferences),
+            "voter_meetings": link.voter_meetings(conferences),
             "required": figures["required"],
             "opinions": link.opinions(opinions),
             "breakdowns": [

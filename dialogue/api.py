@@ -29,6 +29,9 @@ AREA_NOT_EDITABLE = _("Bạn không được tổ chức hội nghị tại đ�
 # --- conferences --------------------------------------------------------------------------
 
 ConferenceKindField = choice_field(Conference.Kind, "ConferenceKindEnum")
+MeetingTypeField = choice_field(Conference.MeetingType, "MeetingTypeEnum")
+DeputyLevelField = choice_field(Conference.DeputyLevel, "DeputyLevelEnum")
+SessionTimingField = choice_field(Conference.SessionTiming, "SessionTimingEnum")
 
 
 class ConferenceChairSerializer(serializers.ModelSerializer):
@@ -48,6 +51,7 @@ class ConferenceSerializer(serializers.ModelSerializer):
     basis = BasisSerializer(read_only=True)
     kind = ConferenceKindField(read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    meeting_type = MeetingTypeField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -59,6 +63,7 @@ class ConferenceSerializer(serializers.ModelSerializer):
             "basis",
             "kind",
             "kind_display",
+            "meeting_type",
             "starts_at",
             "place",
             "status",
@@ -71,6 +76,8 @@ class ConferenceSerializer(serializers.ModelSerializer):
 
 class ConferenceDetailSerializer(ConferenceSerializer):
     chairs = ConferenceChairSerializer(many=True, read_only=True)
+    deputy_level = DeputyLevelField(read_only=True)
+    session_timing = SessionTimingField(read_only=True)
 
     class Meta(ConferenceSerializer.Meta):
         fields = [
@@ -81,6 +88,11 @@ class ConferenceDetailSerializer(ConferenceSerializer):
             "minutes",
             "report_summary",
             "cancel_reason",
+            "deputy_level",
+            "deputies",
+            "session",
+            "session_timing",
+            "forwarded_to",
             "created_at",
             "updated_at",
         ]
@@ -100,6 +112,9 @@ class ConferencePlanSerializer(serializers.ModelSerializer):
     host_area = EditableAreaField(queryset=OrgUnit.objects.all())
     basis = serializers.PrimaryKeyRelatedField(queryset=ConferenceBasis.objects.filter(is_active=True))
     kind = ConferenceKindField(default=Conference.Kind.SCHEDULED)
+    meeting_type = MeetingTypeField(default=Conference.MeetingType.DIALOGUE)
+    deputy_level = DeputyLevelField(required=False)
+    session_timing = SessionTimingField(required=False)
     chairs = ConferenceChairSerializer(many=True)
 
     class Meta:
@@ -114,6 +129,12 @@ class ConferencePlanSerializer(serializers.ModelSerializer):
             "agenda",
             "invited_guests",
             "chairs",
+            "meeting_type",
+            "deputy_level",
+            "deputies",
+            "session",
+            "session_timing",
+            "forwarded_to",
         ]
 
     def validate_chairs(self, chairs: list[dict]) -> list[services.Chair]:

@@ -1,5 +1,6 @@
 """Demo conferences: the Bồ Đề ward conference of 30/9/2022 (seed 004), an upcoming one in
-today's Bồ Đề ward, and a few in other wards and years. Idempotent by (area, title)."""
+today's Bồ Đề ward, a voter meeting of the city deputies elected in Bồ Đề, and a few in other
+wards and years. Idempotent by (area, title)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ Dự hội nghị có đồng chí Nguyễn Quốc Long - Ủy viên Ban Thườ
 Có 14 ý kiến gửi tới người đứng đầu cấp ủy, chính quyền phường, thuộc 4 nhóm vấn đề: quản lý đất đai và giải phóng mặt bằng; quản lý trật tự đô thị, trật tự xây dựng, vệ sinh môi trường, hạ tầng dân sinh; bảo đảm an ninh trật tự; văn hóa - xã hội. Chủ tọa tiếp thu, trực tiếp trao đổi, trả lời các nội dung phản ánh tại hội nghị."""
 
 
+BO_DE_VOTER_MEETING_TITLE = "Tiếp xúc cử tri trước kỳ họp cuối năm 2026 của HĐND thành phố"
+
+
 @dataclass(frozen=True)
 class DemoConference:
     area: str
@@ -34,6 +38,7 @@ class DemoConference:
     held: tuple[int, str] | None = None  # (participants, minutes) when it has taken place
     guests: str = ""
     summary: str = ""
+    voter_meeting: dict | None = None  # a voter meeting's fields (services.VOTER_MEETING_FIELDS)
 
 
 def _at(year, month, day, hour=8, minute=0) -> datetime:
@@ -120,6 +125,27 @@ def demo_conferences() -> list[DemoConference]:
             chairs=(Chair("Vũ Đức Thịnh", "Chủ tịch UBND phường"),),
             held=(60, "Người dân phản ánh tình trạng ngập úng kéo dài tại tổ dân phố 4."),
         ),
+        DemoConference(
+            area="Phường Bồ Đề",
+            title=BO_DE_VOTER_MEETING_TITLE,
+            basis="TXCT",
+            kind=scheduled,
+            starts_at=_at(2026, 11, 25, 8, 30),
+            place="Nhà văn hóa tổ dân phố 7, phường Bồ Đề",
+            chairs=(Chair("Lê Thị Thu Hương", "Chủ tịch Ủy ban MTTQ Việt Nam phường Bồ Đề"),),
+            held=(
+                135,
+                "Các đại biểu báo cáo dự kiến nội dung kỳ họp; 3 cử tri phát biểu về hạ tầng, môi trường và giáo dục.",
+            ),
+            voter_meeting={
+                "deputy_level": Conference.DeputyLevel.NATIONAL_CITY,
+                "deputies": "Nguyễn Thị Thu Hà – Đại biểu HĐND thành phố Hà Nội\n"
+                "Trần Văn Nam – Đại biểu HĐND thành phố Hà Nội",
+                "session": "Kỳ họp thường lệ cuối năm 2026, HĐND thành phố Hà Nội",
+                "session_timing": Conference.SessionTiming.BEFORE,
+                "forwarded_to": "Thường trực HĐND thành phố Hà Nội",
+            },
+        ),
     ]
 
 
@@ -141,6 +167,11 @@ def seed(*, stdout, scale: int = 0) -> None:
             place=demo.place,
             invited_guests=demo.guests,
             chairs=list(demo.chairs),
+            **(
+                {"meeting_type": Conference.MeetingType.VOTER_MEETING, **demo.voter_meeting}
+                if demo.voter_meeting
+                else {}
+            ),
         )
         if demo.held:
             participants, minutes = demo.held

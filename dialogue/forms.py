@@ -12,8 +12,9 @@ from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
 from core.filters import PlainSelect, SearchFilter, ShortListFilter
 from core.uploads import ACCEPT_ATTRIBUTE
+from dialogue.defaults import VOTER_MEETING_BASIS
 from dialogue.models import Conference, ConferenceAttachment, ConferenceBasis
-from dialogue.services import Chair
+from dialogue.services import VOTER_MEETING_FIELDS, Chair
 
 CHAIR_LINE_INVALID = _("Dòng %(line)s: hãy viết “Họ và tên – Chức vụ”.")
 CHAIRS_REQUIRED = _("Hội nghị cần ít nhất một người chủ trì.")
@@ -69,16 +70,40 @@ class ConferenceForm(forms.ModelForm):
 
     class Meta:
         model = Conference
-        fields = ["host_area", "title", "basis", "kind", "place", "agenda", "invited_guests"]
+        fields = [
+            "host_area",
+            "title",
+            "meeting_type",
+            "basis",
+            "kind",
+            "place",
+            "agenda",
+            "invited_guests",
+            "deputy_level",
+            "deputies",
+            "session",
+            "session_timing",
+            "forwarded_to",
+        ]
         widgets = {
             "agenda": forms.Textarea(attrs={"rows": 4}),
             "invited_guests": forms.Textarea(attrs={"rows": 3}),
+            "deputies": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, meeting_type: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host_area"].queryset = area_choices(user)
         self.fields["basis"].queryset = ConferenceBasis.objects.filter(is_active=True)
+        self.fields["meeting_type"].required = False  # not sent: a dialogue, as before voter meetings
+        if meeting_type in Conference.MeetingType.values and not self.instance.pk:
+            self.initial["meeting_type"] = meeting_type
+            if meeting_type == Conference.MeetingType.VOTER_MEETING:
+                self.initial["basis"] = (
+                    ConferenceBasis.objects.filter(is_active=True, name=VOTER_MEETING_BASIS)
+                    .values_list("pk", flat=True)
+                    .first()
+                )
         if self.instance.pk:
             local = timezone.localtime(self.instance.starts_at)
             self.initial.update(
@@ -87,17 +112,36 @@ class ConferenceForm(forms.ModelForm):
             self.initial["chairs_text"] = "\n".join(
                 f"{chair.full_name} – {chair.title}" for chair in self.instance.chairs.all()
             )
-        elif user.area is not None:
+        if not self.instance.pk and user.area is not None:
             self.initial.setdefault("host_area", user.area.pk)
             self.initial.setdefault(
                 "basis", ConferenceBasis.objects.filter(is_active=True).values_list("pk", flat=True).first()
             )
         self.order_fields(
-            ["host_area", "title", "basis", "kind", "starts_on", "starts_time", "place", "chairs_text"]
+            [
+                "host_area",
+                "meeting_type",
+                "title",
+                "basis",
+                "kind",
+                "starts_on",
+                "starts_time",
+                "place",
+                "chairs_text",
+            ]
         )
 
     def clean_chairs_text(self) -> list[Chair]:
         return parse_chairs(self.cleaned_data["chairs_text"])
+
+    def clean(self):
+        data = super().clean()
+        data["meeting_type"] = data.get("meeting_type") or Conference.MeetingType.DIALOGUE
+        if data["meeting_type"] != Conference.MeetingType.VOTER_MEETING:
+            # A dialogue has no deputies: what was typed before switching the type is dropped.
+            for name in VOTER_MEETING_FIELDS:
+                data[name] = ""
+        return data
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
@@ -177,6 +221,12 @@ class ConferenceFilter(django_filters.FilterSet):
         empty_label=_("Định kỳ và đột xuất"),
         widget=PlainSelect,
     )
+    meeting_type = django_filters.ChoiceFilter(
+        label=_("Loại hội nghị"),
+        choices=Conference.MeetingType.choices,
+        empty_label=_("Đối thoại và tiếp xúc cử tri"),
+        widget=PlainSelect,
+    )
     # "Held in a period" as the dashboards count it: a held status and the day it was held.
     held = django_filters.BooleanFilter(label=_("Đã tổ chức"), method="filter_held", widget=forms.HiddenInput)
     held_from = django_filters.DateFilter(
@@ -197,6 +247,7 @@ class ConferenceFilter(django_filters.FilterSet):
             "status",
             "basis",
             "kind",
+            "meeting_type",
             "held",
             "held_from",
             "held_to",

@@ -95,11 +95,21 @@ class ConferenceRequirement(BaseModel):
             raise ValidationError(REQUIREMENT_PERIODS_OVERLAP)
 
 
+VOTER_MEETING_NEEDS_LEVEL = _("Cuộc tiếp xúc cử tri cần ghi đại biểu cấp nào.")
+VOTER_MEETING_NEEDS_DEPUTIES = _("Hãy ghi các đại biểu dự tiếp xúc cử tri.")
+
+
 class ConferenceQuerySet(ScopedQuerySet, SearchQuerySet):
     scope_field = "host_area"
 
     def held(self):
         return self.filter(status__in=Conference.HELD_STATUSES)
+
+    def dialogues(self):
+        return self.filter(meeting_type=Conference.MeetingType.DIALOGUE)
+
+    def voter_meetings(self):
+        return self.filter(meeting_type=Conference.MeetingType.VOTER_MEETING)
 
 
 class Conference(SearchableModel, BaseModel):
@@ -113,6 +123,30 @@ class Conference(SearchableModel, BaseModel):
     class Kind(models.TextChoices):
         SCHEDULED = "scheduled", _("Định kỳ")
         AD_HOC = "ad_hoc", _("Đột xuất")
+
+    class MeetingType(models.TextChoices):
+        """A dialogue of the heads of the Party committee and government (Decision 2200-QĐ/TU),
+        or a meeting of elected deputies with their voters (tiếp xúc cử tri) that the Fatherland
+        Front organises before and after each session (joint resolution
+        72/2025/NQLT/UBTVQH15-CP-ĐCTUBTWMTTQVN, arts. 30–32, which details how voter meetings of
+        National Assembly and People's Council deputies are organised; see docs/VOTER_MEETINGS.md).
+        Both go through the same chain: petitions raised, classified, assigned or forwarded,
+        answered."""
+
+        DIALOGUE = "dialogue", _("Hội nghị tiếp xúc, đối thoại")
+        VOTER_MEETING = "voter_meeting", _("Tiếp xúc cử tri")
+
+    class DeputyLevel(models.TextChoices):
+        # Grouped as Hanoi's review (seed 002) counts them: National Assembly and city deputies
+        # together, district deputies apart (the district level ended on 01/07/2025).
+        NATIONAL_CITY = "national_city", _("Đại biểu Quốc hội, HĐND thành phố, tỉnh")
+        DISTRICT = "district", _("Đại biểu HĐND quận, huyện, thị xã")
+        COMMUNE = "commune", _("Đại biểu HĐND xã, phường, thị trấn")
+
+    class SessionTiming(models.TextChoices):
+        BEFORE = "before", _("Trước kỳ họp")
+        AFTER = "after", _("Sau kỳ họp")
+        OTHER = "other", _("Chuyên đề, theo lĩnh vực")
 
     HELD_STATUSES = (Status.HELD, Status.CONCLUDED, Status.CLOSED)
 
@@ -131,6 +165,50 @@ class Conference(SearchableModel, BaseModel):
     minutes = models.TextField(_("biên bản"), blank=True)
     report_summary = models.TextField(_("tóm tắt báo cáo"), blank=True)
     held_on = models.DateField(_("ngày tổ chức"), null=True, blank=True, editable=False)
+    # Database defaults too: bulk loaders (bench, the scale generator's COPY) that name only the
+    # older columns still write valid dialogues.
+    meeting_type = models.CharField(
+        _("loại hội nghị"),
+        max_length=16,
+        choices=MeetingType.choices,
+        default=MeetingType.DIALOGUE,
+        db_default=MeetingType.DIALOGUE,
+    )
+    # Voter meetings only (blank for a dialogue):
+    deputy_level = models.CharField(
+        _("đại biểu cấp"), max_length=16, choices=DeputyLevel.choices, blank=True, default="", db_default=""
+    )
+    deputies = models.TextField(
+        _("đại biểu dự tiếp xúc"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Mỗi đại biểu một dòng: Họ và tên – Chức vụ."),
+    )
+    session = models.CharField(
+        _("kỳ họp"),
+        max_length=255,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Ví dụ: Kỳ họp thứ 10, HĐND thành phố khóa XVI."),
+    )
+    session_timing = models.CharField(
+        _("thời điểm tiếp xúc"),
+        max_length=16,
+        choices=SessionTiming.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    forwarded_to = models.CharField(
+        _("cơ quan tiếp nhận kiến nghị"),
+        max_length=255,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Nơi tổng hợp, chuyển kiến nghị cử tri, ví dụ Thường trực HĐND thành phố."),
+    )
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -150,18 +228,41 @@ class Conference(SearchableModel, BaseModel):
             models.Index(fields=["-starts_at"], name="conference_time"),
             models.Index(fields=["status", "held_on"], name="conference_status_held"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(meeting_type="dialogue", deputy_level="")
+                | (models.Q(meeting_type="voter_meeting") & ~models.Q(deputy_level="")),
+                name="conference_deputy_level_for_voter_meetings",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({timezone.localtime(self.starts_at):%d/%m/%Y})"
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.is_voter_meeting:
+            return
+        errors = {}
+        if not self.deputy_level:
+            errors["deputy_level"] = VOTER_MEETING_NEEDS_LEVEL
+        if not self.deputies.strip():
+            errors["deputies"] = VOTER_MEETING_NEEDS_DEPUTIES
+        if errors:
+            raise ValidationError(errors)
 
     def search_source(self) -> list[str | None]:
         # The area's name is read through the cached relation; services set it before saving.
         area_name = self.host_area.name if self.host_area_id else ""
         chairs = [f"{chair.full_name} {chair.title}" for chair in self._chairs_for_search()]
-        return [self.title, self.place, area_name, self.agenda, *chairs]
+        return [self.title, self.place, area_name, self.agenda, self.deputies, *chairs]
 
     def _chairs_for_search(self):
         return list(self.chairs.all()) if self.pk else []
+
+    @property
+    def is_voter_meeting(self) -> bool:
+        return self.meeting_type == self.MeetingType.VOTER_MEETING
 
     @property
     def is_held(self) -> bool:

@@ -58,7 +58,11 @@ def conference_plan(
     agenda: str = "",
     invited_guests: str = "",
     chairs: list[Chair] = (),
+    meeting_type: str = Conference.MeetingType.DIALOGUE,
+    **voter_meeting: str,
 ) -> Conference:
+    """A dialogue conference, or a voter meeting (meeting_type="voter_meeting" with the
+    VOTER_MEETING_FIELDS: deputy_level, deputies, session, session_timing, forwarded_to)."""
     conference = Conference(
         host_area=host_area,
         title=title,
@@ -69,7 +73,9 @@ def conference_plan(
         agenda=agenda,
         invited_guests=invited_guests,
         created_by=by,
+        meeting_type=meeting_type,
     )
+    _set_voter_meeting_fields(conference, voter_meeting)
     conference._history_user = by
     conference.full_clean()
     conference.save()
@@ -77,7 +83,29 @@ def conference_plan(
     return conference
 
 
-EDITABLE_FIELDS = ("host_area", "title", "basis", "kind", "starts_at", "place", "agenda", "invited_guests")
+VOTER_MEETING_FIELDS = ("deputy_level", "deputies", "session", "session_timing", "forwarded_to")
+EDITABLE_FIELDS = (
+    "host_area",
+    "title",
+    "basis",
+    "kind",
+    "starts_at",
+    "place",
+    "agenda",
+    "invited_guests",
+    "meeting_type",
+    *VOTER_MEETING_FIELDS,
+)
+
+
+def _set_voter_meeting_fields(conference: Conference, values: dict) -> None:
+    """A voter meeting's own fields; a dialogue keeps them blank (the database checks it)."""
+    unknown = set(values) - set(VOTER_MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"not fields of a voter meeting: {sorted(unknown)}")
+    for name in VOTER_MEETING_FIELDS:
+        value = values.get(name, getattr(conference, name))
+        setattr(conference, name, value if conference.is_voter_meeting else "")
 
 
 @transaction.atomic
@@ -93,7 +121,9 @@ def conference_update(
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise TypeError(f"conference_update does not change {name}")
-        setattr(conference, name, value)
+        if name not in VOTER_MEETING_FIELDS:
+            setattr(conference, name, value)
+    _set_voter_meeting_fields(conference, {k: v for k, v in fields.items() if k in VOTER_MEETING_FIELDS})
     if conference.is_held:
         conference.held_on = conference.local_date
     conference._history_user = by
@@ -223,7 +253,12 @@ def _compliance_rows(areas, year: int, requirements: dict[str, YearlyRequirement
         default=Value(0),
         output_field=IntegerField(),
     )
-    held_that_year = Q(conferences__status__in=Conference.HELD_STATUSES, conferences__starts_at__year=year)
+    # Decision 2200's requirement is of dialogues: voter meetings are neither counted nor "other".
+    held_that_year = Q(
+        conferences__status__in=Conference.HELD_STATUSES,
+        conferences__starts_at__year=year,
+        conferences__meeting_type=Conference.MeetingType.DIALOGUE,
+    )
     return (
         areas.filter(kind__in=requirements.keys())
         .filter(Q(valid_from__isnull=True) | Q(valid_from__year__lte=year))

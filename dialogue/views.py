@@ -21,7 +21,15 @@ from dialogue.panels import conference_panels
 PAGE_SIZE = 25
 EDITORS = (Role.CLERK, Role.LEADER)
 # What a row of the conference list shows (dialogue/conference_list.html).
-LIST_ROW_FIELDS = ("starts_at", "title", "kind", "status", "host_area__name", "basis__short_name")
+LIST_ROW_FIELDS = (
+    "starts_at",
+    "title",
+    "kind",
+    "meeting_type",
+    "status",
+    "host_area__name",
+    "basis__short_name",
+)
 CONFERENCE_COUNT = CountWords(
     exact=ngettext_lazy("%(count)s hội nghị", "%(count)s hội nghị", "n"),
     more_than=ngettext_lazy("Hơn %(count)s hội nghị", "Hơn %(count)s hội nghị", "n"),
@@ -111,7 +119,8 @@ def _warn_if_notice_is_short(request: HttpRequest, conference) -> None:
 
 @role_required(*EDITORS)
 def conference_create(request: HttpRequest) -> HttpResponse:
-    form = ConferenceForm(request.POST or None, user=request.user)
+    # "?type=voter_meeting" (the list's "Tiếp xúc cử tri" button) opens the form for a voter meeting.
+    form = ConferenceForm(request.POST or None, user=request.user, meeting_type=request.GET.get("type"))
     if request.method == "POST" and form.is_valid():
         conference = services.conference_plan(by=request.user, **form.service_arguments())
         messages.success(request, _("Đã lên kế hoạch hội nghị. Có thể in thông báo tổ chức để niêm yết."))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.models import User
-from dialogue.demo import BO_DE_2022_TITLE
+from dialogue.demo import BO_DE_2022_TITLE, BO_DE_VOTER_MEETING_TITLE
 from dialogue.models import Conference
 from petitions.models import Category, Petition
 from petitions.services import PetitionDraft, petition_set_outcome, petitions_add_to_conference
@@ -113,6 +113,17 @@ OTHERS = {
         DemoOpinion("Bà Tô Thị Hằng", "Tổ dân phố 5", URBAN, Kind.RECOMMENDATION,
                     "Đề nghị sửa chữa mặt đường ngõ Tạm Thương bị bong tróc.",
                     answer="Đã giao Ban Quản lý dự án sửa trong tháng 7/2026.", outcome=Outcome.ANSWERED),
+    ],
+    BO_DE_VOTER_MEETING_TITLE: [
+        DemoOpinion("Ông Vũ Văn Khải", "Tổ dân phố 7", INFRA, Kind.RECOMMENDATION,
+                    "Cử tri kiến nghị thành phố sớm khởi công cầu Tứ Liên và tuyến đường nối với phường Bồ Đề.",
+                    outcome=Outcome.TRANSFERRED, transferred_to="Thường trực HĐND thành phố Hà Nội"),
+        DemoOpinion("Bà Đinh Thị Nga", "Tổ dân phố 9", ENVIRONMENT, Kind.RECOMMENDATION,
+                    "Cử tri kiến nghị xử lý ô nhiễm mùi từ trạm trung chuyển rác gần bãi giữa sông Hồng."),
+        DemoOpinion("Ông Mai Xuân Trường", "Tổ dân phố 2", EDUCATION, Kind.PROPOSAL,
+                    "Cử tri đề xuất xây thêm trường trung học cơ sở công lập cho khu vực Bồ Đề.",
+                    answer="Đại biểu tiếp thu, sẽ chất vấn tại kỳ họp; UBND phường đã đề xuất quỹ đất.",
+                    outcome=Outcome.ANSWERED),
     ],
     "Đối thoại đột xuất về ngập úng sau mưa lớn": [
         DemoOpinion("Ông Cao Văn Sơn", "Tổ dân phố 4", INFRA, Kind.RECOMMENDATION,

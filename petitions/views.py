@@ -124,7 +124,9 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if can_edit:
         initial = {
             "outcome": petition.outcome,
-            "transferred_to": petition.transferred_to,
+            # A voter's petition goes, by default, to the body its meeting forwards petitions to.
+            "transferred_to": petition.transferred_to
+            or (petition.conference.forwarded_to if petition.conference_id else ""),
             "transferred_on": petition.transferred_on,
             "duplicate_of": petition.duplicate_of_id,
             "rejection_reason": petition.rejection_reason,

@@ -3,6 +3,7 @@
 import unicodedata
 
 from django import forms, template
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -43,3 +44,12 @@ def clip(text, length: int) -> str:
     while cut and unicodedata.combining(text[cut]):
         cut -= 1
     return text[:cut].rstrip() + "…"
+
+
+@register.filter
+def thousands(value) -> str:
+    """A whole number with the thousands separator of the active language: "2.984" in
+    Vietnamese (as official reports write it), "2,984" in English."""
+    if value is None or value == "":
+        return ""
+    return number_format(value, force_grouping=True)

@@ -24,7 +24,21 @@ function syncOutcomeFields(form) {
 
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-outcome-form]").forEach(syncOutcomeFields);
+  document.querySelectorAll("select[name=meeting_type]").forEach(syncVoterMeetingFields);
 });
+
+// A voter meeting's own fields (deputies, session, receiving body) only for a voter meeting
+// (conference form). Without JavaScript they stay visible, with their legend saying so.
+document.addEventListener("change", (event) => {
+  if (event.target.name === "meeting_type") {
+    syncVoterMeetingFields(event.target);
+  }
+});
+
+function syncVoterMeetingFields(select) {
+  const block = select.form && select.form.querySelector("[data-voter-meeting]");
+  if (block) block.hidden = select.value !== "voter_meeting";
+}
 
 // Type-ahead in drop-downs without accents: "dat" picks "Đất đai – GPMB", "an" picks
 // "An ninh trật tự". The browser's own type-ahead needs the exact first letter (Đ), which a

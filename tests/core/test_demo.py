@@ -58,3 +58,24 @@ def test_demo_has_the_bo_de_conference_of_seed_004():
     assert Conference.objects.filter(status="planned").exists()
     seed()
     assert conference.petitions.count() == 14
+
+
+def test_demo_has_a_voter_meeting_of_bo_des_deputies():
+    from dialogue.demo import BO_DE_VOTER_MEETING_TITLE
+    from dialogue.models import Conference
+
+    seed()
+    meeting = Conference.objects.voter_meetings().get(title=BO_DE_VOTER_MEETING_TITLE)
+    assert meeting.host_area.name == "Phường Bồ Đề" and meeting.host_area.valid_to is None
+    assert meeting.is_held and meeting.deputy_level == Conference.DeputyLevel.NATIONAL_CITY
+    assert (
+        meeting.forwarded_to == "Thường trực HĐND thành phố Hà Nội"
+        and len(meeting.deputies.splitlines()) == 2
+    )
+    assert sorted(meeting.petitions.values_list("outcome", flat=True)) == [
+        "answered",
+        "in_authority",
+        "transferred",
+    ]
+    seed()
+    assert Conference.objects.voter_meetings().count() == 1 and meeting.petitions.count() == 3

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from dashboards.links import Figure
 from tests.conftest import login
-from tests.dashboards.boards_data import build, days_ago, today
+from tests.dashboards.boards_data import build, days_ago, held_conference, today
 
 pytestmark = pytest.mark.django_db
 
@@ -188,9 +188,29 @@ def test_supervision_numbers(boards):
 
 def test_supervision_numbers_equal_their_lists(boards):
     client = login(boards.users["monitor"])
+    held_before = client.get(reverse("dashboards:supervision"), period_params()).context["conferences"][
+        "held"
+    ]
+    # A voter meeting: its own figures, the dialogues' unchanged.
+    held_conference(
+        boards.ward,
+        days_ago(20),
+        participants=40,
+        meeting_type="voter_meeting",
+        deputy_level="commune",
+        deputies="Lê Văn B – Đại biểu HĐND phường",
+    )
     page = client.get(reverse("dashboards:supervision"), period_params())
-    names = ["conferences", "opinions", "breakdowns", "assignments", "by_agency", "by_area", "trend"]
-    assert assert_figures_match_lists(client, page.context, names) > 40
+    assert page.context["conferences"]["held"].value == held_before.value
+    assert (
+        page.context["voter_meetings"]["meetings"].value,
+        page.context["voter_meetings"]["participants"].value,
+    ) == (
+        1,
+        40,
+    )
+    names = ["conferences", "voter_meetings", "opinions", "breakdowns", "assignments", "by_agency", "by_area"]
+    assert assert_figures_match_lists(client, page.context, [*names, "trend"]) > 40
 
 
 def test_city_monitor_sees_wards_ranked_and_their_lists_agree(boards):

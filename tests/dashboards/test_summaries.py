@@ -46,6 +46,15 @@ def country(city):
     draft.status = draft.Status.DRAFT
     draft.save(update_fields=["status"])
     assignment(draft, ward.bodies["UBND"], days_ago(100))
+    # A voter meeting: summed apart from the dialogues (its own subject), equal to live figures.
+    held_conference(
+        ward,
+        days_ago(40),
+        participants=55,
+        meeting_type="voter_meeting",
+        deputy_level="national_city",
+        deputies="Nguyễn Văn A – Đại biểu Quốc hội",
+    )
     boards.province = province
     return boards
 
@@ -103,6 +112,7 @@ def test_a_scope_of_whole_provinces_is_summed_from_their_rows_only(country):
     fast = summaries.supervision_figures(monitor, None, period, today())
     assert comparable(fast) == comparable(summaries.live_figures(monitor, None, period, today()))
     assert fast["opinions"]["received"] == 3
+    assert (fast["conferences"]["voter_meetings"], fast["conferences"]["voter_participants"]) == (1, 55)
 
 
 def test_a_ward_or_a_chosen_area_is_never_summarised(country, admin):
@@ -162,5 +172,6 @@ def test_the_national_page_uses_the_summaries_and_its_numbers_equal_their_lists(
     assert page.status_code == 200
     assert page.context["area"] is None
     assert page.context["computed_at"] == MonthFigures.objects.values_list("computed_at", flat=True).first()
-    names = ["conferences", "opinions", "breakdowns", "assignments", "by_agency", "by_area", "trend"]
-    assert assert_figures_match_lists(client, page.context, names) > 40
+    names = ["conferences", "voter_meetings", "opinions", "breakdowns", "assignments", "by_agency", "by_area"]
+    assert assert_figures_match_lists(client, page.context, [*names, "trend"]) > 40
+    assert page.context["voter_meetings"]["meetings"].value == 1

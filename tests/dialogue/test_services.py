@@ -104,3 +104,46 @@ def test_compliance_summary_counts_in_sql_and_lists_the_weakest(city, django_ass
     assert summary.total == len(every) >= len(wards)
     assert summary.met == sum(row.met for row in every)
     assert [row.area for row in summary.lacking] == [row.area for row in every if not row.met][:2]
+
+
+# --- voter meetings -----------------------------------------------------------------------------
+
+VOTER_FIELDS = {
+    "meeting_type": Conference.MeetingType.VOTER_MEETING,
+    "deputy_level": Conference.DeputyLevel.DISTRICT,
+    "deputies": "Trần Văn Nam – Đại biểu HĐND quận",
+    "session": "Kỳ họp thứ 5",
+    "session_timing": Conference.SessionTiming.AFTER,
+    "forwarded_to": "Thường trực HĐND quận",
+}
+
+
+def test_a_voter_meeting_is_planned_with_its_deputies(ward, make_user):
+    meeting = plan(ward, make_user("clerk"), **VOTER_FIELDS)
+    assert meeting.is_voter_meeting and meeting.forwarded_to == "Thường trực HĐND quận"
+    assert (
+        Conference.objects.voter_meetings().get() == meeting and not Conference.objects.dialogues().exists()
+    )
+
+
+def test_a_voter_meeting_needs_its_level_and_deputies(ward, make_user):
+    with pytest.raises(ValidationError) as error:
+        plan(ward, make_user("clerk"), **{**VOTER_FIELDS, "deputy_level": "", "deputies": " "})
+    assert set(error.value.message_dict) == {"deputy_level", "deputies"}
+    assert not Conference.objects.exists()
+
+
+def test_a_dialogue_keeps_no_deputies_and_a_meeting_turned_dialogue_drops_them(ward, make_user):
+    clerk = make_user("clerk")
+    dialogue = plan(ward, clerk, deputies="Ai đó", deputy_level="district")
+    assert (dialogue.deputies, dialogue.deputy_level) == ("", "")
+    meeting = plan(ward, clerk, **VOTER_FIELDS)
+    services.conference_update(conference=meeting, by=clerk, meeting_type=Conference.MeetingType.DIALOGUE)
+    meeting.refresh_from_db()
+    assert (meeting.deputy_level, meeting.forwarded_to) == ("", "")
+
+
+def test_compliance_counts_dialogues_not_voter_meetings(ward):
+    conference_for(ward, status=Conference.Status.HELD, **VOTER_FIELDS)
+    rows = services.conference_compliance(areas=OrgUnit.objects.filter(pk=ward.pk), year=2026)
+    assert (rows[0].held, rows[0].met) == (0, False)
