@@ -291,6 +291,15 @@ class AssignmentDetailSerializer(AssignmentSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, assignment: Assignment) -> dict:
+        data = super().to_representation(assignment)
+        user = self.context["request"].user if "request" in self.context else None
+        if user is not None and not assignment.case_files_visible_to(user):
+            # A denunciation's case files: only the reports the caller wrote, no answer.
+            data["answer_to_citizen"] = ""
+            data["updates"] = [update for update in data["updates"] if update["author"]["id"] == user.pk]
+        return data
+
 
 def assignment_detail_queryset():
     return Assignment.objects.select_related(
@@ -839,7 +848,8 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def _act(self, change) -> Response:
         """Validate the input, make the change through one service, answer the assignment."""
         assignment = self.get_object()
-        if not assignment.notice.is_issued:
+        # A written petition's assignment has no notice: it started when it was made.
+        if not assignment.is_started:
             raise Conflict(NOT_ISSUED_YET)
         serializer = self.get_serializer(data=self.request.data)
         serializer.is_valid(raise_exception=True)

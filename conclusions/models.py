@@ -363,6 +363,15 @@ class Assignment(BaseModel):
     def is_started(self) -> bool:
         return self.notice_id is None or self.notice.is_issued
 
+    def case_files_visible_to(self, user) -> bool:
+        """Progress reports, their evidence files and the answer of an assignment that answers
+        a denunciation are part of the case and may name the denouncer: they get the identity's
+        protection (the handlers of the case, the area's clerks and leaders; see
+        Petition.identity_visible_to), not that of the assignment, which a higher level reads.
+        Petitions without a denouncer protect nothing: the check is one query for them."""
+        denunciations = self.petitions.filter(kind=Petition.Kind.DENUNCIATION).select_related("area")
+        return all(petition.identity_visible_to(user) for petition in denunciations)
+
     def days_overdue(self, today: date) -> int:
         if self.deadline is None or self.status == self.Status.ACCEPTED or today <= self.deadline:
             return 0

@@ -27,6 +27,7 @@ from conclusions.models import (
 )
 from core.calendar import add_working_days, next_working_day_on_or_after
 from dialogue.models import Conference
+from petitions import services as petition_services
 from petitions.models import Petition
 
 logger = logging.getLogger(__name__)
@@ -381,6 +382,13 @@ def is_issuer_side(user: User, assignment: Assignment) -> bool:
     return (user.is_superuser or user.has_role(Role.CLERK, Role.LEADER)) and any(
         assignment.area.path.startswith(path) for path in user.scope_paths
     )
+
+
+def case_files_downloaded(*, assignment: Assignment, user: User, where: str) -> None:
+    """A file of the assignment was downloaded: for a denunciation's case, logged like a
+    display of the denouncer's identity (Luật Tố cáo 2018: the identity is kept secret)."""
+    denunciations = assignment.petitions.filter(kind=Petition.Kind.DENUNCIATION)
+    petition_services.identity_disclosed(petitions=denunciations, user=user, where=where)
 
 
 OPEN_STATUSES = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED)

@@ -64,11 +64,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in answers are never cached (shared office PCs); it reads the user the
+    # authentication above (or DRF's token authentication, in the view) set.
+    "core.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Before any view reads the input: a NUL byte answers 400, never a database error (after
+    # the user, messages and CSP, which the 400 page's layout uses).
+    "core.middleware.RejectNulInputMiddleware",
     # Axes must be last: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -309,6 +315,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Hội nghị đối thoại, ý kiến và kiến nghị của Nhân dân. Same scoping as the web pages.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs describe the whole API: for signed-in users only (session or
+    # token); an anonymous call answers 401 like every other part of the API.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI's files come from drf-spectacular-sidecar: no CDN on closed networks.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
