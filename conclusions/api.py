@@ -40,6 +40,8 @@ from conclusions import services
 from conclusions.forms import ITEMS_REQUIRED
 from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, NoticeItem, ProgressUpdate
 from conclusions.pdf import pdf_file_name, render_notice_pdf
+from core.bounds import DOCUMENT_CHARS, REMARK_CHARS
+from core.filters import YearFilter
 from dialogue.models import Conference
 from petitions.api import ConferenceRefSerializer
 from petitions.models import Petition
@@ -209,7 +211,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
 
 class ExtensionRequestSerializer(serializers.ModelSerializer):
     requested_by = PersonSerializer(read_only=True)
-    decided_by = PersonSerializer(read_only=True)
+    decided_by = PersonSerializer(read_only=True, allow_null=True)
     status = ExtensionStatusField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -232,8 +234,9 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
-    notice = NoticeRefSerializer(read_only=True)
-    item = NoticeItemSerializer(read_only=True)
+    # A written petition's assignment has neither notice nor item.
+    notice = NoticeRefSerializer(read_only=True, allow_null=True)
+    item = NoticeItemSerializer(read_only=True, allow_null=True)
     area = AreaSerializer(read_only=True)
     lead_agency = AgencySerializer(read_only=True)
     responsible_person = PersonSerializer(read_only=True, allow_null=True)
@@ -339,7 +342,7 @@ class AssignmentSummarySerializer(serializers.ModelSerializer):
 
 class NoticeBaseSerializer(serializers.ModelSerializer):
     area = AreaSerializer(read_only=True)
-    conference = ConferenceRefSerializer(read_only=True)
+    conference = ConferenceRefSerializer(read_only=True, allow_null=True)
     issuing_body = AgencySerializer(read_only=True)
     status = NoticeStatusField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -438,7 +441,7 @@ class NoticeDraftUpdateSerializer(serializers.ModelSerializer):
     signer = EditablePersonField(queryset=User.objects.all())
     sign_mode = SignModeField(default=ConclusionNotice.SignMode.ON_BEHALF)
     items = serializers.ListField(
-        child=serializers.CharField(),
+        child=serializers.CharField(max_length=DOCUMENT_CHARS),
         allow_empty=False,
         max_length=MAX_ITEMS,
         error_messages={"empty": ITEMS_REQUIRED},
@@ -535,7 +538,7 @@ class AssignmentAddSerializer(serializers.Serializer):
     """Input of POST /notices/{id}/assignments/: the arguments of `services.assignment_add`."""
 
     item = serializers.IntegerField(min_value=1, help_text="Số thứ tự của mục kết luận (1, 2, 3…).")
-    task = serializers.CharField()
+    task = serializers.CharField(max_length=DOCUMENT_CHARS)
     lead_agency = NoticeAgencyField(queryset=OrgUnit.objects.all())
     coordinating_agencies = NoticeAgencyField(queryset=OrgUnit.objects.all(), many=True, required=False)
     responsible_person = NoticePersonField(queryset=User.objects.all(), required=False, allow_null=True)
@@ -571,7 +574,7 @@ class NoticeApiFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ConclusionNotice.Status.choices)
     conference = django_filters.NumberFilter(label=_("Hội nghị"), field_name="conference")
     issuing_body = django_filters.NumberFilter(label=_("Cơ quan ban hành"), field_name="issuing_body")
-    year = django_filters.NumberFilter(label=_("Năm ban hành"), field_name="issued_on", lookup_expr="year")
+    year = YearFilter(label=_("Năm ban hành"), field_name="issued_on", lookup_expr="year")
 
     class Meta:
         model = ConclusionNotice
@@ -751,7 +754,7 @@ class NoticeViewSet(
 
 
 class ProgressSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=DOCUMENT_CHARS)
     # Size and type are checked by the model field's validator (core.uploads.validate_upload),
     # which also answers an empty file in Vietnamese.
     evidence = serializers.FileField(required=False, allow_null=True, allow_empty_file=True, default=None)
@@ -759,21 +762,23 @@ class ProgressSerializer(serializers.Serializer):
 
 class ReportSerializer(serializers.Serializer):
     # Not required here: the service answers a missing answer (services.ANSWER_REQUIRED).
-    answer_to_citizen = serializers.CharField(required=False, allow_blank=True, default="")
+    answer_to_citizen = serializers.CharField(
+        max_length=DOCUMENT_CHARS, required=False, allow_blank=True, default=""
+    )
 
 
 class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=REMARK_CHARS, required=False, allow_blank=True, default="")
 
 
 class ExtensionSerializer(serializers.Serializer):
     requested_deadline = serializers.DateField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=REMARK_CHARS, required=False, allow_blank=True, default="")
 
 
 class DecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=REMARK_CHARS, required=False, allow_blank=True, default="")
 
 
 class AssignmentApiFilter(django_filters.FilterSet):

@@ -175,6 +175,8 @@ PUBLIC_TRACKING_WINDOW = env.int("PUBLIC_TRACKING_WINDOW", default=600)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 # How long a finished export (Excel, PDF) is kept for its owner to download.
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+# Export jobs one user may have queued or running at once (core.exports.export_start).
+EXPORT_RUNNING_PER_USER = env.int("EXPORT_RUNNING_PER_USER", default=3)
 
 # --- Accounts and authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -318,6 +320,11 @@ SPECTACULAR_SETTINGS = {
     # The schema and the docs describe the whole API: for signed-in users only (session or
     # token); an anonymous call answers 401 like every other part of the API.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Every operation's 400/401/403/404 in the schema, written once (config/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.document_error_responses",
+    ],
     # Swagger UI's files come from drf-spectacular-sidecar: no CDN on closed networks.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

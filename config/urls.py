@@ -24,3 +24,9 @@ urlpatterns = [
 ]
 # Uploaded files are never served from MEDIA_URL, not even in DEBUG: every download goes
 # through a view that checks the user's scope.
+
+# JSON under /api/, the site's pages elsewhere (core.views).
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import ScopedAdminMixin, TopLevelAdminMixin
+from core.admin import CheckedInitialMixin
 from petitions.models import Category, IdentityDisclosure, ReceptionSession, StatutoryRule
 
 
@@ -34,7 +35,7 @@ class ReceptionSessionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(IdentityDisclosure)
-class IdentityDisclosureAdmin(admin.ModelAdmin):
+class IdentityDisclosureAdmin(CheckedInitialMixin, admin.ModelAdmin):
     """Who saw a denouncer's identity, when, on which petition and where: for the top-level
     admins only, and nobody changes it."""
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from core.bounds import SEARCH_CHARS
 from dialogue.models import Conference
 from petitions.intake_forms import TrackingForm
 from petitions.models import Petition
@@ -126,7 +127,7 @@ def public_steps(petition: Petition, assignments: list) -> list[PublicStep]:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").strip()[:SEARCH_CHARS]
     areas = list(OrgUnit.objects.areas().search(query).order_by("path")[:AREA_RESULTS]) if query else []
     return render(request, "public/index.html", {"form": TrackingForm(), "query": query, "areas": areas})
 
