@@ -10,9 +10,14 @@ on any status code the schema does not list.
   object is not the caller's to change.
 - 404: an id outside the caller's scope (scoping answers 404, never 403), or a page past the
   last one.
+
+It also gives the shared query parameters (q, year, page) their bounds.
 """
 
 from __future__ import annotations
+
+from core.bounds import SEARCH_CHARS
+from core.filters import FIRST_YEAR, LAST_YEAR
 
 ERROR_SCHEMA_NAME = "Error"
 ERROR_SCHEMA = {
@@ -28,6 +33,17 @@ DESCRIPTIONS = {
     "404": "Không tìm thấy trong phạm vi của bạn, hoặc trang vượt quá số trang.",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
+# The query parameters every list shares, as the filters read them (django-filter's schema
+# says only "string" and "number").
+QUERY_PARAMETERS = {
+    "q": {
+        "description": "Tìm không cần dấu trong nội dung (không tìm theo danh tính người tố cáo); "
+        f"tối đa {SEARCH_CHARS} ký tự.",
+        "schema": {"type": "string", "maxLength": SEARCH_CHARS},
+    },
+    "year": {"schema": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}},
+    "page": {"schema": {"type": "integer", "minimum": 1}},
+}
 PUBLIC_OPERATIONS = {"/api/v1/auth/token/"}  # answers 400, never 401 or 403
 
 
@@ -47,6 +63,9 @@ def document_error_responses(result: dict, generator, request, public) -> dict:
         for method, operation in operations.items():
             if method not in METHODS:
                 continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and parameter["name"] in QUERY_PARAMETERS:
+                    parameter.update(QUERY_PARAMETERS[parameter["name"]])
             responses = operation.setdefault("responses", {})
             for code in _codes_for(path, operation):
                 responses.setdefault(

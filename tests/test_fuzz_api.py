@@ -3,6 +3,7 @@ operation the schema lists (new ones included, without touching this test) is ca
 generated data, valid and invalid, and every answer must be no server error and exactly what
 the schema says (status code, content type, body). (Issue 15, "In CI".)
 
+Half the calls fit the schema, half do not (Schemathesis' positive and negative modes).
 Path ids are drawn from the real objects of tests/fuzz_data.py as well as generated, so the
 operations reach their code and not only a 404. Bounded: FUZZ_API_EXAMPLES examples per
 operation and role (about a minute in all)."""
@@ -24,6 +25,7 @@ from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import FailureGroup
+from schemathesis.generation.modes import GenerationMode
 
 from config.wsgi import application
 from tests.fuzz_data import fuzz_world
@@ -61,6 +63,15 @@ def django_in_process():
     request_finished.connect(close_old_connections)
 
 
+def both_kinds_of_data(operation):
+    """Calls that fit the schema and calls that do not (a wrong type, a missing field, a value
+    out of its bounds): the first must succeed or be refused as documented, the second refused."""
+    strategies = [operation.as_strategy(GenerationMode.POSITIVE)]
+    with contextlib.suppress(Exception):  # an operation without input has nothing to break
+        strategies.append(operation.as_strategy(GenerationMode.NEGATIVE))
+    return st.one_of(*strategies)
+
+
 def fuzz_operation(operation, headers: dict, ids: list[int], checks: list, findings: Findings) -> None:
     real_id = st.sampled_from([None, *ids])
 
@@ -71,7 +82,7 @@ def fuzz_operation(operation, headers: dict, ids: list[int], checks: list, findi
         derandomize=True,
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=operation.as_strategy(), pick=real_id)
+    @given(case=both_kinds_of_data(operation), pick=real_id)
     def run(case, pick):
         if pick is not None:
             for name in case.path_parameters or {}:
