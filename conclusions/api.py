@@ -62,7 +62,7 @@ PDF_PENDING = _("Tệp PDF đang được tạo. Hãy thử lại sau ít phút.
 DRAFTS_NOT_DELETED = _("Dự thảo không xóa qua API; hãy sửa lại dự thảo.")
 NOT_ISSUED_YET = _("Thông báo chưa ban hành nên việc này chưa được giao: chưa thực hiện được thao tác này.")
 NO_PENDING_EXTENSION = _("Việc này không có đề nghị gia hạn nào chờ quyết định.")
-MAX_ITEMS = 100  # a notice has a handful of items; this only bounds the input
+MAX_ITEMS = services.MAX_NOTICE_ITEMS
 
 # The services' refusals that say who may act, not what is wrong with the input.
 FORBIDDING = (

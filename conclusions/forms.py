@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Role, User
+from conclusions import services
 from conclusions.models import Assignment, ConclusionNotice, NoticeItem
 from conclusions.services import DeadlineSpec
 from core.bounds import DOCUMENT_CHARS, REMARK_CHARS
@@ -95,6 +96,8 @@ class NoticeForm(forms.ModelForm):
         items = parse_items(self.cleaned_data["items_text"])
         if not items:
             raise forms.ValidationError(ITEMS_REQUIRED)
+        if len(items) > services.MAX_NOTICE_ITEMS:
+            raise forms.ValidationError(services.TOO_MANY_ITEMS, params={"count": services.MAX_NOTICE_ITEMS})
         return items
 
     def service_arguments(self) -> dict:

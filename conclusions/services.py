@@ -32,6 +32,9 @@ from petitions.models import Petition
 
 logger = logging.getLogger(__name__)
 
+MAX_NOTICE_ITEMS = 100  # a notice has a handful of items; this only bounds the input
+TOO_MANY_ITEMS = _("Một thông báo có tối đa %(count)s mục.")
+
 ALREADY_ISSUED = _("Thông báo đã ban hành thì không sửa được nữa. Muốn sửa, hãy lập thông báo đính chính.")
 ONLY_LEADERS_ISSUE = _("Chỉ lãnh đạo mới được ban hành thông báo kết luận.")
 NO_ITEMS = _("Thông báo cần ít nhất một mục kết luận.")

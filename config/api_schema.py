@@ -10,6 +10,7 @@ on any status code the schema does not list.
   object is not the caller's to change.
 - 404: an id outside the caller's scope (scoping answers 404, never 403), or a page past the
   last one.
+- 415: a body in a Content-Type the operation does not read.
 
 It also gives the shared query parameters (q, year, page) their bounds.
 """
@@ -31,6 +32,7 @@ DESCRIPTIONS = {
     "401": "Chưa đăng nhập hoặc token sai.",
     "403": "Vai trò không được làm việc này.",
     "404": "Không tìm thấy trong phạm vi của bạn, hoặc trang vượt quá số trang.",
+    "415": "Kiểu nội dung gửi lên không được hỗ trợ (Content-Type).",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
 # The query parameters every list shares, as the filters read them (django-filter's schema
@@ -51,6 +53,8 @@ def _codes_for(path: str, operation: dict) -> list[str]:
     codes = ["400"]  # every operation reads a query (a NUL byte is refused everywhere)
     if path not in PUBLIC_OPERATIONS:
         codes += ["401", "403", "404"]
+    if "requestBody" in operation:
+        codes.append("415")
     return codes
 
 

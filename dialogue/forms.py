@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
-from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS, REMARK_CHARS
+from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS, REMARK_CHARS, validate_sensible_date
 from core.filters import PlainSelect, SearchFilter, ShortListFilter
 from core.uploads import ACCEPT_ATTRIBUTE
 from dialogue.models import Conference, ConferenceAttachment, ConferenceBasis, ConferenceChair
@@ -74,7 +74,7 @@ class DateInput(forms.DateInput):
 
 
 class ConferenceForm(forms.ModelForm):
-    starts_on = forms.DateField(label=_("Ngày"), widget=DateInput())
+    starts_on = forms.DateField(label=_("Ngày"), widget=DateInput(), validators=[validate_sensible_date])
     starts_time = forms.TimeField(
         label=_("Giờ"),
         widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "14:00", "inputmode": "numeric"}),

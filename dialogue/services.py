@@ -47,7 +47,10 @@ def _set_chairs(conference: Conference, chairs: list[Chair]) -> None:
     if len(rows) > MAX_CHAIRS:
         raise ValidationError({"chairs": TOO_MANY_CHAIRS % {"count": MAX_CHAIRS}})
     for row in rows:  # a name longer than its column is a message, not a database error
-        row.full_clean(exclude=["conference"])
+        try:
+            row.full_clean(exclude=["conference"])
+        except ValidationError as error:
+            raise ValidationError({"chairs": error.messages}) from error
     conference.chairs.all().delete()
     ConferenceChair.objects.bulk_create(rows)
     # The chairs' names are searchable: refresh the folded column now that they are saved.
