@@ -37,9 +37,10 @@ from petitions import services
 from petitions.models import IdentityDisclosure
 from tests.conclusions.helpers import draft_notice, held_conference, leader_of
 from tests.factories import OrgUnitFactory, UserFactory, petition_for
+from tests.fuzz_data import fresh_cache  # noqa: F401 (a fixture)
 from tests.petitions.written_helpers import DENOUNCER, clerk_of, denunciation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 # Every piece of the identity: name, address, phone, identity number.
 SECRETS = (DENOUNCER, "Số 9 ngõ Bí Mật", "0987000111", "001099900001")

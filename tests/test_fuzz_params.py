@@ -21,10 +21,10 @@ import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from tests.fuzz_data import fuzz_world
+from tests.fuzz_data import fresh_cache, fuzz_world  # noqa: F401 (fresh_cache: a fixture)
 from tests.test_denouncer_protection import named_patterns
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 NASTY = (
     "\x00",
