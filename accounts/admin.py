@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import OrgUnit, User
+from core.admin import CheckedInitialMixin
 
 
-class ScopedAdminMixin:
+class ScopedAdminMixin(CheckedInitialMixin):
     """Admin pages obey the same scoping as the rest of the site: a ward's admin manages
     the ward, a city's admin the city. Foreign-key choices are scoped the same way, and so are
     the history pages (django-simple-history's own views do not use get_queryset)."""
@@ -29,7 +30,7 @@ class ScopedAdminMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class TopLevelAdminMixin:
+class TopLevelAdminMixin(CheckedInitialMixin):
     """Lists every area shares (calendar overrides, categories, conference bases): readable
     by every admin, changed only by a superuser or the admin of the top-level area."""
 

@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from core.bounds import SEARCH_CHARS
 
 # Django's own Vietnamese catalogue lacks this message, so the form carries its own.
 INVALID_LOGIN = _("Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: mật khẩu phân biệt chữ hoa, chữ thường.")
@@ -26,7 +27,7 @@ class LoginForm(AuthenticationForm):
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False)
+    q = forms.CharField(label=_("Tìm"), required=False, max_length=SEARCH_CHARS)
     role = forms.ChoiceField(
         label=_("Vai trò"), required=False, choices=[("", _("Mọi vai trò")), *Role.choices]
     )

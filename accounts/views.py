@@ -12,6 +12,7 @@ from accounts.models import Notification, OrgUnit, Role, User
 from accounts.panels import home_panels
 from accounts.permissions import role_required, staff_required
 from accounts.services import notifications_mark_read
+from core.bounds import SEARCH_CHARS
 
 PAGE_SIZE = 50
 MAX_INDENT = 5
@@ -57,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @staff_required
 def orgunit_list(request: HttpRequest) -> HttpResponse:
     """The directory of areas and bodies the user can see, as an indented tree."""
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").strip()[:SEARCH_CHARS]
     units = OrgUnit.objects.visible_to(request.user).select_related("parent")
     if query:
         units = units.search(query)
@@ -132,7 +133,7 @@ AREA_SEARCH_LIMIT = 20  # suggestions of the area type-ahead
 def area_search(request: HttpRequest) -> JsonResponse:
     """The area chooser's type-ahead (templates/includes/area_chooser.html: the lists, the
     supervision dashboard, the reports): areas in the user's scope whose folded name matches."""
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").strip()[:SEARCH_CHARS]
     if not query:
         return JsonResponse({"results": []})
     areas = (

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.admin import TopLevelAdminMixin
 from accounts.models import OrgUnit
 from conclusions.models import CommitteeTerm, ReminderLog, ReminderRule
+from core.admin import CheckedInitialMixin
 
 
 @admin.register(ReminderRule)
@@ -20,7 +21,7 @@ class ReminderRuleAdmin(TopLevelAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(CheckedInitialMixin, admin.ModelAdmin):
     """The sent-log is written by the sweep only: read it here, never edit it."""
 
     list_display = [
@@ -54,7 +55,7 @@ class ReminderLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommitteeTerm)
-class CommitteeTermAdmin(SimpleHistoryAdmin):
+class CommitteeTermAdmin(CheckedInitialMixin, SimpleHistoryAdmin):
     """Party notices are numbered per committee term: an admin enters each committee's terms,
     for the committees of their own scope."""
 

@@ -40,7 +40,9 @@ from conclusions import services
 from conclusions.forms import ITEMS_REQUIRED
 from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, NoticeItem, ProgressUpdate
 from conclusions.pdf import pdf_file_name, render_notice_pdf
+from core.bounds import DOCUMENT_CHARS, REMARK_CHARS
 from core.files import open_stored
+from core.filters import YearFilter
 from dialogue.models import Conference
 from petitions.api import ConferenceRefSerializer
 from petitions.models import Petition
@@ -61,7 +63,7 @@ PDF_PENDING = _("Tệp PDF đang được tạo. Hãy thử lại sau ít phút.
 DRAFTS_NOT_DELETED = _("Dự thảo không xóa qua API; hãy sửa lại dự thảo.")
 NOT_ISSUED_YET = _("Thông báo chưa ban hành nên việc này chưa được giao: chưa thực hiện được thao tác này.")
 NO_PENDING_EXTENSION = _("Việc này không có đề nghị gia hạn nào chờ quyết định.")
-MAX_ITEMS = 100  # a notice has a handful of items; this only bounds the input
+MAX_ITEMS = services.MAX_NOTICE_ITEMS
 
 # The services' refusals that say who may act, not what is wrong with the input.
 FORBIDDING = (
@@ -210,7 +212,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
 
 class ExtensionRequestSerializer(serializers.ModelSerializer):
     requested_by = PersonSerializer(read_only=True)
-    decided_by = PersonSerializer(read_only=True)
+    decided_by = PersonSerializer(read_only=True, allow_null=True)
     status = ExtensionStatusField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -233,8 +235,9 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
-    notice = NoticeRefSerializer(read_only=True)
-    item = NoticeItemSerializer(read_only=True)
+    # A written petition's assignment has neither notice nor item.
+    notice = NoticeRefSerializer(read_only=True, allow_null=True)
+    item = NoticeItemSerializer(read_only=True, allow_null=True)
     area = AreaSerializer(read_only=True)
     lead_agency = AgencySerializer(read_only=True)
     responsible_person = PersonSerializer(read_only=True, allow_null=True)
@@ -292,6 +295,15 @@ class AssignmentDetailSerializer(AssignmentSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, assignment: Assignment) -> dict:
+        data = super().to_representation(assignment)
+        user = self.context["request"].user if "request" in self.context else None
+        if user is not None and not assignment.case_files_visible_to(user):
+            # A denunciation's case files: only the reports the caller wrote, no answer.
+            data["answer_to_citizen"] = ""
+            data["updates"] = [update for update in data["updates"] if update["author"]["id"] == user.pk]
+        return data
+
 
 def assignment_detail_queryset():
     return Assignment.objects.select_related(
@@ -331,7 +343,7 @@ class AssignmentSummarySerializer(serializers.ModelSerializer):
 
 class NoticeBaseSerializer(serializers.ModelSerializer):
     area = AreaSerializer(read_only=True)
-    conference = ConferenceRefSerializer(read_only=True)
+    conference = ConferenceRefSerializer(read_only=True, allow_null=True)
     issuing_body = AgencySerializer(read_only=True)
     status = NoticeStatusField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -430,7 +442,7 @@ class NoticeDraftUpdateSerializer(serializers.ModelSerializer):
     signer = EditablePersonField(queryset=User.objects.all())
     sign_mode = SignModeField(default=ConclusionNotice.SignMode.ON_BEHALF)
     items = serializers.ListField(
-        child=serializers.CharField(),
+        child=serializers.CharField(max_length=DOCUMENT_CHARS),
         allow_empty=False,
         max_length=MAX_ITEMS,
         error_messages={"empty": ITEMS_REQUIRED},
@@ -527,7 +539,7 @@ class AssignmentAddSerializer(serializers.Serializer):
     """Input of POST /notices/{id}/assignments/: the arguments of `services.assignment_add`."""
 
     item = serializers.IntegerField(min_value=1, help_text="Số thứ tự của mục kết luận (1, 2, 3…).")
-    task = serializers.CharField()
+    task = serializers.CharField(max_length=DOCUMENT_CHARS)
     lead_agency = NoticeAgencyField(queryset=OrgUnit.objects.all())
     coordinating_agencies = NoticeAgencyField(queryset=OrgUnit.objects.all(), many=True, required=False)
     responsible_person = NoticePersonField(queryset=User.objects.all(), required=False, allow_null=True)
@@ -563,7 +575,7 @@ class NoticeApiFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ConclusionNotice.Status.choices)
     conference = django_filters.NumberFilter(label=_("Hội nghị"), field_name="conference")
     issuing_body = django_filters.NumberFilter(label=_("Cơ quan ban hành"), field_name="issuing_body")
-    year = django_filters.NumberFilter(label=_("Năm ban hành"), field_name="issued_on", lookup_expr="year")
+    year = YearFilter(label=_("Năm ban hành"), field_name="issued_on", lookup_expr="year")
 
     class Meta:
         model = ConclusionNotice
@@ -743,7 +755,7 @@ class NoticeViewSet(
 
 
 class ProgressSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=DOCUMENT_CHARS)
     # Size and type are checked by the model field's validator (core.uploads.validate_upload),
     # which also answers an empty file in Vietnamese.
     evidence = serializers.FileField(required=False, allow_null=True, allow_empty_file=True, default=None)
@@ -751,21 +763,23 @@ class ProgressSerializer(serializers.Serializer):
 
 class ReportSerializer(serializers.Serializer):
     # Not required here: the service answers a missing answer (services.ANSWER_REQUIRED).
-    answer_to_citizen = serializers.CharField(required=False, allow_blank=True, default="")
+    answer_to_citizen = serializers.CharField(
+        max_length=DOCUMENT_CHARS, required=False, allow_blank=True, default=""
+    )
 
 
 class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=REMARK_CHARS, required=False, allow_blank=True, default="")
 
 
 class ExtensionSerializer(serializers.Serializer):
     requested_deadline = serializers.DateField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=REMARK_CHARS, required=False, allow_blank=True, default="")
 
 
 class DecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=REMARK_CHARS, required=False, allow_blank=True, default="")
 
 
 class AssignmentApiFilter(django_filters.FilterSet):
@@ -840,7 +854,8 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def _act(self, change) -> Response:
         """Validate the input, make the change through one service, answer the assignment."""
         assignment = self.get_object()
-        if not assignment.notice.is_issued:
+        # A written petition's assignment has no notice: it started when it was made.
+        if not assignment.is_started:
             raise Conflict(NOT_ISSUED_YET)
         serializer = self.get_serializer(data=self.request.data)
         serializer.is_valid(raise_exception=True)

@@ -6,8 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Role, User
+from conclusions import services
 from conclusions.models import Assignment, ConclusionNotice, NoticeItem
 from conclusions.services import DeadlineSpec
+from core.bounds import DOCUMENT_CHARS, REMARK_CHARS
 from core.uploads import ACCEPT_ATTRIBUTE
 from dialogue.forms import DateInput
 from petitions.models import Petition
@@ -29,6 +31,7 @@ def parse_items(text: str) -> list[str]:
 
 class NoticeForm(forms.ModelForm):
     items_text = forms.CharField(
+        max_length=DOCUMENT_CHARS,
         label=_("Các mục kết luận"),
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("Mỗi mục một đoạn, các mục cách nhau bằng một dòng trống. Hệ thống tự đánh số 1, 2, 3…"),
@@ -93,6 +96,8 @@ class NoticeForm(forms.ModelForm):
         items = parse_items(self.cleaned_data["items_text"])
         if not items:
             raise forms.ValidationError(ITEMS_REQUIRED)
+        if len(items) > services.MAX_NOTICE_ITEMS:
+            raise forms.ValidationError(services.TOO_MANY_ITEMS, params={"count": services.MAX_NOTICE_ITEMS})
         return items
 
     def service_arguments(self) -> dict:
@@ -102,7 +107,9 @@ class NoticeForm(forms.ModelForm):
 
 class AssignmentForm(forms.Form):
     item = forms.ModelChoiceField(label=_("Thuộc mục kết luận"), queryset=NoticeItem.objects.none())
-    task = forms.CharField(label=_("Nội dung công việc"), widget=forms.Textarea(attrs={"rows": 3}))
+    task = forms.CharField(
+        max_length=DOCUMENT_CHARS, label=_("Nội dung công việc"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     lead_agency = forms.ModelChoiceField(label=_("Cơ quan chủ trì"), queryset=OrgUnit.objects.none())
     coordinating_agencies = forms.ModelMultipleChoiceField(
         label=_("Cơ quan phối hợp"),
@@ -166,7 +173,9 @@ class AssignmentForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    text = forms.CharField(label=_("Tiến độ, kết quả"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        max_length=DOCUMENT_CHARS, label=_("Tiến độ, kết quả"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     evidence = forms.FileField(
         label=_("Tệp kết quả (nếu có)"),
         required=False,
@@ -176,6 +185,7 @@ class ProgressForm(forms.Form):
 
 class ReportDoneForm(forms.Form):
     answer_to_citizen = forms.CharField(
+        max_length=DOCUMENT_CHARS,
         label=_("Văn bản trả lời người dân"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -185,13 +195,18 @@ class ReportDoneForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(
-        label=_("Lý do trả lại"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=REMARK_CHARS,
+        label=_("Lý do trả lại"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ExtensionForm(forms.Form):
     requested_deadline = forms.DateField(label=_("Đề nghị gia hạn đến"), widget=DateInput())
-    reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        max_length=REMARK_CHARS, label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DecisionForm(forms.Form):
@@ -201,4 +216,6 @@ class DecisionForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=REMARK_CHARS, label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 from accounts.scoping import ScopedQuerySet
+from core.bounds import DOCUMENT_CHARS, REMARK_CHARS, BoundedTextField, validate_sensible_date
 from core.models import BaseModel, ValidityQuerySet
 from core.uploads import validate_upload
 from dialogue.models import Conference
@@ -97,9 +98,11 @@ class ConclusionNotice(BaseModel):
     )
     status = models.CharField(_("trạng thái"), max_length=8, choices=Status.choices, default=Status.DRAFT)
     summary = models.CharField(_("trích yếu"), max_length=500)
-    preamble = models.TextField(_("phần mở đầu"), blank=True)
-    closing = models.TextField(_("phần kết"), blank=True)
-    recipients = models.TextField(_("nơi nhận"), help_text=_("Mỗi nơi nhận một dòng."))
+    preamble = BoundedTextField(_("phần mở đầu"), max_length=DOCUMENT_CHARS, blank=True)
+    closing = BoundedTextField(_("phần kết"), max_length=DOCUMENT_CHARS, blank=True)
+    recipients = BoundedTextField(
+        _("nơi nhận"), max_length=REMARK_CHARS, help_text=_("Mỗi nơi nhận một dòng.")
+    )
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người ký"), on_delete=models.PROTECT, related_name="+"
     )
@@ -179,7 +182,7 @@ class NoticeItem(models.Model):
 
     notice = models.ForeignKey(ConclusionNotice, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("số thứ tự"))
-    text = models.TextField(_("nội dung"))
+    text = BoundedTextField(_("nội dung"), max_length=DOCUMENT_CHARS)
 
     class Meta:
         ordering = ["position"]
@@ -273,7 +276,7 @@ class Assignment(BaseModel):
         on_delete=models.CASCADE,
         related_name="assignments",
     )
-    task = models.TextField(_("nội dung công việc"))
+    task = BoundedTextField(_("nội dung công việc"), max_length=DOCUMENT_CHARS)
     lead_agency = models.ForeignKey(
         OrgUnit, verbose_name=_("cơ quan chủ trì"), on_delete=models.PROTECT, related_name="led_assignments"
     )
@@ -293,10 +296,12 @@ class Assignment(BaseModel):
     )
     deadline_rule = models.CharField(_("cách tính hạn"), max_length=16, choices=DeadlineRule.choices)
     deadline_days = models.PositiveSmallIntegerField(_("số ngày"), null=True, blank=True)
-    deadline = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    deadline = models.DateField(_("hạn xử lý"), null=True, blank=True, validators=[validate_sensible_date])
     deadline_from = models.DateField(_("tính từ ngày"), null=True, blank=True, editable=False)
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.ASSIGNED)
-    answer_to_citizen = models.TextField(_("văn bản trả lời người dân"), blank=True)
+    answer_to_citizen = BoundedTextField(
+        _("văn bản trả lời người dân"), max_length=DOCUMENT_CHARS, blank=True
+    )
     reported_at = models.DateTimeField(null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
     accepted_by = models.ForeignKey(
@@ -307,7 +312,7 @@ class Assignment(BaseModel):
         related_name="+",
         editable=False,
     )
-    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    return_reason = BoundedTextField(_("lý do trả lại"), max_length=REMARK_CHARS, blank=True)
     # The statutory rule behind the deadline of a written petition's assignment, as written
     # when it was made ("30 ngày – Giải quyết khiếu nại lần đầu"); empty for notices.
     deadline_basis = models.CharField(
@@ -364,6 +369,15 @@ class Assignment(BaseModel):
     def is_started(self) -> bool:
         return self.notice_id is None or self.notice.is_issued
 
+    def case_files_visible_to(self, user) -> bool:
+        """Progress reports, their evidence files and the answer of an assignment that answers
+        a denunciation are part of the case and may name the denouncer: they get the identity's
+        protection (the handlers of the case, the area's clerks and leaders; see
+        Petition.identity_visible_to), not that of the assignment, which a higher level reads.
+        Petitions without a denouncer protect nothing: the check is one query for them."""
+        denunciations = self.petitions.filter(kind=Petition.Kind.DENUNCIATION).select_related("area")
+        return all(petition.identity_visible_to(user) for petition in denunciations)
+
     def days_overdue(self, today: date) -> int:
         if self.deadline is None or self.status == self.Status.ACCEPTED or today <= self.deadline:
             return 0
@@ -388,7 +402,7 @@ def evidence_path(instance: ProgressUpdate, filename: str) -> str:
 class ProgressUpdate(BaseModel):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="updates")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("nội dung"))
+    text = BoundedTextField(_("nội dung"), max_length=DOCUMENT_CHARS)
     evidence = models.FileField(
         _("tệp kết quả"), upload_to=evidence_path, blank=True, validators=[validate_upload], max_length=255
     )
@@ -410,8 +424,8 @@ class ExtensionRequest(BaseModel):
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_deadline = models.DateField(_("đề nghị gia hạn đến"))
-    reason = models.TextField(_("lý do"))
+    requested_deadline = models.DateField(_("đề nghị gia hạn đến"), validators=[validate_sensible_date])
+    reason = BoundedTextField(_("lý do"), max_length=REMARK_CHARS)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING)
     previous_deadline = models.DateField(null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(
@@ -423,7 +437,7 @@ class ExtensionRequest(BaseModel):
         editable=False,
     )
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
-    decision_note = models.TextField(_("ý kiến của lãnh đạo"), blank=True)
+    decision_note = BoundedTextField(_("ý kiến của lãnh đạo"), max_length=REMARK_CHARS, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -27,9 +27,13 @@ from conclusions.models import (
 )
 from core.calendar import count_calendar_days, count_working_days
 from dialogue.models import Conference
+from petitions import services as petition_services
 from petitions.models import Petition
 
 logger = logging.getLogger(__name__)
+
+MAX_NOTICE_ITEMS = 100  # a notice has a handful of items; this only bounds the input
+TOO_MANY_ITEMS = _("Một thông báo có tối đa %(count)s mục.")
 
 ALREADY_ISSUED = _("Thông báo đã ban hành thì không sửa được nữa. Muốn sửa, hãy lập thông báo đính chính.")
 ONLY_LEADERS_ISSUE = _("Chỉ lãnh đạo mới được ban hành thông báo kết luận.")
@@ -382,6 +386,13 @@ def is_issuer_side(user: User, assignment: Assignment) -> bool:
     return (user.is_superuser or user.has_role(Role.CLERK, Role.LEADER)) and any(
         assignment.area.path.startswith(path) for path in user.scope_paths
     )
+
+
+def case_files_downloaded(*, assignment: Assignment, user: User, where: str) -> None:
+    """A file of the assignment was downloaded: for a denunciation's case, logged like a
+    display of the denouncer's identity (Luật Tố cáo 2018: the identity is kept secret)."""
+    denunciations = assignment.petitions.filter(kind=Petition.Kind.DENUNCIATION)
+    petition_services.identity_disclosed(petitions=denunciations, user=user, where=where)
 
 
 OPEN_STATUSES = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED)

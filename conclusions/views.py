@@ -320,6 +320,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     open_statuses = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED)
     working = is_assignee and assignment.status in open_statuses and assignment.is_started
     pending_extension = assignment.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
+    case_files = assignment.case_files_visible_to(user)
+    updates = assignment.updates.select_related("author")
+    if not case_files:  # a denunciation's case: a coordinating handler sees only what they wrote
+        updates = updates.filter(author=user)
     return render(
         request,
         "conclusions/assignment_detail.html",
@@ -327,7 +331,8 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignment": assignment,
             "petitions": assignment.petitions.all(),
             "coordinating": assignment.coordinating_agencies.all(),
-            "updates": assignment.updates.select_related("author"),
+            "updates": updates,
+            "case_files": case_files,
             "extensions": assignment.extensions.select_related("requested_by", "decided_by"),
             "pending_extension": pending_extension,
             "history": assignment.history.select_related("history_user").order_by("-history_date")[:20],
@@ -347,12 +352,18 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file. A denunciation's case files are for those who may see the denouncer
+    (or the file's author); each such download is logged like a display of the identity."""
     update = get_object_or_404(
-        ProgressUpdate.objects.filter(assignment__in=Assignment.objects.visible_to(request.user)).exclude(
-            evidence=""
-        ),
+        ProgressUpdate.objects.filter(assignment__in=Assignment.objects.visible_to(request.user))
+        .exclude(evidence="")
+        .select_related("assignment"),
         pk=pk,
     )
+    assignment = update.assignment
+    if update.author_id != request.user.pk and not assignment.case_files_visible_to(request.user):
+        raise PermissionDenied
+    services.case_files_downloaded(assignment=assignment, user=request.user, where=request.path)
     return FileResponse(
         open_stored(update.evidence), as_attachment=True, filename=update.evidence.name.rsplit("/", 1)[-1]
     )

@@ -68,11 +68,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in answers are never cached (shared office PCs); it reads the user the
+    # authentication above (or DRF's token authentication, in the view) set.
+    "core.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Before any view reads the input: a NUL byte answers 400, never a database error (after
+    # the user, messages and CSP, which the 400 page's layout uses).
+    "core.middleware.RejectNulInputMiddleware",
     # Axes must be last: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -200,6 +206,8 @@ PUBLIC_TRACKING_WINDOW = env.int("PUBLIC_TRACKING_WINDOW", default=600)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 # How long a finished export (Excel, PDF) is kept for its owner to download.
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+# Export jobs one user may have queued or running at once (core.exports.export_start).
+EXPORT_RUNNING_PER_USER = env.int("EXPORT_RUNNING_PER_USER", default=3)
 
 # --- Accounts and authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -370,6 +378,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Hội nghị đối thoại, ý kiến và kiến nghị của Nhân dân. Same scoping as the web pages.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs describe the whole API: for signed-in users only (session or
+    # token); an anonymous call answers 401 like every other part of the API.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Every operation's 400/401/403/404 in the schema, written once (config/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.document_error_responses",
+    ],
     # Swagger UI's files come from drf-spectacular-sidecar: no CDN on closed networks.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -25,5 +25,9 @@ urlpatterns = [
 # Uploaded files are never served from MEDIA_URL, not even in DEBUG: every download goes
 # through a view that checks the user's scope.
 
-# A stored file that is missing says so on its 404 page (core/files.py).
+# JSON under /api/, the site's pages elsewhere (core.views); a stored file that is missing
+# says so on its 404 page (core/files.py).
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -45,6 +47,10 @@ NOT_QUEUED = _("Không gửi được yêu cầu tới bộ phận xử lý nề
 FAILED = _("Không tạo được tệp do lỗi hệ thống. Hãy thử lại; nếu vẫn lỗi, hãy báo quản trị hệ thống.")
 STALLED = _("Việc tạo tệp bị gián đoạn (máy xử lý nền dừng giữa chừng). Hãy tạo lại.")
 UNKNOWN_KIND = "Not an exporter: %s"
+TOO_MANY_RUNNING = _(
+    "Bạn đang có %(count)s tệp chờ tạo hoặc đang tạo. Hãy đợi một tệp xong rồi yêu cầu tệp mới."
+)
+DEFAULT_RUNNING_PER_USER = 3
 
 
 class ExportError(Exception):
@@ -109,11 +115,19 @@ class ExportProgress:
 # --- starting ---------------------------------------------------------------------------
 
 
+@transaction.atomic
 def export_start(*, user, exporter_function: Exporter, title: str, parameters: dict) -> ExportJob:
     """Record the job and queue it once the transaction commits (never before: the worker
-    must find the row)."""
+    must find the row). A user has at most EXPORT_RUNNING_PER_USER jobs queued or running
+    at once (ValidationError beyond): one person must not fill the workers' queue."""
     kind = kind_of(exporter_function)
     resolve(kind)  # a programming error shows up here, in the request, not in the worker
+    # The user's row is locked so that two requests at the same moment count each other.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+    limit = getattr(settings, "EXPORT_RUNNING_PER_USER", DEFAULT_RUNNING_PER_USER)
+    running = ExportJob.objects.owned_by(user).filter(status__in=ExportJob.ACTIVE_STATUSES).count()
+    if running >= limit:
+        raise ValidationError(TOO_MANY_RUNNING, code="too_many_exports", params={"count": running})
     job = ExportJob.objects.create(requested_by=user, kind=kind, title=title[:255], parameters=parameters)
     transaction.on_commit(lambda: export_queue(job.pk))
     return job

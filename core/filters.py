@@ -5,9 +5,16 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.bounds import SEARCH_CHARS
+
 
 class SearchFilter(django_filters.CharFilter):
-    """Accent-free search through the model's `search_text` (core.models.SearchQuerySet)."""
+    """Accent-free search through the model's `search_text` (core.models.SearchQuerySet).
+    At most SEARCH_CHARS characters: a longer query is refused beside the box."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", SEARCH_CHARS)
+        super().__init__(*args, **kwargs)
 
     def filter(self, queryset, value):
         return queryset.search(value) if value else queryset
@@ -68,4 +75,21 @@ class ShortListFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", PlainSelect)
+        super().__init__(*args, **kwargs)
+
+
+# A year the lists can be filtered by: a year outside Python's dates (0, -1, 10000) would
+# reach the database as a date range it cannot build (a server error), and none of the
+# records predates the Republic.
+FIRST_YEAR, LAST_YEAR = 1945, 2100
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year, FIRST_YEAR..LAST_YEAR; anything else is a 400 beside the filter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
         super().__init__(*args, **kwargs)

@@ -235,6 +235,7 @@ class ExportJob(models.Model):
         FAILED = "failed", _("Bị lỗi")
 
     FINISHED_STATUSES = (Status.DONE, Status.FAILED)
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

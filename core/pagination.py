@@ -33,6 +33,7 @@ from django.utils.functional import Promise, cached_property
 from psycopg.errors import QueryCanceled
 
 EXACT_LIMIT = 500  # rows read at most by the exact count (a few ms over an index)
+MAX_PAGE_NUMBER = 1_000_000  # more pages than any list has, far from the database's integer bounds
 COUNT_PARAMETER = "_count"  # asks a list view for its count (see ListPagination)
 
 
@@ -88,7 +89,9 @@ class LargeListPaginator(Paginator):
         if not self.defer_count:
             return super().get_page(number)
         try:
-            number = max(int(number), 1)
+            # A page past any list (?page=999…9) would reach the database as an OFFSET
+            # bigger than a bigint: a server error. Clamped, it is simply past the end.
+            number = min(max(int(number), 1), MAX_PAGE_NUMBER)
         except (TypeError, ValueError):
             number = 1
         try:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
@@ -44,8 +45,40 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": healthy, **checks, **background}, status=200 if healthy else 503)
 
 
-def page_not_found(request: HttpRequest, exception: Exception):
-    """Django's 404 page; for a stored file that is missing, it says so (core/files.py)."""
-    if isinstance(exception, StoredFileMissingError):
+# --- errors ------------------------------------------------------------------------------
+# Under /api/ every answer is JSON, also when no URL pattern matched (an id that is not a
+# number) or a view failed: a client reads `detail`, never the site's HTML page.
+
+API_PREFIX = "/api/"
+
+
+def _api_error(status: int, detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status)
+
+
+def page_not_found(request: HttpRequest, exception=None):
+    """JSON under /api/; for a stored file that is missing, the page says so (core/files.py)."""
+    missing_file = isinstance(exception, StoredFileMissingError)
+    if request.path.startswith(API_PREFIX):
+        return _api_error(404, str(exception) if missing_file else str(_("Không tìm thấy.")))
+    if missing_file:
         return render(request, "404.html", {"missing_file": str(exception)}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest):
+    if request.path.startswith(API_PREFIX):
+        return _api_error(500, str(_("Lỗi hệ thống.")))
+    return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, exception=None):
+    if request.path.startswith(API_PREFIX):
+        return _api_error(400, str(_("Yêu cầu không hợp lệ.")))
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception=None):
+    if request.path.startswith(API_PREFIX):
+        return _api_error(403, str(exception or _("Bạn không có quyền làm việc này.")))
+    return defaults.permission_denied(request, exception)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit
 from accounts.scoping import ScopedQuerySet
 from conclusions.models import Assignment
+from core.bounds import DOCUMENT_CHARS, BoundedTextField
 from core.models import BaseModel
 from dialogue.models import Conference
 
@@ -44,8 +45,8 @@ class SupervisionRemark(BaseModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người giám sát"), on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("ý kiến giám sát"))
-    answer = models.TextField(_("trả lời"), blank=True)
+    text = BoundedTextField(_("ý kiến giám sát"), max_length=DOCUMENT_CHARS)
+    answer = BoundedTextField(_("trả lời"), max_length=DOCUMENT_CHARS, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người trả lời"),

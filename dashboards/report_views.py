@@ -7,6 +7,7 @@ import io
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -188,13 +189,12 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
         "start": f"{form.period.start:%d/%m/%Y}",
         "end": f"{form.period.end:%d/%m/%Y}",
     }
-    job = export_start(
-        user=request.user,
+    return _start_export(
+        request,
         exporter_function=report_xlsx.statistics_workbook,
         title=title,
         parameters=report_xlsx.statistics_parameters(area, form.period),
     )
-    return redirect("dashboards:export", pk=job.pk)
 
 
 # --- the periodic report -------------------------------------------------------------------
@@ -236,15 +236,22 @@ def periodic(request: HttpRequest) -> HttpResponse:
 # --- exports -------------------------------------------------------------------------------
 
 
+def _start_export(request: HttpRequest, **job) -> HttpResponse:
+    """Start the job and show it; over the user's limit of jobs at once, say so on the list of
+    their files (nothing is queued)."""
+    try:
+        started = export_start(user=request.user, **job)
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
+        return redirect("dashboards:exports")
+    return redirect("dashboards:export", pk=started.pk)
+
+
 def _start_list_export(request: HttpRequest, function, title: str) -> HttpResponse:
     """The list page posts here with its own query string: the file holds what the list shows."""
-    job = export_start(
-        user=request.user,
-        exporter_function=function,
-        title=title,
-        parameters=report_xlsx.list_parameters(request.GET),
+    return _start_export(
+        request, exporter_function=function, title=title, parameters=report_xlsx.list_parameters(request.GET)
     )
-    return redirect("dashboards:export", pk=job.pk)
 
 
 @require_POST

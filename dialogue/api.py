@@ -18,7 +18,8 @@ from rest_framework.response import Response
 from accounts.api import AreaSerializer, RolePermission, ScopedRelatedField, api_error, choice_field
 from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
-from core.filters import SearchFilter
+from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS
+from core.filters import SearchFilter, YearFilter
 from dialogue import services
 from dialogue.forms import CHAIRS_REQUIRED
 from dialogue.models import Conference, ConferenceBasis, ConferenceChair
@@ -115,7 +116,7 @@ class ConferencePlanSerializer(serializers.ModelSerializer):
     meeting_type = MeetingTypeField(default=Conference.MeetingType.DIALOGUE)
     deputy_level = DeputyLevelField(required=False)
     session_timing = SessionTimingField(required=False)
-    chairs = ConferenceChairSerializer(many=True)
+    chairs = ConferenceChairSerializer(many=True, max_length=services.MAX_CHAIRS)
 
     class Meta:
         model = Conference
@@ -147,9 +148,9 @@ class HoldSerializer(serializers.Serializer):
     """Input of POST /conferences/{id}/hold/, as the web's HoldForm."""
 
     participant_count = serializers.IntegerField(label=_("Số người dự"), min_value=1, max_value=100_000)
-    minutes = serializers.CharField(label=_("Biên bản hội nghị"))
+    minutes = serializers.CharField(max_length=MINUTES_CHARS, label=_("Biên bản hội nghị"))
     report_summary = serializers.CharField(
-        label=_("Tóm tắt báo cáo"), required=False, allow_blank=True, default=""
+        max_length=DOCUMENT_CHARS, label=_("Tóm tắt báo cáo"), required=False, allow_blank=True, default=""
     )
 
 
@@ -165,7 +166,7 @@ class ConferenceApiFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Conference.Status.choices)
     basis = django_filters.NumberFilter(label=_("Căn cứ"), field_name="basis")
     kind = django_filters.ChoiceFilter(choices=Conference.Kind.choices)
-    year = django_filters.NumberFilter(label=_("Năm"), field_name="starts_at", lookup_expr="year")
+    year = YearFilter(label=_("Năm"), field_name="starts_at", lookup_expr="year")
     date_from = django_filters.DateFilter(label=_("Từ ngày"), field_name="starts_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(label=_("Đến ngày"), field_name="starts_at", lookup_expr="date__lte")
 

@@ -10,16 +10,23 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
+from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS, REMARK_CHARS, validate_sensible_date
 from core.filters import PlainSelect, SearchFilter, ShortListFilter
 from core.uploads import ACCEPT_ATTRIBUTE
 from dialogue.defaults import VOTER_MEETING_BASIS
-from dialogue.models import Conference, ConferenceAttachment, ConferenceBasis
-from dialogue.services import VOTER_MEETING_FIELDS, Chair
+from dialogue.models import Conference, ConferenceAttachment, ConferenceBasis, ConferenceChair
+from dialogue.services import MAX_CHAIRS, TOO_MANY_CHAIRS, VOTER_MEETING_FIELDS, Chair
 
 CHAIR_LINE_INVALID = _("Dòng %(line)s: hãy viết “Họ và tên – Chức vụ”.")
 CHAIRS_REQUIRED = _("Hội nghị cần ít nhất một người chủ trì.")
+CHAIR_TOO_LONG = _("Dòng %(line)s: họ tên tối đa %(name)s ký tự, chức vụ tối đa %(title)s ký tự.")
 DATE_PLACEHOLDER = "dd/mm/yyyy"
 _CHAIR_SEPARATOR = re.compile(r"\s+[–—-]\s+|\s*[,;]\s+")
+
+
+# The columns the chairs are kept in (a name longer than its column was a server error).
+CHAIR_NAME_CHARS = ConferenceChair._meta.get_field("full_name").max_length
+CHAIR_TITLE_CHARS = ConferenceChair._meta.get_field("title").max_length
 
 
 def parse_chairs(text: str) -> list[Chair]:
@@ -33,7 +40,18 @@ def parse_chairs(text: str) -> list[Chair]:
         if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
             errors.append(forms.ValidationError(CHAIR_LINE_INVALID, params={"line": number}))
             continue
-        chairs.append(Chair(full_name=parts[0].strip(), title=parts[1].strip()))
+        chair = Chair(full_name=parts[0].strip(), title=parts[1].strip())
+        if len(chair.full_name) > CHAIR_NAME_CHARS or len(chair.title) > CHAIR_TITLE_CHARS:
+            errors.append(
+                forms.ValidationError(
+                    CHAIR_TOO_LONG,
+                    params={"line": number, "name": CHAIR_NAME_CHARS, "title": CHAIR_TITLE_CHARS},
+                )
+            )
+            continue
+        chairs.append(chair)
+    if len(chairs) > MAX_CHAIRS:
+        errors.append(forms.ValidationError(TOO_MANY_CHAIRS, params={"count": MAX_CHAIRS}))
     if errors:
         raise forms.ValidationError(errors)
     if not chairs:
@@ -57,12 +75,13 @@ class DateInput(forms.DateInput):
 
 
 class ConferenceForm(forms.ModelForm):
-    starts_on = forms.DateField(label=_("Ngày"), widget=DateInput())
+    starts_on = forms.DateField(label=_("Ngày"), widget=DateInput(), validators=[validate_sensible_date])
     starts_time = forms.TimeField(
         label=_("Giờ"),
         widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "14:00", "inputmode": "numeric"}),
     )
     chairs_text = forms.CharField(
+        max_length=REMARK_CHARS,
         label=_("Chủ trì"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Mỗi người một dòng: Họ và tên – Chức vụ."),
@@ -155,17 +174,23 @@ class ConferenceForm(forms.ModelForm):
 class HoldForm(forms.Form):
     participant_count = forms.IntegerField(label=_("Số người dự"), min_value=1, max_value=100_000)
     minutes = forms.CharField(
+        max_length=MINUTES_CHARS,
         label=_("Biên bản hội nghị"),
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Diễn biến chính, ý kiến phát biểu, kết luận của chủ trì."),
     )
     report_summary = forms.CharField(
-        label=_("Tóm tắt báo cáo"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        max_length=DOCUMENT_CHARS,
+        label=_("Tóm tắt báo cáo"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        max_length=REMARK_CHARS, label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AttachmentForm(forms.ModelForm):

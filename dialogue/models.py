@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 from accounts.scoping import ScopedQuerySet
+from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS, REMARK_CHARS, BoundedTextField, validate_sensible_date
 from core.models import BaseModel, SearchableModel, SearchQuerySet, ValidityQuerySet
 from core.uploads import validate_upload
 
@@ -156,14 +157,14 @@ class Conference(SearchableModel, BaseModel):
     title = models.CharField(_("tên hội nghị"), max_length=255)
     basis = models.ForeignKey(ConferenceBasis, verbose_name=_("căn cứ"), on_delete=models.PROTECT)
     kind = models.CharField(_("hình thức"), max_length=16, choices=Kind.choices, default=Kind.SCHEDULED)
-    starts_at = models.DateTimeField(_("thời gian"))
+    starts_at = models.DateTimeField(_("thời gian"), validators=[validate_sensible_date])
     place = models.CharField(_("địa điểm"), max_length=255)
-    agenda = models.TextField(_("chương trình"), blank=True)
-    invited_guests = models.TextField(_("thành phần mời"), blank=True)
+    agenda = BoundedTextField(_("chương trình"), max_length=DOCUMENT_CHARS, blank=True)
+    invited_guests = BoundedTextField(_("thành phần mời"), max_length=DOCUMENT_CHARS, blank=True)
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.PLANNED)
     participant_count = models.PositiveIntegerField(_("số người dự"), null=True, blank=True)
-    minutes = models.TextField(_("biên bản"), blank=True)
-    report_summary = models.TextField(_("tóm tắt báo cáo"), blank=True)
+    minutes = BoundedTextField(_("biên bản"), max_length=MINUTES_CHARS, blank=True)
+    report_summary = BoundedTextField(_("tóm tắt báo cáo"), max_length=DOCUMENT_CHARS, blank=True)
     held_on = models.DateField(_("ngày tổ chức"), null=True, blank=True, editable=False)
     # Database defaults too: bulk loaders (bench, the scale generator's COPY) that name only the
     # older columns still write valid dialogues.
@@ -178,8 +179,9 @@ class Conference(SearchableModel, BaseModel):
     deputy_level = models.CharField(
         _("đại biểu cấp"), max_length=16, choices=DeputyLevel.choices, blank=True, default="", db_default=""
     )
-    deputies = models.TextField(
+    deputies = BoundedTextField(
         _("đại biểu dự tiếp xúc"),
+        max_length=REMARK_CHARS,
         blank=True,
         default="",
         db_default="",
@@ -209,7 +211,7 @@ class Conference(SearchableModel, BaseModel):
         db_default="",
         help_text=_("Nơi tổng hợp, chuyển kiến nghị cử tri, ví dụ Thường trực HĐND thành phố."),
     )
-    cancel_reason = models.TextField(_("lý do hủy"), blank=True)
+    cancel_reason = BoundedTextField(_("lý do hủy"), max_length=REMARK_CHARS, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

@@ -29,6 +29,10 @@ CANNOT_MOVE = _("Chỉ đổi được địa bàn của hội nghị chưa tổ
 CANCEL_NEEDS_REASON = _("Hãy ghi lý do hủy hội nghị.")
 
 
+MAX_CHAIRS = 20  # a conference is chaired by a few heads; the list is bounded all the same
+TOO_MANY_CHAIRS = _("Tối đa %(count)s người chủ trì.")
+
+
 @dataclass(frozen=True)
 class Chair:
     full_name: str
@@ -36,11 +40,19 @@ class Chair:
 
 
 def _set_chairs(conference: Conference, chairs: list[Chair]) -> None:
-    conference.chairs.all().delete()
-    ConferenceChair.objects.bulk_create(
+    rows = [
         ConferenceChair(conference=conference, full_name=chair.full_name, title=chair.title, position=index)
-        for index, chair in enumerate(chairs)
-    )
+        for index, chair in enumerate(chairs[: MAX_CHAIRS + 1])
+    ]
+    if len(rows) > MAX_CHAIRS:
+        raise ValidationError({"chairs": TOO_MANY_CHAIRS % {"count": MAX_CHAIRS}})
+    for row in rows:  # a name longer than its column is a message, not a database error
+        try:
+            row.full_clean(exclude=["conference"])
+        except ValidationError as error:
+            raise ValidationError({"chairs": error.messages}) from error
+    conference.chairs.all().delete()
+    ConferenceChair.objects.bulk_create(rows)
     # The chairs' names are searchable: refresh the folded column now that they are saved.
     conference.save(update_fields=["search_text"])
 

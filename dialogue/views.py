@@ -122,11 +122,34 @@ def conference_create(request: HttpRequest) -> HttpResponse:
     # "?type=voter_meeting" (the list's "Tiếp xúc cử tri" button) opens the form for a voter meeting.
     form = ConferenceForm(request.POST or None, user=request.user, meeting_type=request.GET.get("type"))
     if request.method == "POST" and form.is_valid():
-        conference = services.conference_plan(by=request.user, **form.service_arguments())
-        messages.success(request, _("Đã lên kế hoạch hội nghị. Có thể in thông báo tổ chức để niêm yết."))
-        _warn_if_notice_is_short(request, conference)
-        return redirect("dialogue:detail", pk=conference.pk)
+        try:
+            conference = services.conference_plan(by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(request, _("Đã lên kế hoạch hội nghị. Có thể in thông báo tổ chức để niêm yết."))
+            _warn_if_notice_is_short(request, conference)
+            return redirect("dialogue:detail", pk=conference.pk)
     return render(request, "dialogue/conference_form.html", {"form": form, "nav_active": "conferences"})
+
+
+# The service's field names that the form shows under another field.
+_FORM_FIELD_OF = {
+    "starts_at": "starts_on",
+    "chairs": "chairs_text",
+    "full_name": "chairs_text",
+    "title": "title",
+}
+
+
+def _show_service_error(form, error: ValidationError) -> None:
+    """A service's refusal beside the field it is about (the form's name for it), else on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = _FORM_FIELD_OF.get(name, name)
+        form.add_error(field if field in form.fields else None, errors)
 
 
 @role_required(*EDITORS)
@@ -137,7 +160,7 @@ def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.conference_update(conference=conference, by=request.user, **form.service_arguments())
         except ValidationError as error:
-            form.add_error(None, error)
+            _show_service_error(form, error)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             _warn_if_notice_is_short(request, conference)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import ScopedAdminMixin, TopLevelAdminMixin
+from core.admin import CheckedInitialMixin
 from petitions.deadlines import RULE_DEFAULTS
 from petitions.models import Category, IdentityDisclosure, ReceptionSession, StatutoryRule
 
@@ -48,7 +49,7 @@ class ReceptionSessionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(IdentityDisclosure)
-class IdentityDisclosureAdmin(admin.ModelAdmin):
+class IdentityDisclosureAdmin(CheckedInitialMixin, admin.ModelAdmin):
     """Who saw a denouncer's identity, when, on which petition and where: for the top-level
     admins only, and nobody changes it."""
 

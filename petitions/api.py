@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from accounts.api import AreaSerializer, RolePermission, ScopedRelatedField, api_error, choice_field
 from accounts.filters import AreaSubtreeFilter
+from core.bounds import DOCUMENT_CHARS
 from core.filters import SearchFilter
 from dialogue.api import visible_areas
 from dialogue.models import Conference
@@ -50,7 +51,7 @@ class PetitionSerializer(serializers.ModelSerializer):
     """A row of a list: never any raw identity, only the display the public may see too."""
 
     area = AreaSerializer(read_only=True)
-    conference = ConferenceRefSerializer(read_only=True)
+    conference = ConferenceRefSerializer(read_only=True, allow_null=True)  # a letter has none
     category = CategorySerializer(read_only=True)
     kind = PetitionKindField(read_only=True)
     petitioner = serializers.CharField(source="public_petitioner", read_only=True)
@@ -149,7 +150,7 @@ class PetitionDraftSerializer(serializers.Serializer):
         choices=Petition.Channel.choices, default=Petition.Channel.AT_CONFERENCE
     )
     category = ActiveCategoryField()
-    content = serializers.CharField()
+    content = serializers.CharField(max_length=DOCUMENT_CHARS)
     petitioner_type = serializers.ChoiceField(
         choices=Petition.PetitionerType.choices, default=Petition.PetitionerType.PERSON
     )
@@ -157,7 +158,9 @@ class PetitionDraftSerializer(serializers.Serializer):
     petitioner_address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     petitioner_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     answered_at_conference = serializers.BooleanField(required=False, default=False)
-    conference_answer = serializers.CharField(required=False, allow_blank=True, default="")
+    conference_answer = serializers.CharField(
+        max_length=DOCUMENT_CHARS, required=False, allow_blank=True, default=""
+    )
     answered_by = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     received_on = serializers.DateField(required=False, allow_null=True, default=None)
 

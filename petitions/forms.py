@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
+from core.bounds import DOCUMENT_CHARS, REMARK_CHARS
 from core.filters import PlainSelect, SearchFilter, ShortListFilter
 from dialogue.forms import DateInput
 from petitions.models import Category, Petition
@@ -53,10 +54,15 @@ class PetitionRowForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Loại"), choices=Petition.Kind.choices, initial=Petition.Kind.RECOMMENDATION
     )
-    content = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(
+        max_length=DOCUMENT_CHARS, label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     answered_at_conference = forms.BooleanField(label=_("Đã trả lời tại hội nghị"), required=False)
     conference_answer = forms.CharField(
-        label=_("Nội dung trả lời"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=DOCUMENT_CHARS,
+        label=_("Nội dung trả lời"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     answered_by = forms.CharField(label=_("Người trả lời"), max_length=255, required=False)
 
@@ -124,7 +130,10 @@ class OutcomeForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     conference_answer = forms.CharField(
-        label=_("Nội dung đã trả lời"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=DOCUMENT_CHARS,
+        label=_("Nội dung đã trả lời"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     transferred_to = forms.CharField(label=_("Chuyển đến cơ quan"), required=False, max_length=255)
     transferred_on = forms.DateField(label=_("Ngày chuyển"), required=False, widget=DateInput())
@@ -132,7 +141,10 @@ class OutcomeForm(forms.Form):
         label=_("Trùng với ý kiến"), required=False, queryset=Petition.objects.none()
     )
     rejection_reason = forms.CharField(
-        label=_("Lý do không tiếp nhận"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=REMARK_CHARS,
+        label=_("Lý do không tiếp nhận"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, petition: Petition, **kwargs):

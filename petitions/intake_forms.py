@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Role, User
+from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS, REMARK_CHARS
 from core.uploads import validate_upload
 from dialogue.forms import DateInput
 from petitions.models import TRACKING_ALPHABET, TRACKING_LENGTH, Category, Petition
@@ -56,7 +57,9 @@ class WrittenPetitionForm(forms.Form):
     petitioner_id_number = forms.CharField(label=_("Số CCCD/định danh"), max_length=32, required=False)
     petitioner_phone = forms.CharField(label=_("Điện thoại"), max_length=32, required=False)
     petitioner_address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
-    content = forms.CharField(label=_("Nội dung đơn"), widget=forms.Textarea(attrs={"rows": 5}))
+    content = forms.CharField(
+        max_length=DOCUMENT_CHARS, label=_("Nội dung đơn"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     attachment = forms.FileField(
         label=_("Bản quét đơn, tài liệu kèm theo"), required=False, validators=[validate_upload]
     )
@@ -89,7 +92,9 @@ class AcceptForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do không thụ lý"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=REMARK_CHARS, label=_("Lý do không thụ lý"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TransferForm(forms.Form):
@@ -99,7 +104,9 @@ class TransferForm(forms.Form):
 
 class AnswerForm(forms.Form):
     text = forms.CharField(
-        label=_("Kết quả giải quyết, nội dung trả lời"), widget=forms.Textarea(attrs={"rows": 4})
+        max_length=MINUTES_CHARS,
+        label=_("Kết quả giải quyết, nội dung trả lời"),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     answered_on = forms.DateField(label=_("Ngày trả lời, quyết định"), widget=DateInput())
     decision_ref = forms.CharField(label=_("Số văn bản, quyết định"), max_length=64, required=False)
@@ -116,6 +123,7 @@ class ReceptionForm(forms.Form):
     place = forms.CharField(label=_("Địa điểm"), max_length=255, required=False)
     people_count = forms.IntegerField(label=_("Số lượt công dân được tiếp"), min_value=0, initial=0)
     notes = forms.CharField(
+        max_length=REMARK_CHARS,
         label=_("Ghi chú"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -133,7 +141,9 @@ class ReceptionForm(forms.Form):
 class PetitionAssignmentForm(forms.Form):
     """Give an accepted written petition to an agency of its area (conclusions' view)."""
 
-    task = forms.CharField(label=_("Nội dung công việc"), widget=forms.Textarea(attrs={"rows": 3}))
+    task = forms.CharField(
+        max_length=DOCUMENT_CHARS, label=_("Nội dung công việc"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     lead_agency = forms.ModelChoiceField(label=_("Cơ quan chủ trì"), queryset=OrgUnit.objects.none())
     coordinating_agencies = forms.ModelMultipleChoiceField(
         label=_("Cơ quan phối hợp"), queryset=OrgUnit.objects.none(), required=False
@@ -167,7 +177,9 @@ class PetitionAssignmentForm(forms.Form):
 class ExtensionDecisionForm(forms.Form):
     decided_on = forms.DateField(label=_("Ngày quyết định"), widget=DateInput())
     decision_ref = forms.CharField(label=_("Số quyết định gia hạn"), max_length=64)
-    reason = forms.CharField(label=_("Lý do gia hạn"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=REMARK_CHARS, label=_("Lý do gia hạn"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     complexity = forms.ChoiceField(label=_("Tính chất vụ việc"), choices=Petition.Complexity.choices)
 
     def __init__(self, *args, petition: Petition, **kwargs):

@@ -72,6 +72,8 @@ def written_create(request: HttpRequest) -> HttpResponse:
         data = form.data_for_service()
         duplicates = services.petition_possible_duplicates(
             candidates=Petition.objects.visible_to(request.user),
+            by=request.user,
+            where=request.path,
             content=data.content,
             id_number=data.petitioner_id_number,
             phone=data.petitioner_phone,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Role
 from accounts.scoping import ScopedQuerySet
+from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS, REMARK_CHARS, BoundedTextField, validate_sensible_date
 from core.models import BaseModel, SearchableModel, SearchQuerySet, ValidityQuerySet
 from dialogue.models import Conference
 
@@ -147,7 +148,7 @@ class ReceptionSession(BaseModel):
     area = models.ForeignKey(
         OrgUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="reception_sessions"
     )
-    held_on = models.DateField(_("ngày tiếp"))
+    held_on = models.DateField(_("ngày tiếp"), validators=[validate_sensible_date])
     place = models.CharField(_("địa điểm"), max_length=255, blank=True)
     receiving_leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -156,8 +157,11 @@ class ReceptionSession(BaseModel):
         related_name="reception_sessions",
     )
     people_count = models.PositiveSmallIntegerField(_("số lượt công dân được tiếp"), default=0)
-    notes = models.TextField(
-        _("ghi chú"), blank=True, help_text=_("Không ghi họ tên người tố cáo: họ tên ghi trên từng đơn.")
+    notes = BoundedTextField(
+        _("ghi chú"),
+        max_length=REMARK_CHARS,
+        blank=True,
+        help_text=_("Không ghi họ tên người tố cáo: họ tên ghi trên từng đơn."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -254,9 +258,9 @@ class Petition(SearchableModel, BaseModel):
     channel = models.CharField(
         _("nguồn"), max_length=20, choices=Channel.choices, default=Channel.AT_CONFERENCE
     )
-    received_on = models.DateField(_("ngày tiếp nhận"))
+    received_on = models.DateField(_("ngày tiếp nhận"), validators=[validate_sensible_date])
     category = models.ForeignKey(Category, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT)
-    content = models.TextField(_("nội dung"))
+    content = BoundedTextField(_("nội dung"), max_length=DOCUMENT_CHARS)
 
     petitioner_type = models.CharField(
         _("người nêu"), max_length=16, choices=PetitionerType.choices, default=PetitionerType.PERSON
@@ -266,15 +270,21 @@ class Petition(SearchableModel, BaseModel):
     petitioner_phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
 
     answered_at_conference = models.BooleanField(_("đã trả lời tại hội nghị"), default=False)
-    conference_answer = models.TextField(_("nội dung trả lời tại hội nghị"), blank=True)
+    conference_answer = BoundedTextField(
+        _("nội dung trả lời tại hội nghị"), max_length=DOCUMENT_CHARS, blank=True
+    )
     answered_by = models.CharField(_("người trả lời"), max_length=255, blank=True)
 
     outcome = models.CharField(
         _("hướng xử lý"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING
     )
-    outcome_decided_on = models.DateField(_("ngày quyết định hướng xử lý"), null=True, blank=True)
+    outcome_decided_on = models.DateField(
+        _("ngày quyết định hướng xử lý"), null=True, blank=True, validators=[validate_sensible_date]
+    )
     transferred_to = models.CharField(_("chuyển đến"), max_length=255, blank=True)
-    transferred_on = models.DateField(_("ngày chuyển"), null=True, blank=True)
+    transferred_on = models.DateField(
+        _("ngày chuyển"), null=True, blank=True, validators=[validate_sensible_date]
+    )
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("trùng với"),
@@ -283,7 +293,7 @@ class Petition(SearchableModel, BaseModel):
         on_delete=models.PROTECT,
         related_name="repeats",
     )
-    rejection_reason = models.TextField(_("lý do không tiếp nhận"), blank=True)
+    rejection_reason = BoundedTextField(_("lý do không tiếp nhận"), max_length=REMARK_CHARS, blank=True)
     # Set by the conclusions workflow when every assignment answering this opinion has been
     # accepted: the opinion's status follows from its assignments, nobody sets it by hand.
     resolved_on = models.DateField(_("ngày giải quyết xong"), null=True, blank=True, editable=False)
@@ -329,8 +339,12 @@ class Petition(SearchableModel, BaseModel):
     resolution_basis = models.CharField(
         _("căn cứ hạn giải quyết"), max_length=255, blank=True, default="", db_default="", editable=False
     )
-    final_answer = models.TextField(_("kết quả giải quyết"), blank=True, default="", db_default="")
-    final_answer_on = models.DateField(_("ngày trả lời, quyết định"), null=True, blank=True)
+    final_answer = BoundedTextField(
+        _("kết quả giải quyết"), max_length=MINUTES_CHARS, blank=True, default="", db_default=""
+    )
+    final_answer_on = models.DateField(
+        _("ngày trả lời, quyết định"), null=True, blank=True, validators=[validate_sensible_date]
+    )
     final_decision_ref = models.CharField(
         _("số văn bản trả lời, quyết định"), max_length=64, blank=True, default="", db_default=""
     )
@@ -494,11 +508,11 @@ class StatutoryExtension(BaseModel):
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="statutory_extensions")
     sequence = models.PositiveSmallIntegerField(_("lần gia hạn"))
-    decided_on = models.DateField(_("ngày quyết định"))
+    decided_on = models.DateField(_("ngày quyết định"), validators=[validate_sensible_date])
     decision_ref = models.CharField(_("số quyết định gia hạn"), max_length=64)
-    reason = models.TextField(_("lý do"))
+    reason = BoundedTextField(_("lý do"), max_length=REMARK_CHARS)
     previous_deadline = models.DateField(_("hạn cũ"))
-    new_deadline = models.DateField(_("hạn mới"))
+    new_deadline = models.DateField(_("hạn mới"), validators=[validate_sensible_date])
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

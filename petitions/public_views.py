@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from core.bounds import SEARCH_CHARS
 from core.cache import CacheUnavailableError
 from core.files import open_stored
 from core.net import client_ip
@@ -142,7 +143,7 @@ def public_steps(petition: Petition, assignments: list) -> list[PublicStep]:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").strip()[:SEARCH_CHARS]
     areas = list(OrgUnit.objects.areas().search(query).order_by("path")[:AREA_RESULTS]) if query else []
     return render(request, "public/index.html", {"form": TrackingForm(), "query": query, "areas": areas})
 

@@ -282,11 +282,23 @@ def _similarity(a: str, b: str) -> float:
 
 
 def petition_possible_duplicates(
-    *, candidates, content: str, id_number: str = "", phone: str = "", exclude_pk: int | None = None
+    *,
+    candidates,
+    by: User,
+    where: str,
+    content: str,
+    id_number: str = "",
+    phone: str = "",
+    exclude_pk: int | None = None,
 ) -> list[Petition]:
     """Earlier petitions from the same person (identity number or phone) about the same
     matter (similar content, accents ignored). `candidates` is the caller's scoped queryset.
-    One indexed query; the similarity is judged on the few rows it returns."""
+    One indexed query; the similarity is judged on the few rows it returns.
+
+    A match by identity says who wrote the earlier letter: a denunciation is offered only to
+    those who may see its denouncer (Petition.identity_visible_to), and each one offered is
+    logged like a display of the identity. Otherwise a higher-level clerk could confirm that
+    a suspected person denounced someone by typing their ID number."""
     same_person = Q()
     if id_number.strip():
         same_person |= Q(petitioner_id_number=id_number.strip())
@@ -297,8 +309,30 @@ def petition_possible_duplicates(
     rows = candidates.filter(same_person, duplicate_of__isnull=True)
     if exclude_pk:
         rows = rows.exclude(pk=exclude_pk)
-    rows = rows.select_related("category").order_by("-received_on", "-pk")[:DUPLICATE_CANDIDATES]
-    return [row for row in rows if _similarity(content, row.content) >= SIMILARITY_THRESHOLD]
+    rows = rows.select_related("category", "area").order_by("-received_on", "-pk")[:DUPLICATE_CANDIDATES]
+    similar = [row for row in rows if _similarity(content, row.content) >= SIMILARITY_THRESHOLD]
+    return identity_matches_shown_to(matches=similar, user=by, where=f"{where} (trùng theo danh tính)")
+
+
+def identity_matches_shown_to(*, matches: list[Petition], user: User, where: str) -> list[Petition]:
+    """Of petitions found by an identity field (ID number, phone, name, address), those `user`
+    may be told about: a denunciation only when its identity is visible to them, the match
+    logged as a display. Every lookup by identity goes through here."""
+    shown = [row for row in matches if row.identity_visible_to(user)]
+    identity_disclosed(petitions=shown, user=user, where=where)
+    return shown
+
+
+def identity_disclosed(*, petitions, user: User, where: str) -> None:
+    """Log that `user` was shown something that names the denouncer of each denunciation
+    among `petitions` (a match by identity, a case file downloaded)."""
+    from petitions.models import IdentityDisclosure
+
+    IdentityDisclosure.objects.bulk_create(
+        IdentityDisclosure(petition=petition, user=user, where=where[:255])
+        for petition in petitions
+        if petition.is_confidential
+    )
 
 
 def _require_pending(petition: Petition) -> None:
