@@ -125,7 +125,12 @@ def export_start(*, user, exporter_function: Exporter, title: str, parameters: d
     # The user's row is locked so that two requests at the same moment count each other.
     get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
     limit = getattr(settings, "EXPORT_RUNNING_PER_USER", DEFAULT_RUNNING_PER_USER)
-    running = ExportJob.objects.owned_by(user).filter(status__in=ExportJob.ACTIVE_STATUSES).count()
+    # A job older than STALLED_AFTER lost its worker (the nightly sweep fails it): not counted.
+    running = (
+        ExportJob.objects.owned_by(user)
+        .filter(status__in=ExportJob.ACTIVE_STATUSES, created_at__gte=timezone.now() - STALLED_AFTER)
+        .count()
+    )
     if running >= limit:
         raise ValidationError(TOO_MANY_RUNNING, code="too_many_exports", params={"count": running})
     job = ExportJob.objects.create(requested_by=user, kind=kind, title=title[:255], parameters=parameters)

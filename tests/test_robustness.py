@@ -5,16 +5,17 @@ nothing half-saved."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conclusions import services as conclusion_services
 from conclusions.models import Assignment, ProgressUpdate
 from core.bounds import DATE_OUT_OF_RANGE, DOCUMENT_CHARS
-from core.exports import TOO_MANY_RUNNING
+from core.exports import STALLED_AFTER, TOO_MANY_RUNNING
 from core.middleware import NUL_IN_INPUT
 from core.models import ExportJob
 from dialogue.models import Conference
@@ -217,3 +218,9 @@ def test_a_user_may_have_only_a_few_export_jobs_at_once(clerk, settings):
     )
     with_room = login(clerk).post(reverse("dashboards:export_petitions"))
     assert with_room.status_code == 302 and ExportJob.objects.filter(requested_by=clerk).count() == 3
+    # A job whose worker died long ago does not count against the user.
+    ExportJob.objects.filter(requested_by=clerk).update(
+        status=ExportJob.Status.RUNNING, created_at=timezone.now() - STALLED_AFTER - timedelta(minutes=1)
+    )
+    assert login(clerk).post(reverse("dashboards:export_petitions")).status_code == 302
+    assert ExportJob.objects.filter(requested_by=clerk).count() == 4
