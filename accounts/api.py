@@ -52,14 +52,20 @@ def api_error(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(detail)
 
 
-def choice_field(choices: type[models.TextChoices], component_name: str) -> type[serializers.ChoiceField]:
+def choice_field(
+    choices: type[models.TextChoices], component_name: str, *, blank: bool = False
+) -> type[serializers.ChoiceField]:
     """A choice field class documented as its own named enum. Conferences and petitions both
     have a `kind`, with different choices; without a name each, drf-spectacular warns about the
-    collision and makes up a name like "Kind07aEnum"."""
+    collision and makes up a name like "Kind07aEnum". `blank`: the model field may be "" (a
+    voter meeting's deputy level on a dialogue), so "" is a value of the enum too."""
+    values = ["", *choices.values] if blank else list(choices.values)
 
-    @extend_schema_field({"type": "string", "enum": list(choices.values)}, component_name=component_name)
+    @extend_schema_field({"type": "string", "enum": values}, component_name=component_name)
     class NamedChoiceField(serializers.ChoiceField):
         def __init__(self, **kwargs):
+            if blank:
+                kwargs.setdefault("allow_blank", True)
             super().__init__(choices=choices.choices, **kwargs)
 
     NamedChoiceField.__name__ = NamedChoiceField.__qualname__ = f"{component_name.removesuffix('Enum')}Field"

@@ -31,8 +31,8 @@ AREA_NOT_EDITABLE = _("Bạn không được tổ chức hội nghị tại đ�
 
 ConferenceKindField = choice_field(Conference.Kind, "ConferenceKindEnum")
 MeetingTypeField = choice_field(Conference.MeetingType, "MeetingTypeEnum")
-DeputyLevelField = choice_field(Conference.DeputyLevel, "DeputyLevelEnum")
-SessionTimingField = choice_field(Conference.SessionTiming, "SessionTimingEnum")
+DeputyLevelField = choice_field(Conference.DeputyLevel, "DeputyLevelEnum", blank=True)
+SessionTimingField = choice_field(Conference.SessionTiming, "SessionTimingEnum", blank=True)
 
 
 class ConferenceChairSerializer(serializers.ModelSerializer):
