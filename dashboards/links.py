@@ -117,6 +117,10 @@ class SupervisionLinks:
         )
         return figures
 
+    def counted(self, value: int) -> Figure:
+        """The held conferences the yearly requirement counts → the list of just those."""
+        return Figure(value, self._conference_url(self.period, counted="true"))
+
     def voter_meetings(self, totals: dict) -> dict:
         """Voter meetings held → their list; participants → the same list, summed."""
         url = self._conference_url(self.period, meeting_type=Conference.MeetingType.VOTER_MEETING)

@@ -8,7 +8,8 @@ Public API, kept stable because the reports (dashboards/reports.py) use it too:
   `visible_to(user)`. An assignment belongs to the area of its lead agency.
 - `conference_totals(user, area, period)` → held, scheduled, ad_hoc, participants of the dialogue
   conferences, and voter_meetings, voter_participants of the voter meetings (one query).
-- `conferences_required(area_units, period)` → the number the ConferenceRequirement rules ask for.
+- `conferences_required(area_units, period)` → the number the ConferenceRequirement rules ask for;
+  `conferences_counted(user, area, period)` → the held conferences those rules count.
 - `opinion_conditions(today)` → {name: Q} for petitions; `opinion_totals(user, area, period, today)`
   → a dict with one count per name (three queries); `opinions_by(user, area, period, field)`
   and `opinion_breakdowns(user, area, period)` (the three fields in one query).
@@ -37,7 +38,7 @@ from accounts.models import PATH_SEGMENT_WIDTH, OrgUnit, User
 from conclusions.filters import AGING_BUCKETS, DUE_SOON_DAYS, AssignmentFilter
 from conclusions.models import Assignment
 from dialogue.models import Conference
-from dialogue.services import requirements_in_force
+from dialogue.services import counted_by_requirement, requirements_in_force
 from petitions.forms import PetitionFilter
 from petitions.models import Petition
 
@@ -51,7 +52,9 @@ __all__ = [
     "assignments_by_agency",
     "assignments_by_child_area",
     "assignments_in",
+    "conference_requirement",
     "conference_totals",
+    "conferences_counted",
     "conferences_in",
     "conferences_required",
     "held_condition",
@@ -168,13 +171,40 @@ def conference_totals(user: User, area: OrgUnit | None, period: Period) -> dict[
     )
 
 
-def conferences_required(user: User, area: OrgUnit | None, period: Period) -> int:
+def conference_requirement(user: User, area: OrgUnit | None, period: Period) -> dict[str, int]:
+    """`required` (conferences_required) and `counted` (conferences_counted), reading the rules
+    once: three queries."""
+    requirements = requirements_in_force(period.start, period.end)
+    return {
+        "required": conferences_required(user, area, period, requirements),
+        "counted": conferences_counted(user, area, period, requirements),
+    }
+
+
+def conferences_counted(user: User, area: OrgUnit | None, period: Period, requirements=None) -> int:
+    """The held conferences that the yearly requirement counts (scheduled dialogues of the bases
+    the rules in force during the period name: QĐ 2200, not ad hoc meetings), to set beside
+    `conferences_required`. One count over the held ones (and one for the rules if not given)."""
+    if requirements is None:
+        requirements = requirements_in_force(period.start, period.end)
+    if not requirements:
+        return 0
+    return (
+        conferences_in(user, area)
+        .filter(held_condition(period), counted_by_requirement(requirements))
+        .count()
+    )
+
+
+def conferences_required(user: User, area: OrgUnit | None, period: Period, requirements=None) -> int:
     """What the ConferenceRequirement rules ask of the areas (the chosen one and every area below
     it, within the user's scope) that existed during the period: per_year × the period in
     years (days / 365), summed and rounded half up. A quarter asks a ward needing one a year
     for 0.25 conference; four such wards make one. The rules in force during the period (the
     latest version of each); two queries (the rules, the areas by kind)."""
-    rules = {kind: rule.per_year for kind, rule in requirements_in_force(period.start, period.end).items()}
+    if requirements is None:
+        requirements = requirements_in_force(period.start, period.end)
+    rules = {kind: rule.per_year for kind, rule in requirements.items()}
     if not rules:
         return 0
     areas = OrgUnit.objects.visible_to(user).filter(kind__in=rules.keys())

@@ -267,7 +267,7 @@ def supervision_figures(user: User, area: OrgUnit | None, period: metrics.Period
         _add_breakdowns(breakdowns, metrics.opinion_breakdowns(user, None, edge))
     return {
         "conferences": _conference_totals(rows),
-        "required": metrics.conferences_required(user, area, period),
+        **metrics.conference_requirement(user, area, period),
         "opinions": _opinion_totals(rows),
         "breakdowns": breakdowns,
         "trend": _trend(rows, period),
@@ -292,7 +292,7 @@ def _days_of(whole: metrics.Period | None, edges: list[metrics.Period]) -> Q:
 def live_figures(user: User, area: OrgUnit | None, period: metrics.Period, today: date) -> dict:
     return {
         "conferences": metrics.conference_totals(user, area, period),
-        "required": metrics.conferences_required(user, area, period),
+        **metrics.conference_requirement(user, area, period),
         "opinions": metrics.opinion_totals(user, area, period, today),
         "breakdowns": metrics.opinion_breakdowns(user, area, period),
         "trend": metrics.monthly_trend(user, area, period, today),

@@ -172,6 +172,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "conferences": link.conferences(conferences),
             "voter_meetings": link.voter_meetings(conferences),
             "required": figures["required"],
+            "counted": link.counted(figures["counted"]),
             "opinions": link.opinions(opinions),
             "breakdowns": [
                 (title, link.breakdown(field, breakdowns[field]))
@@ -209,8 +210,9 @@ def supervision_figures(user, area: OrgUnit | None, period: metrics.Period, toda
     if not seconds or (area is not None and area.depth > LARGE_AREA_MAX_DEPTH):
         return compute()
     scope = "all" if user.is_superuser else "|".join(user.scope_paths)
+    # v2: the figures gained "counted"; entries cached before it are not read.
     key = (
-        "supervision:"
+        "supervision:v2:"
         + hashlib.sha256(
             f"{scope}/{area.pk if area else '-'}/{period.start}/{period.end}/{today}".encode()
         ).hexdigest()

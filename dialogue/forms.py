@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import django_filters
 from django import forms
@@ -15,7 +15,14 @@ from core.filters import PlainSelect, SearchFilter, ShortListFilter
 from core.uploads import ACCEPT_ATTRIBUTE
 from dialogue.defaults import VOTER_MEETING_BASIS
 from dialogue.models import Conference, ConferenceAttachment, ConferenceBasis, ConferenceChair
-from dialogue.services import MAX_CHAIRS, TOO_MANY_CHAIRS, VOTER_MEETING_FIELDS, Chair
+from dialogue.services import (
+    MAX_CHAIRS,
+    TOO_MANY_CHAIRS,
+    VOTER_MEETING_FIELDS,
+    Chair,
+    counted_by_requirement,
+    requirements_in_force,
+)
 
 CHAIR_LINE_INVALID = _("Dòng %(line)s: hãy viết “Họ và tên – Chức vụ”.")
 CHAIRS_REQUIRED = _("Hội nghị cần ít nhất một người chủ trì.")
@@ -254,6 +261,10 @@ class ConferenceFilter(django_filters.FilterSet):
     )
     # "Held in a period" as the dashboards count it: a held status and the day it was held.
     held = django_filters.BooleanFilter(label=_("Đã tổ chức"), method="filter_held", widget=forms.HiddenInput)
+    # "Counted by the yearly requirement" as the supervision dashboard counts it (with held_from/to).
+    counted = django_filters.BooleanFilter(
+        label=_("Tính theo quy định"), method="filter_counted", widget=forms.HiddenInput
+    )
     held_from = django_filters.DateFilter(
         label=_("Tổ chức từ ngày"), field_name="held_on", lookup_expr="gte", widget=forms.HiddenInput
     )
@@ -274,9 +285,21 @@ class ConferenceFilter(django_filters.FilterSet):
             "kind",
             "meeting_type",
             "held",
+            "counted",
             "held_from",
             "held_to",
         ]
+
+    def filter_counted(self, queryset, name, value):
+        """The conferences the requirements in force over held_from–held_to (this year without
+        them) count: dialogue.services.counted_by_requirement."""
+        if not value:
+            return queryset
+        data = self.form.cleaned_data
+        year = timezone.localdate().year
+        first = data.get("held_from") or date(year, 1, 1)
+        last = data.get("held_to") or date(year, 12, 31)
+        return queryset.filter(counted_by_requirement(requirements_in_force(first, last)))
 
     def filter_held(self, queryset, name, value):
         if value is None:

@@ -247,13 +247,26 @@ def requirements_in_force(first: date, last: date) -> dict[str, YearlyRequiremen
     return {kind: YearlyRequirement(per_year, tuple(bases)) for kind, per_year, bases in versions.values()}
 
 
-def _counted_conferences(requirements: dict[str, YearlyRequirement]) -> Q:
-    """The conferences a requirement counts: scheduled, of the bases it names for the area's kind."""
-    by_kind = Q()
+def counted_by_requirement(
+    requirements: dict[str, YearlyRequirement], *, conference: str = "", area_kind: str = "host_area__kind"
+) -> Q:
+    """The conferences a yearly requirement counts: scheduled dialogues of the bases it names
+    for their area's kind (not ad hoc meetings, not voter meetings). On Conference by default;
+    from an OrgUnit, `conference="conferences__", area_kind="kind"`. One definition for the
+    compliance counts, the supervision dashboard and the conference list's `counted` filter."""
+    by_kind = Q(pk__in=[])  # no requirement in force: nothing counts
     for kind, requirement in requirements.items():
-        bases = Q(conferences__basis__in=requirement.basis_ids) if requirement.basis_ids else Q()
-        by_kind |= Q(kind=kind) & bases
-    return Q(conferences__kind=Conference.Kind.SCHEDULED) & by_kind
+        condition = Q(**{area_kind: kind})
+        if requirement.basis_ids:
+            condition &= Q(**{f"{conference}basis__in": requirement.basis_ids})
+        by_kind |= condition
+    scheduled_dialogue = Q(
+        **{
+            f"{conference}kind": Conference.Kind.SCHEDULED,
+            f"{conference}meeting_type": Conference.MeetingType.DIALOGUE,
+        }
+    )
+    return scheduled_dialogue & by_kind
 
 
 def _compliance_rows(areas, year: int, requirements: dict[str, YearlyRequirement]):
@@ -276,7 +289,11 @@ def _compliance_rows(areas, year: int, requirements: dict[str, YearlyRequirement
         .filter(Q(valid_from__isnull=True) | Q(valid_from__year__lte=year))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__year__gte=year))
         .annotate(
-            held=Count("conferences", filter=held_that_year & _counted_conferences(requirements)),
+            held=Count(
+                "conferences",
+                filter=held_that_year
+                & counted_by_requirement(requirements, conference="conferences__", area_kind="kind"),
+            ),
             held_all=Count("conferences", filter=held_that_year),
         )
         .annotate(required=required)

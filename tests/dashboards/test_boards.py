@@ -184,6 +184,32 @@ def test_supervision_numbers(boards):
     assert sum(row["held"].value for row in context["trend"]) == 3
     # 1 ward needing 1 conference a year, over 461 days: 461/365 rounds to 1.
     assert context["required"] == 1
+    # The requirement (Decision 2200) counts the two scheduled dialogues, not the ad hoc one.
+    assert context["counted"].value == 2
+
+
+def test_the_requirement_counts_scheduled_dialogues_of_its_bases_only(boards):
+    """Luật/QĐ 2200's yearly requirement names its bases: a scheduled meeting on another basis
+    ("Khác"), an ad hoc one and a voter meeting are held but not counted (issue 14, 6a)."""
+    from dialogue.models import Conference, ConferenceBasis
+
+    client = login(boards.users["monitor"])
+    before = client.get(reverse("dashboards:supervision"), period_params()).context
+    other_basis = ConferenceBasis.objects.get(short_name="Khác")
+    held_conference(boards.ward, days_ago(30), basis=other_basis)
+    held_conference(boards.ward, days_ago(31), kind=Conference.Kind.AD_HOC)
+    held_conference(
+        boards.ward,
+        days_ago(32),
+        meeting_type="voter_meeting",
+        deputy_level="commune",
+        deputies="Lê Văn B – Đại biểu",
+    )
+    page = client.get(reverse("dashboards:supervision"), period_params())
+    assert page.context["conferences"]["held"].value == before["conferences"]["held"].value + 2
+    assert page.context["counted"].value == before["counted"].value == 2
+    assert assert_figures_match_lists(client, page.context, ["counted", "conferences"]) == 5
+    assert 'data-figure="conferences-counted"' in page.text
 
 
 def test_supervision_numbers_equal_their_lists(boards):
@@ -209,7 +235,9 @@ def test_supervision_numbers_equal_their_lists(boards):
         1,
         40,
     )
-    names = ["conferences", "voter_meetings", "opinions", "breakdowns", "assignments", "by_agency", "by_area"]
+    names = [
+        "conferences", "counted", "voter_meetings", "opinions", "breakdowns", "assignments", "by_agency", "by_area",
+    ]  # fmt: skip
     assert assert_figures_match_lists(client, page.context, [*names, "trend"]) > 40
 
 
@@ -275,9 +303,10 @@ def test_supervision_query_count_is_constant(boards, extra, django_assert_max_nu
     client = login(boards.users["city_monitor"])
     params = period_params(area=boards.city.pk)
     client.get(reverse("dashboards:supervision"), params)
-    # 21: the ranking by agency groups by the agency's id (the late ones first, then every one
-    # when fewer than 30 are late), then reads the names shown.
-    with django_assert_max_num_queries(21):
+    # 22: the ranking by agency groups by the agency's id (the late ones first, then every one
+    # when fewer than 30 are late), then reads the names shown; one count of the conferences
+    # the yearly requirement counts.
+    with django_assert_max_num_queries(22):
         page = client.get(reverse("dashboards:supervision"), params)
     assert len(page.context["by_area"]) == 2 + extra
 
