@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from petitions import public_views
+from public import views as public_views
 
 app_name = "public"
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicConfig(AppConfig):
+    """The pages for citizens (no login), at /cong-khai/: the top layer, which may import every
+    app (it shows opinions with their assignments and the issued notices)."""
+
+    name = "public"
+    verbose_name = _("Trang công khai")
