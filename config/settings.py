@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "petitions",
     "conclusions",
     "dashboards",
-    "public",
+    "public_pages",
 ]
 
 MIDDLEWARE = [

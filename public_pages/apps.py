@@ -6,5 +6,5 @@ class PublicConfig(AppConfig):
     """The pages for citizens (no login), at /cong-khai/: the top layer, which may import every
     app (it shows opinions with their assignments and the issued notices)."""
 
-    name = "public"
+    name = "public_pages"
     verbose_name = _("Trang công khai")
