@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -806,14 +806,7 @@ class AssignmentApiFilter(django_filters.FilterSet):
     def filter_mine(self, queryset, name, value):
         if not value:
             return queryset
-        user = self.request.user
-        mine = Q(responsible_person=user.pk)
-        if user.agency_id:
-            # A subquery rather than a join: a join would repeat an assignment once per
-            # coordinating agency and need DISTINCT.
-            coordinated = Assignment.coordinating_agencies.through.objects.filter(orgunit=user.agency_id)
-            mine |= Q(lead_agency=user.agency_id) | Q(pk__in=coordinated.values("assignment"))
-        return queryset.filter(mine)
+        return queryset.of_user(self.request.user)
 
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

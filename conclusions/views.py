@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,6 +25,7 @@ from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, P
 from core.files import open_stored
 from core.pagination import LargeListPaginator
 from dialogue.models import Conference
+from petitions import services as petition_services
 from petitions.intake_forms import ExtensionDecisionForm, PetitionAssignmentForm
 from petitions.models import Petition
 
@@ -270,11 +271,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     assignments = Assignment.objects.visible_to(user)
     mine = request.GET.get("mine", "1" if user.has_role(Role.HANDLER) else "0") == "1"
     if mine and user.agency_id:
-        assignments = assignments.filter(
-            Q(lead_agency=user.agency_id)
-            | Q(coordinating_agencies=user.agency_id)
-            | Q(responsible_person=user)
-        ).distinct()
+        assignments = assignments.of_user(user)
     data = request.GET.copy()
     if data.get("show") not in dict(AssignmentFilter.SHOW_CHOICES):
         data["show"] = "open"
@@ -317,8 +314,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     is_assignee = services.is_assignee(user, assignment)
     is_issuer = services.is_issuer_side(user, assignment)
-    open_statuses = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED)
-    working = is_assignee and assignment.status in open_statuses and assignment.is_started
+    working = is_assignee and assignment.status in Assignment.WORKING_STATUSES and assignment.is_started
     pending_extension = assignment.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
     case_files = assignment.case_files_visible_to(user)
     updates = assignment.updates.select_related("author")
@@ -490,7 +486,7 @@ def petition_extend(request: HttpRequest, petition_pk: int) -> HttpResponse:
     form = ExtensionDecisionForm(request.POST or None, petition=petition)
     if request.method == "POST" and form.is_valid():
         try:
-            extension = services.petition_resolution_extend(
+            extension = petition_services.petition_extend_resolution(
                 petition=petition, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:

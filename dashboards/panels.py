@@ -11,6 +11,7 @@ from dashboards import links, metrics, services
 from dashboards.forms import AnswerForm, RemarkForm
 from dialogue.models import Conference
 from dialogue.panels import conference_panels
+from petitions import ports
 
 HOME_AGENCIES = 3
 
@@ -63,3 +64,9 @@ def supervision_summary(request: HttpRequest, _obj) -> str:
     if request.user.area is None:
         return ""
     return render_to_string("dashboards/home_supervision_placeholder.html")
+
+
+@ports.list_actions.register(order=10)
+def export_petitions(request: HttpRequest, _none: object) -> str:
+    """The opinions' list, as filtered, to Excel (dashboards.exports)."""
+    return render_to_string("dashboards/panels/export_petitions.html", request=request)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from accounts.models import OrgUnit, Role
 from accounts.permissions import role_required, staff_required
 from core.files import open_stored
 from core.pagination import CountWords, ListPagination
-from dialogue import services
+from dialogue import ports, services
 from dialogue.forms import AttachmentForm, CancelForm, ConferenceFilter, ConferenceForm, HoldForm
 from dialogue.models import Conference, ConferenceAttachment
 from dialogue.panels import conference_panels
@@ -45,11 +44,7 @@ def _attach_petition_counts(conferences) -> None:
     """Opinion counts for one page of conferences, in one grouped query. Annotating the whole
     filtered queryset instead would make the paginator's COUNT join every opinion in scope."""
     conferences = list(conferences)
-    counts = dict(
-        Conference.objects.filter(pk__in=[conference.pk for conference in conferences])
-        .annotate(petition_count=Count("petitions"))
-        .values_list("pk", "petition_count")
-    )
+    counts = ports.opinions().counts_by_conference([conference.pk for conference in conferences])
     for conference in conferences:
         conference.petition_count = counts.get(conference.pk, 0)
 

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +19,7 @@ from accounts.models import Role
 from accounts.permissions import role_required, staff_required
 from core.files import open_stored
 from core.pdf import clean_name, render_pdf, vietnamese_date
-from petitions import services
+from petitions import ports, services
 from petitions.intake_forms import (
     AcceptForm,
     AnswerForm,
@@ -183,8 +182,9 @@ def _awaits_answer(petition: Petition) -> bool:
 
 
 def _handle_context(request, petition, can_edit, pending, **forms) -> dict:
-    started = petition.assignments.select_related("lead_agency", "notice").order_by("deadline", "pk")
-    open_work = [a for a in started if a.is_started and a.status != "accepted"]
+    follow_up = ports.follow_up()
+    assignments = list(follow_up.assignments_of(petition))
+    open_work = [assignment for assignment in assignments if follow_up.is_open(assignment)]
     return {
         "petition": petition,
         "petitioner": services.petitioner_shown_to(
@@ -206,11 +206,13 @@ def _handle_context(request, petition, can_edit, pending, **forms) -> dict:
         and petition.accepted_on
         and petition.is_open
         and (request.user.is_superuser or request.user.has_role(Role.LEADER)),
-        "assignments": started,
+        "assignments": assignments,
+        "assign_url": follow_up.assign_url(petition),
+        "extend_url": follow_up.extend_url(petition),
         "extensions": petition.statutory_extensions.select_related("decided_by"),
         "attachments": petition.attachments.all(),
         "files_visible": petition.identity_visible_to(request.user) or not petition.is_confidential,
-        "public_url": request.build_absolute_uri(reverse("public:track")),
+        "public_url": request.build_absolute_uri(ports.tracking_url()),
         "today": timezone.localdate(),
         "nav_active": "petitions",
     }
@@ -322,7 +324,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
             "petitioner": services.petitioner_shown_to(
                 petition=petition, user=request.user, where=request.path
             ),
-            "public_url": request.build_absolute_uri(reverse("public:track")),
+            "public_url": request.build_absolute_uri(ports.tracking_url()),
             "nav_active": "petitions",
         },
     )

@@ -8,9 +8,11 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_update_with_history
 
 from accounts.models import Role, User
 from dialogue.models import Conference
+from petitions import ports
 from petitions.models import Category, Petition
 
 ENTRY_CLOSED = _("Hội nghị này đã hoàn thành hoặc đã hủy: không nhập thêm ý kiến.")
@@ -136,9 +138,7 @@ def petition_set_outcome(
             errors["duplicate_of"] = DUPLICATE_OF_ITSELF
         elif duplicate_of.area_id != petition.area_id:
             errors["duplicate_of"] = DUPLICATE_ELSEWHERE
-    started = Q(notice__isnull=True) | Q(notice__status="issued")  # a draft's work has not started
-    if petition.resolved_on or petition.assignments.filter(started).exists():
-        # (The reverse relation of conclusions.Assignment: petitions may not import it.)
+    if petition.resolved_on or ports.follow_up().has_started_work(petition):
         errors[NON_FIELD_ERRORS] = ALREADY_ASSIGNED
     loops_back = duplicate_of is not None and (duplicate_of.duplicate_of or duplicate_of).pk == petition.pk
     if outcome == Outcome.DUPLICATE and loops_back and "duplicate_of" not in errors:
@@ -406,9 +406,7 @@ def petition_record_answer(
     if not text.strip():
         errors["text"] = ANSWER_TEXT_REQUIRED
     _check_not_future(answered_on, "answered_on", errors)
-    # (The reverse relation of conclusions.Assignment; a draft notice's work has not started.)
-    started = Q(notice__isnull=True) | Q(notice__status="issued")
-    if petition.assignments.filter(started).exclude(status="accepted").exists():
+    if ports.follow_up().has_open_work(petition):
         errors[NON_FIELD_ERRORS] = ASSIGNMENTS_STILL_OPEN
     if errors:
         raise ValidationError(errors)
@@ -419,6 +417,39 @@ def petition_record_answer(
     petition._history_user = by
     petition.save()
     return petition
+
+
+def _bulk_change(petitions, by: User | None, **values) -> int:
+    """Set the same values on many opinions in one UPDATE and one history INSERT (a notice may
+    answer a thousand opinions): their history records the change and who made it."""
+    rows = list(Petition.objects.filter(pk__in=petitions.values("pk")).select_for_update().order_by("pk"))
+    for petition in rows:
+        for name, value in values.items():
+            setattr(petition, name, value)
+    if rows:
+        bulk_update_with_history(rows, Petition, list(values), default_user=by)
+    return len(rows)
+
+
+@transaction.atomic
+def petitions_take_into_authority(*, petitions, by: User | None, on: date) -> int:
+    """The opinions a conclusion notice assigns are being handled by the authority: those still
+    pending get the outcome "in authority", decided on the notice's day (conclusions calls this
+    when it issues the notice)."""
+    return _bulk_change(
+        petitions.filter(outcome=Petition.Outcome.PENDING),
+        by,
+        outcome=Petition.Outcome.IN_AUTHORITY,
+        outcome_decided_on=on,
+    )
+
+
+@transaction.atomic
+def petitions_mark_resolved(*, petitions, by: User | None, on: date) -> int:
+    """Opinions whose every answering assignment has been accepted are resolved on that day (the
+    status follows from the assignments; conclusions calls this). Already resolved ones keep
+    their day."""
+    return _bulk_change(petitions.filter(resolved_on__isnull=True), by, resolved_on=on)
 
 
 @transaction.atomic
@@ -432,8 +463,9 @@ def petition_extend_resolution(
     complexity: str | None = None,
 ):
     """Gia hạn giải quyết tố cáo, decided in writing with a reason: once for a complex case,
-    twice for an especially complex one, 30 days each by default. Returns the extension; the
-    caller (conclusions) moves the open assignments' deadlines with it."""
+    twice for an especially complex one, 30 days each by default. The open assignments whose
+    deadline followed the statutory one move with it (conclusions, through the follow-up
+    port; their history keeps the old deadline). Returns the extension."""
     from petitions.deadlines import MAX_EXTENSIONS, denunciation_resolution_deadline
     from petitions.models import StatutoryExtension
 
@@ -473,6 +505,7 @@ def petition_extend_resolution(
     )
     petition._history_user = by
     petition.save()
+    ports.follow_up().follow_extension(petition=petition, extension=extension, by=by)
     return extension
 
 

@@ -10,7 +10,7 @@ from accounts.models import Role
 from accounts.permissions import role_required, staff_required
 from core.pagination import CountWords, ListPagination
 from dialogue.models import Conference
-from petitions import services
+from petitions import ports, services
 from petitions.forms import OutcomeForm, PetitionFilter, PetitionRowFormSet
 from petitions.models import Petition
 
@@ -106,6 +106,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
             "listing": listing,
             "filter": filterset,
             "conference": conference,
+            "list_actions": ports.list_actions.render(request),
             "nav_active": "petitions",
         },
     )
@@ -154,8 +155,8 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 petition=petition, user=request.user, where=request.get_full_path()
             ),
             "repeats": petition.repeats.select_related("conference").order_by("received_on", "pk"),
-            # The assignments answering it (conclusions app, through the reverse relation).
-            "assignments": petition.assignments.select_related("lead_agency", "notice").order_by("deadline"),
+            # The assignments answering it (conclusions, above this app: through the port).
+            "assignments": ports.follow_up().assignments_of(petition),
             "form": form,
             "history": petition.history.select_related("history_user").order_by("-history_date")[:20],
             "nav_active": "petitions",

@@ -8,3 +8,11 @@ class PublicConfig(AppConfig):
 
     name = "public_pages"
     verbose_name = _("Trang công khai")
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from petitions import ports
+
+        # Receipts print where a citizen looks the code up; petitions may not name our URLs.
+        ports.tracking_path.fill(lambda: reverse("public:track"))
