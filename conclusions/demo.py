@@ -266,6 +266,6 @@ def seed(*, stdout, scale: float = 0) -> None:
         f"Thông báo kết luận: {ConclusionNotice.objects.count()}, việc được giao: {Assignment.objects.count()}."
     )
     if scale > 0:
-        from conclusions.scale import generate
+        from bench.scale import generate  # benchmark data: outside the product, loaded only here
 
         generate(scale=scale, stdout=stdout)
