@@ -23,6 +23,7 @@ from conclusions.forms import (
 )
 from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, ProgressUpdate
 from core.files import open_stored
+from core.forms import show_service_error
 from core.pagination import LargeListPaginator
 from dialogue.models import Conference
 from petitions import services as petition_services
@@ -34,15 +35,6 @@ PAGE_SIZE = 50
 
 
 ISSUED_ALREADY = _("Thông báo đã được ban hành, số %(label)s.")
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError shown next to the fields it names (or on top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _draft_or_403(notice: ConclusionNotice) -> None:
@@ -86,7 +78,7 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.notice_draft_update(notice=notice, by=request.user, **form.service_arguments())
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("Đã lưu dự thảo."))
             return redirect("conclusions:notice", pk=notice.pk)
@@ -161,7 +153,7 @@ def assignment_add(request: HttpRequest, notice_pk: int) -> HttpResponse:
         try:
             services.assignment_add(notice=notice, by=request.user, **form.service_arguments())
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("Đã giao việc."))
             return redirect("conclusions:notice", pk=notice.pk)
@@ -467,7 +459,7 @@ def petition_assign(request: HttpRequest, petition_pk: int) -> HttpResponse:
                 petition=petition, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("Đã giao việc giải quyết đơn."))
             return redirect("conclusions:assignment", pk=assignment.pk)
@@ -490,7 +482,7 @@ def petition_extend(request: HttpRequest, petition_pk: int) -> HttpResponse:
                 petition=petition, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(
                 request,

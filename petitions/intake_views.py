@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
 from core.files import open_stored
+from core.forms import show_service_error
 from core.pdf import clean_name, render_pdf, vietnamese_date
 from petitions import ports, services
 from petitions.intake_forms import (
@@ -34,14 +35,6 @@ from petitions.models import Petition, PetitionAttachment, ReceptionSession
 EDITORS = (Role.CLERK, Role.LEADER)
 PAGE_SIZE = 50
 NO_AREA = _("Tài khoản của bạn chưa thuộc địa bàn nào nên chưa nhập đơn được.")
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _user_area(request: HttpRequest):
@@ -108,7 +101,7 @@ def _create(request, form, area, reception, duplicates) -> Petition | None:
             if merge_into is not None:
                 services.petition_merge(petition=petition, by=request.user, into=merge_into)
     except ValidationError as error:
-        _apply_errors(form, error)
+        show_service_error(form, error)
         return None
     if merge_into is not None:
         messages.success(
@@ -228,7 +221,7 @@ def _step(request, pk, form_class, action, success):
         try:
             action(petition, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, success)
             return redirect("petitions:handle", pk=petition.pk)
@@ -372,7 +365,7 @@ def reception_create(request: HttpRequest) -> HttpResponse:
         try:
             session = services.reception_create(area=area, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(
                 request, _("Đã ghi buổi tiếp công dân. Tiếp theo: nhập đơn, ý kiến của từng người.")

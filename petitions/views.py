@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
+from core.forms import show_service_error
 from core.pagination import CountWords, ListPagination
 from dialogue.models import Conference
 from petitions import ports, services
@@ -138,8 +139,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.petition_set_outcome(petition=petition, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                show_service_error(form, error)
             else:
                 messages.success(request, _("Đã cập nhật hướng xử lý."))
                 return redirect("petitions:detail", pk=petition.pk)
