@@ -10,7 +10,7 @@ Besides the 400 of a service's ValidationError, two refusals have their own stat
 - 403 Forbidden: the role does not allow the action, or the service says the caller is neither
   the assignee (`services.NOT_YOUR_ASSIGNMENT`) nor on the issuer's side.
 
-Who works on an assignment is the service's decision (`services.is_assignee`): handlers post
+Who works on an assignment is the service's decision (`policies.is_assignee`): handlers post
 progress, reports and extension requests, so those actions need any role, not the
 clerk-or-leader role `RolePermission` asks of writes.
 
@@ -811,7 +811,7 @@ class AssignmentApiFilter(django_filters.FilterSet):
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Assignments of issued notices in the caller's area and below, soonest deadline first.
-    The assignees (`services.is_assignee`) report progress, report done and ask for more time;
+    The assignees (`policies.is_assignee`) report progress, report done and ask for more time;
     the issuer's clerks and leaders accept or return the work; leaders decide extensions."""
 
     permission_classes = [RolePermission]

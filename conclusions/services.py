@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Role, User
 from accounts.services import notifications_send
+from conclusions import policies
 from conclusions.models import (
     Assignment,
     CommitteeTerm,
@@ -369,27 +370,6 @@ def notice_amend(*, notice: ConclusionNotice, by: User) -> ConclusionNotice:
 # --- following the assignments ---------------------------------------------------------
 
 
-def is_assignee(user: User, assignment: Assignment) -> bool:
-    """The lead agency's handlers, the coordinating agencies' handlers, the responsible person."""
-    if not user.is_authenticated:
-        return False
-    if assignment.responsible_person_id == user.pk:
-        return True
-    if not (user.has_role(Role.HANDLER) and user.agency_id):
-        return False
-    return (
-        user.agency_id == assignment.lead_agency_id
-        or assignment.coordinating_agencies.filter(pk=user.agency_id).exists()
-    )
-
-
-def is_issuer_side(user: User, assignment: Assignment) -> bool:
-    """Clerks and leaders whose scope covers the notice's area accept or return the work."""
-    return (user.is_superuser or user.has_role(Role.CLERK, Role.LEADER)) and any(
-        assignment.area.path.startswith(path) for path in user.scope_paths
-    )
-
-
 def case_files_downloaded(*, assignment: Assignment, user: User, where: str) -> None:
     """A file of the assignment was downloaded: for a denunciation's case, logged like a
     display of the denouncer's identity (Luật Tố cáo 2018: the identity is kept secret)."""
@@ -428,7 +408,7 @@ def _issuer_recipients(assignment: Assignment) -> list[User]:
 @transaction.atomic
 def assignment_progress(*, assignment: Assignment, by: User, text: str, evidence=None) -> ProgressUpdate:
     assignment = _locked(assignment)
-    _require(is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
+    _require(policies.is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
     _require_status(
         assignment, Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED
     )
@@ -445,7 +425,7 @@ def assignment_progress(*, assignment: Assignment, by: User, text: str, evidence
 @transaction.atomic
 def assignment_report_done(*, assignment: Assignment, by: User, answer_to_citizen: str) -> Assignment:
     assignment = _locked(assignment)
-    _require(is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
+    _require(policies.is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
     _require_status(
         assignment, Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED
     )
@@ -467,7 +447,7 @@ def assignment_report_done(*, assignment: Assignment, by: User, answer_to_citize
 @transaction.atomic
 def assignment_accept(*, assignment: Assignment, by: User) -> Assignment:
     assignment = _locked(assignment)
-    _require(is_issuer_side(by, assignment), NOT_THE_ISSUER)
+    _require(policies.is_issuer_side(by, assignment), NOT_THE_ISSUER)
     _require_status(assignment, Assignment.Status.REPORTED_DONE)
     assignment.status = Assignment.Status.ACCEPTED
     assignment.accepted_at, assignment.accepted_by = timezone.now(), by
@@ -515,7 +495,7 @@ def _close_conference_when_done(notice: ConclusionNotice | None, by: User) -> No
 @transaction.atomic
 def assignment_return(*, assignment: Assignment, by: User, reason: str) -> Assignment:
     assignment = _locked(assignment)
-    _require(is_issuer_side(by, assignment), NOT_THE_ISSUER)
+    _require(policies.is_issuer_side(by, assignment), NOT_THE_ISSUER)
     _require_status(assignment, Assignment.Status.REPORTED_DONE)
     if not reason.strip():
         raise ValidationError({"reason": RETURN_NEEDS_REASON})
@@ -536,7 +516,7 @@ def extension_request(
     *, assignment: Assignment, by: User, requested_deadline: date, reason: str
 ) -> ExtensionRequest:
     assignment = _locked(assignment)
-    _require(is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
+    _require(policies.is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
     _require_status(
         assignment, Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED
     )

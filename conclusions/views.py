@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
-from conclusions import services
+from conclusions import policies, services
 from conclusions.filters import AssignmentFilter
 from conclusions.forms import (
     AssignmentForm,
@@ -304,8 +304,8 @@ def _visible_assignment(request: HttpRequest, pk: int) -> Assignment:
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _visible_assignment(request, pk)
     user = request.user
-    is_assignee = services.is_assignee(user, assignment)
-    is_issuer = services.is_issuer_side(user, assignment)
+    is_assignee = policies.is_assignee(user, assignment)
+    is_issuer = policies.is_issuer_side(user, assignment)
     working = is_assignee and assignment.status in Assignment.WORKING_STATUSES and assignment.is_started
     pending_extension = assignment.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
     case_files = assignment.case_files_visible_to(user)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.panels import home_panels
-from dashboards import links, metrics, services
+from dashboards import links, metrics, policies
 from dashboards.forms import AnswerForm, RemarkForm
 from dialogue.models import Conference
 from dialogue.panels import conference_panels
@@ -28,7 +28,7 @@ def conference_remarks(request: HttpRequest, conference: Conference) -> str:
         {
             "conference": conference,
             "remarks": [
-                (remark, services.can_answer(user, remark) and not remark.is_answered) for remark in remarks
+                (remark, policies.can_answer(user, remark) and not remark.is_answered) for remark in remarks
             ],
             "form": RemarkForm() if can_write else None,
             "answer_form": AnswerForm(),

@@ -156,7 +156,7 @@ def handle(request: HttpRequest, pk: int) -> HttpResponse:
     the next steps: accept or decline, transfer, assign, record the answer."""
     petition = _visible(request, pk)
     can_edit = request.user.has_role(*EDITORS) or request.user.is_superuser
-    pending = petition.outcome == Petition.Outcome.PENDING and not petition.accepted_on
+    pending = petition.is_pending
     return render(
         request,
         "petitions/handle.html",
@@ -174,34 +174,49 @@ def _awaits_answer(petition: Petition) -> bool:
     )
 
 
-def _handle_context(request, petition, can_edit, pending, **forms) -> dict:
+def _step_forms(petition: Petition, can_edit: bool, pending: bool, open_work: bool, forms: dict) -> dict:
+    """The forms of the next steps this user may take now (a form sent back with its errors
+    wins): accept, decline or transfer while pending; record the answer once no work is open."""
+    answering = can_edit and _awaits_answer(petition) and not open_work
+    blank = {
+        "accept_form": AcceptForm(initial={"complaint_round": petition.complaint_round}) if pending else None,
+        "decline_form": DeclineForm() if pending else None,
+        "transfer_form": TransferForm() if pending else None,
+        "answer_form": AnswerForm() if answering else None,
+    }
+    if not can_edit:
+        blank = dict.fromkeys(blank)
+    return {name: forms.get(name) or form for name, form in blank.items()}
+
+
+def _follow_up_context(request, petition: Petition, can_edit: bool) -> dict:
+    """The work answering the petition (conclusions, asked through the port) and the links to
+    give more or to extend its time."""
     follow_up = ports.follow_up()
     assignments = list(follow_up.assignments_of(petition))
-    open_work = [assignment for assignment in assignments if follow_up.is_open(assignment)]
+    in_hand = bool(petition.accepted_on and petition.is_open)
+    return {
+        "assignments": assignments,
+        "open_work": any(follow_up.is_open(assignment) for assignment in assignments),
+        "can_assign": can_edit and in_hand and not petition.conference_id,
+        "can_extend": petition.kind == Petition.Kind.DENUNCIATION
+        and in_hand
+        and (request.user.is_superuser or request.user.has_role(Role.LEADER)),
+        "assign_url": follow_up.assign_url(petition),
+        "extend_url": follow_up.extend_url(petition),
+    }
+
+
+def _handle_context(request, petition, can_edit, pending, **forms) -> dict:
+    follow_up = _follow_up_context(request, petition, can_edit)
     return {
         "petition": petition,
         "petitioner": services.petitioner_shown_to(
             petition=petition, user=request.user, where=request.get_full_path()
         ),
         "can_edit": can_edit,
-        "accept_form": forms.get("accept_form")
-        or (
-            AcceptForm(initial={"complaint_round": petition.complaint_round})
-            if can_edit and pending
-            else None
-        ),
-        "decline_form": forms.get("decline_form") or (DeclineForm() if can_edit and pending else None),
-        "transfer_form": forms.get("transfer_form") or (TransferForm() if can_edit and pending else None),
-        "answer_form": forms.get("answer_form")
-        or (AnswerForm() if can_edit and _awaits_answer(petition) and not open_work else None),
-        "can_assign": can_edit and petition.accepted_on and petition.is_open and not petition.conference_id,
-        "can_extend": petition.kind == Petition.Kind.DENUNCIATION
-        and petition.accepted_on
-        and petition.is_open
-        and (request.user.is_superuser or request.user.has_role(Role.LEADER)),
-        "assignments": assignments,
-        "assign_url": follow_up.assign_url(petition),
-        "extend_url": follow_up.extend_url(petition),
+        **_step_forms(petition, can_edit, pending, follow_up.pop("open_work"), forms),
+        **follow_up,
         "extensions": petition.statutory_extensions.select_related("decided_by"),
         "attachments": petition.attachments.all(),
         "files_visible": petition.identity_visible_to(request.user) or not petition.is_confidential,
@@ -225,7 +240,7 @@ def _step(request, pk, form_class, action, success):
         else:
             messages.success(request, success)
             return redirect("petitions:handle", pk=petition.pk)
-    pending = petition.outcome == Petition.Outcome.PENDING and not petition.accepted_on
+    pending = petition.is_pending
     key = {AcceptForm: "accept_form", DeclineForm: "decline_form", TransferForm: "transfer_form"}.get(
         form_class, "answer_form"
     )

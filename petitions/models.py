@@ -409,6 +409,11 @@ class Petition(SearchableModel, BaseModel):
         return f"#{self.position or self.pk} {self.content[:60]}"
 
     @property
+    def is_pending(self) -> bool:
+        """Awaiting the decision to accept it, decline, transfer or merge it."""
+        return self.outcome == self.Outcome.PENDING and not self.accepted_on
+
+    @property
     def is_written(self) -> bool:
         return self.channel in self.WRITTEN_CHANNELS
 

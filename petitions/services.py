@@ -110,6 +110,57 @@ def petitions_add_to_conference(
     return petitions
 
 
+def _duplicate_error(petition: Petition, duplicate_of: Petition | None):
+    """Why this original cannot be the one the opinion repeats, or None."""
+    if duplicate_of is None:
+        return DUPLICATE_NEEDS_ORIGINAL
+    if duplicate_of.pk == petition.pk:
+        return DUPLICATE_OF_ITSELF
+    if duplicate_of.area_id != petition.area_id:
+        return DUPLICATE_ELSEWHERE
+    if (duplicate_of.duplicate_of or duplicate_of).pk == petition.pk:  # a repeat of this one
+        return DUPLICATE_OF_ITSELF
+    return None
+
+
+def _outcome_errors(petition: Petition, outcome: str, details: dict) -> dict:
+    """What each outcome requires (a target, a reason, an answer, an original), and that no
+    work answering the opinion has started: {field: message}."""
+    errors = {}
+    if outcome == Outcome.TRANSFERRED and not details["transferred_to"].strip():
+        errors["transferred_to"] = TRANSFER_NEEDS_TARGET
+    if outcome == Outcome.REJECTED and not details["rejection_reason"].strip():
+        errors["rejection_reason"] = REJECTION_NEEDS_REASON
+    if outcome == Outcome.ANSWERED and not (
+        details["conference_answer"].strip() or petition.conference_answer
+    ):
+        errors["conference_answer"] = ANSWER_REQUIRED
+    if outcome == Outcome.DUPLICATE and (error := _duplicate_error(petition, details["duplicate_of"])):
+        errors["duplicate_of"] = error
+    if petition.resolved_on or ports.follow_up().has_started_work(petition):
+        errors[NON_FIELD_ERRORS] = ALREADY_ASSIGNED
+    return errors
+
+
+def _apply_outcome(petition: Petition, outcome: str, details: dict) -> None:
+    if outcome == Outcome.DUPLICATE:
+        # Point at the first original, never at another repeat: counts stay one level deep.
+        original = details["duplicate_of"].duplicate_of or details["duplicate_of"]
+        petition.repeats.update(duplicate_of=original)
+        petition.duplicate_of = original
+    else:
+        petition.duplicate_of = None
+    petition.outcome = outcome
+    petition.outcome_decided_on = timezone.localdate()
+    transferred = outcome == Outcome.TRANSFERRED
+    petition.transferred_to = details["transferred_to"].strip() if transferred else ""
+    petition.transferred_on = (details["transferred_on"] or timezone.localdate()) if transferred else None
+    petition.rejection_reason = details["rejection_reason"].strip() if outcome == Outcome.REJECTED else ""
+    if outcome == Outcome.ANSWERED:
+        petition.answered_at_conference = True
+        petition.conference_answer = details["conference_answer"].strip() or petition.conference_answer
+
+
 @transaction.atomic
 def petition_set_outcome(
     *,
@@ -124,44 +175,17 @@ def petition_set_outcome(
 ) -> Petition:
     """Decide what happens to an opinion. Every outcome keeps the text; a duplicate stays
     a row of its own pointing at the original, so the repeat is counted and shown."""
-    errors = {}
-    if outcome == Outcome.TRANSFERRED and not transferred_to.strip():
-        errors["transferred_to"] = TRANSFER_NEEDS_TARGET
-    if outcome == Outcome.REJECTED and not rejection_reason.strip():
-        errors["rejection_reason"] = REJECTION_NEEDS_REASON
-    if outcome == Outcome.ANSWERED and not (conference_answer.strip() or petition.conference_answer):
-        errors["conference_answer"] = ANSWER_REQUIRED
-    if outcome == Outcome.DUPLICATE:
-        if duplicate_of is None:
-            errors["duplicate_of"] = DUPLICATE_NEEDS_ORIGINAL
-        elif duplicate_of.pk == petition.pk:
-            errors["duplicate_of"] = DUPLICATE_OF_ITSELF
-        elif duplicate_of.area_id != petition.area_id:
-            errors["duplicate_of"] = DUPLICATE_ELSEWHERE
-    if petition.resolved_on or ports.follow_up().has_started_work(petition):
-        errors[NON_FIELD_ERRORS] = ALREADY_ASSIGNED
-    loops_back = duplicate_of is not None and (duplicate_of.duplicate_of or duplicate_of).pk == petition.pk
-    if outcome == Outcome.DUPLICATE and loops_back and "duplicate_of" not in errors:
-        errors["duplicate_of"] = DUPLICATE_OF_ITSELF
+    details = {
+        "transferred_to": transferred_to,
+        "transferred_on": transferred_on,
+        "duplicate_of": duplicate_of,
+        "rejection_reason": rejection_reason,
+        "conference_answer": conference_answer,
+    }
+    errors = _outcome_errors(petition, outcome, details)
     if errors:
         raise ValidationError(errors)
-    if outcome == Outcome.DUPLICATE:
-        # Point at the first original, never at another repeat: counts stay one level deep.
-        original = duplicate_of.duplicate_of or duplicate_of
-        petition.repeats.update(duplicate_of=original)
-        petition.duplicate_of = original
-    else:
-        petition.duplicate_of = None
-    petition.outcome = outcome
-    petition.outcome_decided_on = timezone.localdate()
-    petition.transferred_to = transferred_to.strip() if outcome == Outcome.TRANSFERRED else ""
-    petition.transferred_on = (
-        (transferred_on or timezone.localdate()) if outcome == Outcome.TRANSFERRED else None
-    )
-    petition.rejection_reason = rejection_reason.strip() if outcome == Outcome.REJECTED else ""
-    if outcome == Outcome.ANSWERED:
-        petition.answered_at_conference = True
-        petition.conference_answer = conference_answer.strip() or petition.conference_answer
+    _apply_outcome(petition, outcome, details)
     petition._history_user = by
     petition.save()
     return petition
@@ -336,7 +360,7 @@ def identity_disclosed(*, petitions, user: User, where: str) -> None:
 
 
 def _require_pending(petition: Petition) -> None:
-    if petition.outcome != Outcome.PENDING or petition.accepted_on:
+    if not petition.is_pending:
         raise ValidationError(NOT_PENDING)
 
 
