@@ -32,9 +32,13 @@ test: export SECURE_COOKIES = 0
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abcdef
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/doithoai
 test: export REDIS_URL ?= redis://127.0.0.1:6379/0
+# In parallel on the machine's cores (pytest-xdist; each worker its own test database and
+# Redis databases, tests/parallel.py), the 15 slowest tests listed at the end.
+# PYTEST_WORKERS=0 runs them in one process.
+test: PYTEST_WORKERS ?= auto
 test: venv
 	$(PY) scripts/check_services.py
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=15 $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -30,3 +30,11 @@ def role_required(*roles: Role) -> Callable:
 
 ANY_ROLE = tuple(Role)
 staff_required = role_required(*ANY_ROLE)
+
+
+def acts_for_area(user, area, *roles: Role) -> bool:
+    """The user holds one of `roles` (superusers pass, as with role_required) and `area` lies
+    within the user's scope: who answers for what is done in an area (accept or return its
+    assignments, answer a supervision remark)."""
+    holds_role = user.is_superuser or user.has_role(*roles)
+    return holds_role and any(area.path.startswith(path) for path in user.scope_paths)

@@ -10,7 +10,7 @@ Besides the 400 of a service's ValidationError, two refusals have their own stat
 - 403 Forbidden: the role does not allow the action, or the service says the caller is neither
   the assignee (`services.NOT_YOUR_ASSIGNMENT`) nor on the issuer's side.
 
-Who works on an assignment is the service's decision (`services.is_assignee`): handlers post
+Who works on an assignment is the service's decision (`policies.is_assignee`): handlers post
 progress, reports and extension requests, so those actions need any role, not the
 clerk-or-leader role `RolePermission` asks of writes.
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -806,19 +806,12 @@ class AssignmentApiFilter(django_filters.FilterSet):
     def filter_mine(self, queryset, name, value):
         if not value:
             return queryset
-        user = self.request.user
-        mine = Q(responsible_person=user.pk)
-        if user.agency_id:
-            # A subquery rather than a join: a join would repeat an assignment once per
-            # coordinating agency and need DISTINCT.
-            coordinated = Assignment.coordinating_agencies.through.objects.filter(orgunit=user.agency_id)
-            mine |= Q(lead_agency=user.agency_id) | Q(pk__in=coordinated.values("assignment"))
-        return queryset.filter(mine)
+        return queryset.of_user(self.request.user)
 
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Assignments of issued notices in the caller's area and below, soonest deadline first.
-    The assignees (`services.is_assignee`) report progress, report done and ask for more time;
+    The assignees (`policies.is_assignee`) report progress, report done and ask for more time;
     the issuer's clerks and leaders accept or return the work; leaders decide extensions."""
 
     permission_classes = [RolePermission]

@@ -8,3 +8,7 @@ class ConclusionsConfig(AppConfig):
 
     def ready(self) -> None:
         from conclusions import panels  # noqa: F401 — the notice on a conference's page, home sections
+        from conclusions.follow_up import AssignmentFollowUp
+        from petitions import ports
+
+        ports.follow_up.fill(AssignmentFollowUp())  # what petitions asks about follow-up

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from accounts.models import OrgUnit, User
-from conclusions import services
+from conclusions import policies, services
 from conclusions.models import CommitteeTerm
 from dialogue.demo import BO_DE_2022_TITLE
 from dialogue.models import Conference
@@ -238,7 +238,7 @@ def _follow_up(spec: DemoAssignment, assignment, clerk: User) -> None:
     )
     if handler is None:
         return
-    if not services.is_assignee(handler, assignment):
+    if not policies.is_assignee(handler, assignment):
         assignment.responsible_person = handler
         assignment.save(update_fields=["responsible_person"])
     services.assignment_progress(
@@ -266,6 +266,6 @@ def seed(*, stdout, scale: float = 0) -> None:
         f"Thông báo kết luận: {ConclusionNotice.objects.count()}, việc được giao: {Assignment.objects.count()}."
     )
     if scale > 0:
-        from conclusions.scale import generate
+        from bench.scale import generate  # benchmark data: outside the product, loaded only here
 
         generate(scale=scale, stdout=stdout)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
@@ -241,9 +242,15 @@ class AssignmentQuerySet(ScopedQuerySet):
     def overdue(self, today: date):
         return self.open().filter(deadline__lt=today)
 
-    def for_agency(self, agency: OrgUnit):
-        """The inbox of an agency: what it leads or helps with."""
-        return self.filter(Q(lead_agency=agency) | Q(coordinating_agencies=agency)).distinct()
+    def of_user(self, user):
+        """ "My work": what the user's agency leads or helps with, or the user answers for.
+        A subquery for the coordinating agencies rather than a join, which would repeat an
+        assignment once per coordinating agency and need DISTINCT."""
+        mine = Q(responsible_person=user.pk)
+        if user.agency_id:
+            coordinated = Assignment.coordinating_agencies.through.objects.filter(orgunit=user.agency_id)
+            mine |= Q(lead_agency=user.agency_id) | Q(pk__in=coordinated.values("assignment"))
+        return self.filter(mine)
 
 
 class Assignment(BaseModel):
@@ -256,6 +263,9 @@ class Assignment(BaseModel):
         REPORTED_DONE = "reported_done", _("Báo cáo hoàn thành")
         ACCEPTED = "accepted", _("Đã nghiệm thu")
         RETURNED = "returned", _("Trả lại, làm tiếp")
+
+    # The work is in the assignees' hands (neither reported done nor accepted).
+    WORKING_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED)
 
     class DeadlineRule(models.TextChoices):
         FIXED_DATE = "date", _("Đến ngày cụ thể")
@@ -365,9 +375,17 @@ class Assignment(BaseModel):
     def __str__(self) -> str:
         return self.task[:80]
 
+    def get_absolute_url(self) -> str:
+        return reverse("conclusions:assignment", args=[self.pk])
+
     @property
     def is_started(self) -> bool:
         return self.notice_id is None or self.notice.is_issued
+
+    @property
+    def is_open(self) -> bool:
+        """Row-level twin of AssignmentQuerySet.open()."""
+        return self.is_started and self.status != self.Status.ACCEPTED
 
     def case_files_visible_to(self, user) -> bool:
         """Progress reports, their evidence files and the answer of an assignment that answers

@@ -1,7 +1,6 @@
 """What conclusions adds to pages owned by lower layers (see core.panels): the notices on a
 conference's page, and the home page's sections for handlers, leaders and clerks."""
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -37,13 +36,8 @@ def my_assignments(request: HttpRequest, _obj) -> str:
     mine = (
         Assignment.objects.visible_to(user)
         .open()
-        .filter(
-            Q(lead_agency=user.agency_id)
-            | Q(coordinating_agencies=user.agency_id)
-            | Q(responsible_person=user)
-        )
+        .of_user(user)
         .exclude(status=Assignment.Status.REPORTED_DONE)
-        .distinct()
         .order_by("deadline", "pk")
     )
     rows = [(assignment, assignment.days_overdue(today)) for assignment in mine[:HOME_LIMIT]]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Role, User
 from accounts.services import notifications_send
+from conclusions import policies
 from conclusions.models import (
     Assignment,
     CommitteeTerm,
@@ -26,6 +27,7 @@ from conclusions.models import (
     ProgressUpdate,
 )
 from core.calendar import count_calendar_days, count_working_days
+from dialogue import services as conference_services
 from dialogue.models import Conference
 from petitions import services as petition_services
 from petitions.models import Petition
@@ -309,11 +311,12 @@ def notice_issue(*, notice: ConclusionNotice, by: User, issued_on: date | None =
         assignment.deadline_from = today
         assignment._history_user = by
         assignment.save(update_fields=["deadline", "deadline_from", "updated_at"])
-    Petition.objects.filter(assignments__notice=notice, outcome=Petition.Outcome.PENDING).update(
-        outcome=Petition.Outcome.IN_AUTHORITY, outcome_decided_on=today
+    # The opinions and the conference change through their owners' services (their history).
+    petition_services.petitions_take_into_authority(
+        petitions=Petition.objects.filter(assignments__notice=notice), by=by, on=today
     )
-    if notice.conference_id and notice.conference.status == Conference.Status.HELD:
-        Conference.objects.filter(pk=notice.conference_id).update(status=Conference.Status.CONCLUDED)
+    if notice.conference_id:
+        conference_services.conference_conclude(conference_id=notice.conference_id, by=by)
     _notify_assigned(notice, assignments)
     transaction.on_commit(lambda: queue_notice_pdf(notice.pk), robust=True)
     return notice
@@ -367,35 +370,11 @@ def notice_amend(*, notice: ConclusionNotice, by: User) -> ConclusionNotice:
 # --- following the assignments ---------------------------------------------------------
 
 
-def is_assignee(user: User, assignment: Assignment) -> bool:
-    """The lead agency's handlers, the coordinating agencies' handlers, the responsible person."""
-    if not user.is_authenticated:
-        return False
-    if assignment.responsible_person_id == user.pk:
-        return True
-    if not (user.has_role(Role.HANDLER) and user.agency_id):
-        return False
-    return (
-        user.agency_id == assignment.lead_agency_id
-        or assignment.coordinating_agencies.filter(pk=user.agency_id).exists()
-    )
-
-
-def is_issuer_side(user: User, assignment: Assignment) -> bool:
-    """Clerks and leaders whose scope covers the notice's area accept or return the work."""
-    return (user.is_superuser or user.has_role(Role.CLERK, Role.LEADER)) and any(
-        assignment.area.path.startswith(path) for path in user.scope_paths
-    )
-
-
 def case_files_downloaded(*, assignment: Assignment, user: User, where: str) -> None:
     """A file of the assignment was downloaded: for a denunciation's case, logged like a
     display of the denouncer's identity (Luật Tố cáo 2018: the identity is kept secret)."""
     denunciations = assignment.petitions.filter(kind=Petition.Kind.DENUNCIATION)
     petition_services.identity_disclosed(petitions=denunciations, user=user, where=where)
-
-
-OPEN_STATUSES = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED)
 
 
 def _require(condition: bool, message) -> None:
@@ -429,7 +408,7 @@ def _issuer_recipients(assignment: Assignment) -> list[User]:
 @transaction.atomic
 def assignment_progress(*, assignment: Assignment, by: User, text: str, evidence=None) -> ProgressUpdate:
     assignment = _locked(assignment)
-    _require(is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
+    _require(policies.is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
     _require_status(
         assignment, Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED
     )
@@ -446,7 +425,7 @@ def assignment_progress(*, assignment: Assignment, by: User, text: str, evidence
 @transaction.atomic
 def assignment_report_done(*, assignment: Assignment, by: User, answer_to_citizen: str) -> Assignment:
     assignment = _locked(assignment)
-    _require(is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
+    _require(policies.is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
     _require_status(
         assignment, Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED
     )
@@ -468,7 +447,7 @@ def assignment_report_done(*, assignment: Assignment, by: User, answer_to_citize
 @transaction.atomic
 def assignment_accept(*, assignment: Assignment, by: User) -> Assignment:
     assignment = _locked(assignment)
-    _require(is_issuer_side(by, assignment), NOT_THE_ISSUER)
+    _require(policies.is_issuer_side(by, assignment), NOT_THE_ISSUER)
     _require_status(assignment, Assignment.Status.REPORTED_DONE)
     assignment.status = Assignment.Status.ACCEPTED
     assignment.accepted_at, assignment.accepted_by = timezone.now(), by
@@ -480,28 +459,27 @@ def assignment_accept(*, assignment: Assignment, by: User) -> Assignment:
     )
     assignment._history_user = by
     assignment.save()
-    _resolve_answered_petitions(assignment)
+    _resolve_answered_petitions(assignment, by)
     notifications_send(
         recipients=[*_handlers_of([assignment.lead_agency]), assignment.responsible_person],
         text=f"Đã nghiệm thu: {assignment.task[:200]}",
         url=reverse("conclusions:assignment", args=[assignment.pk]),
     )
-    _close_conference_when_done(assignment.notice)
+    _close_conference_when_done(assignment.notice, by)
     return assignment
 
 
-def _resolve_answered_petitions(assignment: Assignment) -> None:
+def _resolve_answered_petitions(assignment: Assignment, by: User) -> None:
     """An opinion is resolved when every assignment that answers it has been accepted."""
     # (petitions__isnull=False keeps NULL out of the NOT IN below, which would match nothing.)
     unfinished = Assignment.objects.exclude(status=Assignment.Status.ACCEPTED).filter(
         petitions__in=assignment.petitions.all(), petitions__isnull=False
     )
-    Petition.objects.filter(assignments=assignment, resolved_on__isnull=True).exclude(
-        pk__in=unfinished.values("petitions")
-    ).update(resolved_on=timezone.localdate())
+    answered = Petition.objects.filter(assignments=assignment).exclude(pk__in=unfinished.values("petitions"))
+    petition_services.petitions_mark_resolved(petitions=answered, by=by, on=timezone.localdate())
 
 
-def _close_conference_when_done(notice: ConclusionNotice | None) -> None:
+def _close_conference_when_done(notice: ConclusionNotice | None, by: User) -> None:
     if notice is None:
         return
     conference_id = notice.conference_id
@@ -511,15 +489,13 @@ def _close_conference_when_done(notice: ConclusionNotice | None) -> None:
         notice__conference=conference_id, notice__status=ConclusionNotice.Status.ISSUED
     ).exclude(status=Assignment.Status.ACCEPTED)
     if not unfinished.exists():
-        Conference.objects.filter(pk=conference_id, status=Conference.Status.CONCLUDED).update(
-            status=Conference.Status.CLOSED
-        )
+        conference_services.conference_close(conference_id=conference_id, by=by)
 
 
 @transaction.atomic
 def assignment_return(*, assignment: Assignment, by: User, reason: str) -> Assignment:
     assignment = _locked(assignment)
-    _require(is_issuer_side(by, assignment), NOT_THE_ISSUER)
+    _require(policies.is_issuer_side(by, assignment), NOT_THE_ISSUER)
     _require_status(assignment, Assignment.Status.REPORTED_DONE)
     if not reason.strip():
         raise ValidationError({"reason": RETURN_NEEDS_REASON})
@@ -540,7 +516,7 @@ def extension_request(
     *, assignment: Assignment, by: User, requested_deadline: date, reason: str
 ) -> ExtensionRequest:
     assignment = _locked(assignment)
-    _require(is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
+    _require(policies.is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
     _require_status(
         assignment, Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED
     )
@@ -590,7 +566,7 @@ def extension_decide(
     if request.status != ExtensionRequest.Status.PENDING:
         raise ValidationError(ALREADY_DECIDED)
     assignment = _locked(request.assignment)
-    _require_status(assignment, *OPEN_STATUSES)
+    _require_status(assignment, *Assignment.WORKING_STATUSES)
     request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
     request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note.strip()
     request.previous_deadline = assignment.deadline
@@ -682,28 +658,10 @@ def petition_assignment_add(
     return assignment
 
 
-@transaction.atomic
-def petition_resolution_extend(
-    *,
-    petition: Petition,
-    by: User,
-    decided_on: date,
-    decision_ref: str,
-    reason: str,
-    complexity: str | None = None,
-):
-    """Extend a denunciation's resolution deadline (petitions' rules) and move the deadline
-    of its open assignments that followed the statutory one; the history keeps the old."""
-    from petitions.services import petition_extend_resolution
-
-    extension = petition_extend_resolution(
-        petition=petition,
-        by=by,
-        decided_on=decided_on,
-        decision_ref=decision_ref,
-        reason=reason,
-        complexity=complexity,
-    )
+def move_deadlines_with_extension(*, petition: Petition, extension, by: User) -> None:
+    """A denunciation's resolution was extended (petitions.services.petition_extend_resolution,
+    through the follow-up port): the open assignments of the written petition whose deadline
+    followed the statutory one move with it; the history keeps the old."""
     following = Assignment.objects.open().filter(
         petitions=petition, notice__isnull=True, deadline=extension.previous_deadline
     )
@@ -719,4 +677,3 @@ def petition_resolution_extend(
             text=f"Gia hạn giải quyết đến {extension.new_deadline:%d/%m/%Y}: {assignment.task[:150]}",
             url=reverse("conclusions:assignment", args=[assignment.pk]),
         )
-    return extension

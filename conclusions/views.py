@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
-from conclusions import services
+from conclusions import policies, services
 from conclusions.filters import AssignmentFilter
 from conclusions.forms import (
     AssignmentForm,
@@ -23,8 +23,10 @@ from conclusions.forms import (
 )
 from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, ProgressUpdate
 from core.files import open_stored
+from core.forms import show_service_error
 from core.pagination import LargeListPaginator
 from dialogue.models import Conference
+from petitions import services as petition_services
 from petitions.intake_forms import ExtensionDecisionForm, PetitionAssignmentForm
 from petitions.models import Petition
 
@@ -33,15 +35,6 @@ PAGE_SIZE = 50
 
 
 ISSUED_ALREADY = _("Thông báo đã được ban hành, số %(label)s.")
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError shown next to the fields it names (or on top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _draft_or_403(notice: ConclusionNotice) -> None:
@@ -85,7 +78,7 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.notice_draft_update(notice=notice, by=request.user, **form.service_arguments())
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("Đã lưu dự thảo."))
             return redirect("conclusions:notice", pk=notice.pk)
@@ -160,7 +153,7 @@ def assignment_add(request: HttpRequest, notice_pk: int) -> HttpResponse:
         try:
             services.assignment_add(notice=notice, by=request.user, **form.service_arguments())
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("Đã giao việc."))
             return redirect("conclusions:notice", pk=notice.pk)
@@ -270,11 +263,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     assignments = Assignment.objects.visible_to(user)
     mine = request.GET.get("mine", "1" if user.has_role(Role.HANDLER) else "0") == "1"
     if mine and user.agency_id:
-        assignments = assignments.filter(
-            Q(lead_agency=user.agency_id)
-            | Q(coordinating_agencies=user.agency_id)
-            | Q(responsible_person=user)
-        ).distinct()
+        assignments = assignments.of_user(user)
     data = request.GET.copy()
     if data.get("show") not in dict(AssignmentFilter.SHOW_CHOICES):
         data["show"] = "open"
@@ -315,10 +304,9 @@ def _visible_assignment(request: HttpRequest, pk: int) -> Assignment:
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _visible_assignment(request, pk)
     user = request.user
-    is_assignee = services.is_assignee(user, assignment)
-    is_issuer = services.is_issuer_side(user, assignment)
-    open_statuses = (Assignment.Status.ASSIGNED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED)
-    working = is_assignee and assignment.status in open_statuses and assignment.is_started
+    is_assignee = policies.is_assignee(user, assignment)
+    is_issuer = policies.is_issuer_side(user, assignment)
+    working = is_assignee and assignment.status in Assignment.WORKING_STATUSES and assignment.is_started
     pending_extension = assignment.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
     case_files = assignment.case_files_visible_to(user)
     updates = assignment.updates.select_related("author")
@@ -471,7 +459,7 @@ def petition_assign(request: HttpRequest, petition_pk: int) -> HttpResponse:
                 petition=petition, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("Đã giao việc giải quyết đơn."))
             return redirect("conclusions:assignment", pk=assignment.pk)
@@ -490,11 +478,11 @@ def petition_extend(request: HttpRequest, petition_pk: int) -> HttpResponse:
     form = ExtensionDecisionForm(request.POST or None, petition=petition)
     if request.method == "POST" and form.is_valid():
         try:
-            extension = services.petition_resolution_extend(
+            extension = petition_services.petition_extend_resolution(
                 petition=petition, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(
                 request,

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "petitions",
     "conclusions",
     "dashboards",
+    "public_pages",
 ]
 
 MIDDLEWARE = [

@@ -16,7 +16,7 @@ urlpatterns = [
     path("y-kien/", include("petitions.urls")),
     path("ket-luan/", include("conclusions.urls")),
     path("theo-doi/", include("dashboards.urls")),
-    path("cong-khai/", include("petitions.public_urls")),
+    path("cong-khai/", include("public_pages.urls")),
     path("api/", include("config.api_urls")),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

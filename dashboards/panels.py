@@ -7,10 +7,11 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.panels import home_panels
-from dashboards import links, metrics, services
+from dashboards import links, metrics, policies
 from dashboards.forms import AnswerForm, RemarkForm
 from dialogue.models import Conference
 from dialogue.panels import conference_panels
+from petitions import ports
 
 HOME_AGENCIES = 3
 
@@ -27,7 +28,7 @@ def conference_remarks(request: HttpRequest, conference: Conference) -> str:
         {
             "conference": conference,
             "remarks": [
-                (remark, services.can_answer(user, remark) and not remark.is_answered) for remark in remarks
+                (remark, policies.can_answer(user, remark) and not remark.is_answered) for remark in remarks
             ],
             "form": RemarkForm() if can_write else None,
             "answer_form": AnswerForm(),
@@ -63,3 +64,9 @@ def supervision_summary(request: HttpRequest, _obj) -> str:
     if request.user.area is None:
         return ""
     return render_to_string("dashboards/home_supervision_placeholder.html")
+
+
+@ports.list_actions.register(order=10)
+def export_petitions(request: HttpRequest, _none: object) -> str:
+    """The opinions' list, as filtered, to Excel (dashboards.exports)."""
+    return render_to_string("dashboards/panels/export_petitions.html", request=request)

@@ -16,6 +16,7 @@ from accounts.models import OrgUnit, Role, User
 from accounts.services import notifications_send
 from conclusions.models import Assignment
 from conclusions.reminders import Digest, DigestItem, Mailer
+from dashboards import policies
 from dashboards.models import AgencyReminder, SupervisionRemark
 from dialogue.models import Conference
 
@@ -178,19 +179,12 @@ def remark_create(
     return remark
 
 
-def can_answer(user: User, remark: SupervisionRemark) -> bool:
-    """The leaders and clerks whose scope covers the remark's area."""
-    return (user.is_superuser or user.has_role(Role.LEADER, Role.CLERK)) and any(
-        remark.area.path.startswith(path) for path in user.scope_paths
-    )
-
-
 @transaction.atomic
 def remark_answer(*, remark: SupervisionRemark, by: User, answer: str) -> SupervisionRemark:
     remark = (
         SupervisionRemark.objects.select_for_update(of=("self",)).select_related("area").get(pk=remark.pk)
     )
-    if not can_answer(by, remark):
+    if not policies.can_answer(by, remark):
         raise ValidationError(NOT_THE_AREA, code="role")
     if remark.is_answered:
         raise ValidationError(ALREADY_ANSWERED, code="answered")

@@ -22,7 +22,7 @@ from accounts.models import OrgUnit, Role
 from accounts.permissions import role_required, staff_required
 from conclusions.filters import DUE_SOON_DAYS
 from conclusions.models import Assignment, ExtensionRequest
-from dashboards import links, metrics, services, summaries
+from dashboards import links, metrics, policies, services, summaries
 from dashboards.forms import AnswerForm, RemarkForm, ReviewFilterForm, SupervisionForm
 from dashboards.models import SupervisionRemark
 from dialogue.models import Conference
@@ -280,7 +280,7 @@ def assignment_remarks(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assignment": assignment,
             "remarks": [
-                (remark, services.can_answer(user, remark) and not remark.is_answered) for remark in remarks
+                (remark, policies.can_answer(user, remark) and not remark.is_answered) for remark in remarks
             ],
             "form": form if can_write else None,
             "answer_form": AnswerForm(),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
+from dialogue import ports
 from dialogue.models import (
     Conference,
     ConferenceAttachment,
@@ -127,7 +128,9 @@ def conference_update(
     if conference.status in (Conference.Status.CLOSED, Conference.Status.CANCELLED):
         raise ValidationError(CANNOT_EDIT)
     moving = "host_area" in fields and fields["host_area"].pk != conference.host_area_id
-    if moving and (conference.status != Conference.Status.PLANNED or conference.petitions.exists()):
+    if moving and (
+        conference.status != Conference.Status.PLANNED or ports.opinions().any_raised_at(conference)
+    ):
         # Its opinions, notices and assignments belong to the old area: they would be left behind.
         raise ValidationError({"host_area": CANNOT_MOVE})
     for name, value in fields.items():
@@ -194,6 +197,30 @@ def conference_cancel(*, conference: Conference, by: User, reason: str) -> Confe
     conference._history_user = by
     conference.save()
     return conference
+
+
+def _move_status(conference_id: int, by: User | None, before: str, after: str) -> bool:
+    """Move a conference from one status to the next if it is still in the first; the change
+    is saved through the model so that its history records it. False if it was not there."""
+    conference = Conference.objects.select_for_update().filter(pk=conference_id, status=before).first()
+    if conference is None:
+        return False
+    conference.status = after
+    conference._history_user = by
+    conference.save(update_fields=["status", "updated_at"])
+    return True
+
+
+@transaction.atomic
+def conference_conclude(*, conference_id: int, by: User | None) -> bool:
+    """A held conference whose conclusion notice has been issued (conclusions calls this)."""
+    return _move_status(conference_id, by, Conference.Status.HELD, Conference.Status.CONCLUDED)
+
+
+@transaction.atomic
+def conference_close(*, conference_id: int, by: User | None) -> bool:
+    """A concluded conference whose assigned work has all been accepted (conclusions calls this)."""
+    return _move_status(conference_id, by, Conference.Status.CONCLUDED, Conference.Status.CLOSED)
 
 
 @transaction.atomic

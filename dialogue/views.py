@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,8 +11,9 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.models import OrgUnit, Role
 from accounts.permissions import role_required, staff_required
 from core.files import open_stored
+from core.forms import show_service_error
 from core.pagination import CountWords, ListPagination
-from dialogue import services
+from dialogue import ports, services
 from dialogue.forms import AttachmentForm, CancelForm, ConferenceFilter, ConferenceForm, HoldForm
 from dialogue.models import Conference, ConferenceAttachment
 from dialogue.panels import conference_panels
@@ -45,11 +45,7 @@ def _attach_petition_counts(conferences) -> None:
     """Opinion counts for one page of conferences, in one grouped query. Annotating the whole
     filtered queryset instead would make the paginator's COUNT join every opinion in scope."""
     conferences = list(conferences)
-    counts = dict(
-        Conference.objects.filter(pk__in=[conference.pk for conference in conferences])
-        .annotate(petition_count=Count("petitions"))
-        .values_list("pk", "petition_count")
-    )
+    counts = ports.opinions().counts_by_conference([conference.pk for conference in conferences])
     for conference in conferences:
         conference.petition_count = counts.get(conference.pk, 0)
 
@@ -125,7 +121,7 @@ def conference_create(request: HttpRequest) -> HttpResponse:
         try:
             conference = services.conference_plan(by=request.user, **form.service_arguments())
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error, _FORM_FIELD_OF)
         else:
             messages.success(request, _("Đã lên kế hoạch hội nghị. Có thể in thông báo tổ chức để niêm yết."))
             _warn_if_notice_is_short(request, conference)
@@ -142,16 +138,6 @@ _FORM_FIELD_OF = {
 }
 
 
-def _show_service_error(form, error: ValidationError) -> None:
-    """A service's refusal beside the field it is about (the form's name for it), else on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        field = _FORM_FIELD_OF.get(name, name)
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @role_required(*EDITORS)
 def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
     conference = _editable_conference(request, pk)
@@ -160,7 +146,7 @@ def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.conference_update(conference=conference, by=request.user, **form.service_arguments())
         except ValidationError as error:
-            _show_service_error(form, error)
+            show_service_error(form, error, _FORM_FIELD_OF)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             _warn_if_notice_is_short(request, conference)
@@ -215,7 +201,7 @@ def conference_hold(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             action(conference=conference, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("Đã ghi biên bản hội nghị. Tiếp theo: nhập các ý kiến của Nhân dân."))
             return redirect("dialogue:detail", pk=conference.pk)
@@ -236,7 +222,7 @@ def conference_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 conference=conference, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("Đã hủy hội nghị."))
             return redirect("dialogue:detail", pk=conference.pk)

@@ -9,4 +9,8 @@ class PetitionsConfig(AppConfig):
     def ready(self) -> None:
         # The conference page shows the opinions through panels this app registers with
         # dialogue (which may not import petitions: imports go one way).
+        from dialogue import ports
         from petitions import panels  # noqa: F401
+        from petitions.conference_opinions import ConferenceOpinions
+
+        ports.opinions.fill(ConferenceOpinions())  # what dialogue asks about a conference's opinions

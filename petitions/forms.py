@@ -4,7 +4,7 @@ from datetime import date
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +13,7 @@ from accounts.models import OrgUnit
 from core.bounds import DOCUMENT_CHARS, REMARK_CHARS
 from core.filters import PlainSelect, SearchFilter, ShortListFilter
 from dialogue.forms import DateInput
+from petitions import ports
 from petitions.models import Category, Petition
 from petitions.services import PetitionDraft
 
@@ -248,13 +249,9 @@ class PetitionFilter(django_filters.FilterSet):
     @staticmethod
     def state_conditions(today: date) -> dict[str, Q]:
         """One condition per follow-up state; see dashboards.metrics.opinion_conditions."""
-        # conclusions.Assignment, reached through the reverse relation it adds ("assignments"):
-        # petitions sits below conclusions and may not import it.
-        assignment_model = Petition._meta.get_field("assignments").related_model
-        kept_in_time = assignment_model.objects.filter(
-            petitions=OuterRef("pk"), deadline__gte=OuterRef("resolved_on")
-        )
-        late = assignment_model.objects.open().filter(petitions=OuterRef("pk"), deadline__lt=today)
+        # The assignments belong to conclusions, above this app: asked through the port.
+        follow_up = ports.follow_up()
+        kept_in_time, late = follow_up.kept_in_time(), follow_up.late_work(today)
         outcome = Petition.Outcome
         answered = Q(outcome=outcome.ANSWERED)
         resolved_by_assignments = Q(resolved_on__isnull=False) & ~answered
@@ -265,10 +262,10 @@ class PetitionFilter(django_filters.FilterSet):
             "transferred": Q(outcome=outcome.TRANSFERRED),
             "rejected": Q(outcome=outcome.REJECTED),
             "resolved": answered | Q(resolved_on__isnull=False),
-            "resolved_on_time": answered | (resolved_by_assignments & Exists(kept_in_time)),
-            "resolved_late": resolved_by_assignments & ~Exists(kept_in_time),
+            "resolved_on_time": answered | (resolved_by_assignments & kept_in_time),
+            "resolved_late": resolved_by_assignments & ~kept_in_time,
             "open": Petition.open_condition(),
-            "overdue": Petition.open_condition() & Exists(late),
+            "overdue": Petition.open_condition() & late,
         }
 
     def filter_state(self, queryset, name, value):

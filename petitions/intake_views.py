@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,8 +18,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
 from core.files import open_stored
+from core.forms import show_service_error
 from core.pdf import clean_name, render_pdf, vietnamese_date
-from petitions import services
+from petitions import ports, services
 from petitions.intake_forms import (
     AcceptForm,
     AnswerForm,
@@ -35,14 +35,6 @@ from petitions.models import Petition, PetitionAttachment, ReceptionSession
 EDITORS = (Role.CLERK, Role.LEADER)
 PAGE_SIZE = 50
 NO_AREA = _("Tài khoản của bạn chưa thuộc địa bàn nào nên chưa nhập đơn được.")
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _user_area(request: HttpRequest):
@@ -109,7 +101,7 @@ def _create(request, form, area, reception, duplicates) -> Petition | None:
             if merge_into is not None:
                 services.petition_merge(petition=petition, by=request.user, into=merge_into)
     except ValidationError as error:
-        _apply_errors(form, error)
+        show_service_error(form, error)
         return None
     if merge_into is not None:
         messages.success(
@@ -164,7 +156,7 @@ def handle(request: HttpRequest, pk: int) -> HttpResponse:
     the next steps: accept or decline, transfer, assign, record the answer."""
     petition = _visible(request, pk)
     can_edit = request.user.has_role(*EDITORS) or request.user.is_superuser
-    pending = petition.outcome == Petition.Outcome.PENDING and not petition.accepted_on
+    pending = petition.is_pending
     return render(
         request,
         "petitions/handle.html",
@@ -182,35 +174,53 @@ def _awaits_answer(petition: Petition) -> bool:
     )
 
 
+def _step_forms(petition: Petition, can_edit: bool, pending: bool, open_work: bool, forms: dict) -> dict:
+    """The forms of the next steps this user may take now (a form sent back with its errors
+    wins): accept, decline or transfer while pending; record the answer once no work is open."""
+    answering = can_edit and _awaits_answer(petition) and not open_work
+    blank = {
+        "accept_form": AcceptForm(initial={"complaint_round": petition.complaint_round}) if pending else None,
+        "decline_form": DeclineForm() if pending else None,
+        "transfer_form": TransferForm() if pending else None,
+        "answer_form": AnswerForm() if answering else None,
+    }
+    if not can_edit:
+        blank = dict.fromkeys(blank)
+    return {name: forms.get(name) or form for name, form in blank.items()}
+
+
+def _follow_up_context(request, petition: Petition, can_edit: bool) -> dict:
+    """The work answering the petition (conclusions, asked through the port) and the links to
+    give more or to extend its time."""
+    follow_up = ports.follow_up()
+    assignments = list(follow_up.assignments_of(petition))
+    in_hand = bool(petition.accepted_on and petition.is_open)
+    return {
+        "assignments": assignments,
+        "open_work": any(follow_up.is_open(assignment) for assignment in assignments),
+        "can_assign": can_edit and in_hand and not petition.conference_id,
+        "can_extend": petition.kind == Petition.Kind.DENUNCIATION
+        and in_hand
+        and (request.user.is_superuser or request.user.has_role(Role.LEADER)),
+        "assign_url": follow_up.assign_url(petition),
+        "extend_url": follow_up.extend_url(petition),
+    }
+
+
 def _handle_context(request, petition, can_edit, pending, **forms) -> dict:
-    started = petition.assignments.select_related("lead_agency", "notice").order_by("deadline", "pk")
-    open_work = [a for a in started if a.is_started and a.status != "accepted"]
+    follow_up = _follow_up_context(request, petition, can_edit)
     return {
         "petition": petition,
         "petitioner": services.petitioner_shown_to(
             petition=petition, user=request.user, where=request.get_full_path()
         ),
         "can_edit": can_edit,
-        "accept_form": forms.get("accept_form")
-        or (
-            AcceptForm(initial={"complaint_round": petition.complaint_round})
-            if can_edit and pending
-            else None
-        ),
-        "decline_form": forms.get("decline_form") or (DeclineForm() if can_edit and pending else None),
-        "transfer_form": forms.get("transfer_form") or (TransferForm() if can_edit and pending else None),
-        "answer_form": forms.get("answer_form")
-        or (AnswerForm() if can_edit and _awaits_answer(petition) and not open_work else None),
-        "can_assign": can_edit and petition.accepted_on and petition.is_open and not petition.conference_id,
-        "can_extend": petition.kind == Petition.Kind.DENUNCIATION
-        and petition.accepted_on
-        and petition.is_open
-        and (request.user.is_superuser or request.user.has_role(Role.LEADER)),
-        "assignments": started,
+        **_step_forms(petition, can_edit, pending, follow_up.pop("open_work"), forms),
+        **follow_up,
         "extensions": petition.statutory_extensions.select_related("decided_by"),
         "attachments": petition.attachments.all(),
         "files_visible": petition.identity_visible_to(request.user) or not petition.is_confidential,
-        "public_url": request.build_absolute_uri(reverse("public:track")),
+        "public_url": request.build_absolute_uri(ports.tracking_url()),
         "today": timezone.localdate(),
         "nav_active": "petitions",
     }
@@ -226,11 +236,11 @@ def _step(request, pk, form_class, action, success):
         try:
             action(petition, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, success)
             return redirect("petitions:handle", pk=petition.pk)
-    pending = petition.outcome == Petition.Outcome.PENDING and not petition.accepted_on
+    pending = petition.is_pending
     key = {AcceptForm: "accept_form", DeclineForm: "decline_form", TransferForm: "transfer_form"}.get(
         form_class, "answer_form"
     )
@@ -322,7 +332,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
             "petitioner": services.petitioner_shown_to(
                 petition=petition, user=request.user, where=request.path
             ),
-            "public_url": request.build_absolute_uri(reverse("public:track")),
+            "public_url": request.build_absolute_uri(ports.tracking_url()),
             "nav_active": "petitions",
         },
     )
@@ -370,7 +380,7 @@ def reception_create(request: HttpRequest) -> HttpResponse:
         try:
             session = services.reception_create(area=area, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(
                 request, _("Đã ghi buổi tiếp công dân. Tiếp theo: nhập đơn, ý kiến của từng người.")

@@ -13,6 +13,7 @@ from accounts.scoping import ScopedQuerySet
 from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS, REMARK_CHARS, BoundedTextField, validate_sensible_date
 from core.models import BaseModel, SearchableModel, SearchQuerySet, ValidityQuerySet
 from dialogue.models import Conference
+from petitions import ports
 
 # No 0/O or 1/I: codes are read aloud over the phone and typed from paper receipts.
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -408,12 +409,13 @@ class Petition(SearchableModel, BaseModel):
         return f"#{self.position or self.pk} {self.content[:60]}"
 
     @property
-    def is_written(self) -> bool:
-        return self.channel in self.WRITTEN_CHANNELS
+    def is_pending(self) -> bool:
+        """Awaiting the decision to accept it, decline, transfer or merge it."""
+        return self.outcome == self.Outcome.PENDING and not self.accepted_on
 
     @property
-    def is_accepted(self) -> bool:
-        return self.accepted_on is not None
+    def is_written(self) -> bool:
+        return self.channel in self.WRITTEN_CHANNELS
 
     def search_source(self) -> list[str | None]:
         # A denouncer's identity must never be findable: it stays out of the search column.
@@ -456,14 +458,10 @@ class Petition(SearchableModel, BaseModel):
 
     def handled_by(self, user) -> bool:
         """The person responsible for, or a handler of the lead agency of, an assignment that
-        answers this petition: the people handling the case (through the reverse relation of
-        conclusions.Assignment, which this app may not import)."""
+        answers this petition: the people handling the case (asked through petitions.ports)."""
         if not (user and user.is_authenticated and user.is_active):
             return False
-        handling = Q(responsible_person=user)
-        if user.has_role(Role.HANDLER) and user.agency_id:
-            handling |= Q(lead_agency=user.agency_id)
-        return self.assignments.filter(handling).exists()
+        return ports.follow_up().handled_by(self, user)
 
     @property
     def public_petitioner(self) -> str:

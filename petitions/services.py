@@ -8,9 +8,11 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_update_with_history
 
 from accounts.models import Role, User
 from dialogue.models import Conference
+from petitions import ports
 from petitions.models import Category, Petition
 
 ENTRY_CLOSED = _("Hội nghị này đã hoàn thành hoặc đã hủy: không nhập thêm ý kiến.")
@@ -108,6 +110,57 @@ def petitions_add_to_conference(
     return petitions
 
 
+def _duplicate_error(petition: Petition, duplicate_of: Petition | None):
+    """Why this original cannot be the one the opinion repeats, or None."""
+    if duplicate_of is None:
+        return DUPLICATE_NEEDS_ORIGINAL
+    if duplicate_of.pk == petition.pk:
+        return DUPLICATE_OF_ITSELF
+    if duplicate_of.area_id != petition.area_id:
+        return DUPLICATE_ELSEWHERE
+    if (duplicate_of.duplicate_of or duplicate_of).pk == petition.pk:  # a repeat of this one
+        return DUPLICATE_OF_ITSELF
+    return None
+
+
+def _outcome_errors(petition: Petition, outcome: str, details: dict) -> dict:
+    """What each outcome requires (a target, a reason, an answer, an original), and that no
+    work answering the opinion has started: {field: message}."""
+    errors = {}
+    if outcome == Outcome.TRANSFERRED and not details["transferred_to"].strip():
+        errors["transferred_to"] = TRANSFER_NEEDS_TARGET
+    if outcome == Outcome.REJECTED and not details["rejection_reason"].strip():
+        errors["rejection_reason"] = REJECTION_NEEDS_REASON
+    if outcome == Outcome.ANSWERED and not (
+        details["conference_answer"].strip() or petition.conference_answer
+    ):
+        errors["conference_answer"] = ANSWER_REQUIRED
+    if outcome == Outcome.DUPLICATE and (error := _duplicate_error(petition, details["duplicate_of"])):
+        errors["duplicate_of"] = error
+    if petition.resolved_on or ports.follow_up().has_started_work(petition):
+        errors[NON_FIELD_ERRORS] = ALREADY_ASSIGNED
+    return errors
+
+
+def _apply_outcome(petition: Petition, outcome: str, details: dict) -> None:
+    if outcome == Outcome.DUPLICATE:
+        # Point at the first original, never at another repeat: counts stay one level deep.
+        original = details["duplicate_of"].duplicate_of or details["duplicate_of"]
+        petition.repeats.update(duplicate_of=original)
+        petition.duplicate_of = original
+    else:
+        petition.duplicate_of = None
+    petition.outcome = outcome
+    petition.outcome_decided_on = timezone.localdate()
+    transferred = outcome == Outcome.TRANSFERRED
+    petition.transferred_to = details["transferred_to"].strip() if transferred else ""
+    petition.transferred_on = (details["transferred_on"] or timezone.localdate()) if transferred else None
+    petition.rejection_reason = details["rejection_reason"].strip() if outcome == Outcome.REJECTED else ""
+    if outcome == Outcome.ANSWERED:
+        petition.answered_at_conference = True
+        petition.conference_answer = details["conference_answer"].strip() or petition.conference_answer
+
+
 @transaction.atomic
 def petition_set_outcome(
     *,
@@ -122,46 +175,17 @@ def petition_set_outcome(
 ) -> Petition:
     """Decide what happens to an opinion. Every outcome keeps the text; a duplicate stays
     a row of its own pointing at the original, so the repeat is counted and shown."""
-    errors = {}
-    if outcome == Outcome.TRANSFERRED and not transferred_to.strip():
-        errors["transferred_to"] = TRANSFER_NEEDS_TARGET
-    if outcome == Outcome.REJECTED and not rejection_reason.strip():
-        errors["rejection_reason"] = REJECTION_NEEDS_REASON
-    if outcome == Outcome.ANSWERED and not (conference_answer.strip() or petition.conference_answer):
-        errors["conference_answer"] = ANSWER_REQUIRED
-    if outcome == Outcome.DUPLICATE:
-        if duplicate_of is None:
-            errors["duplicate_of"] = DUPLICATE_NEEDS_ORIGINAL
-        elif duplicate_of.pk == petition.pk:
-            errors["duplicate_of"] = DUPLICATE_OF_ITSELF
-        elif duplicate_of.area_id != petition.area_id:
-            errors["duplicate_of"] = DUPLICATE_ELSEWHERE
-    started = Q(notice__isnull=True) | Q(notice__status="issued")  # a draft's work has not started
-    if petition.resolved_on or petition.assignments.filter(started).exists():
-        # (The reverse relation of conclusions.Assignment: petitions may not import it.)
-        errors[NON_FIELD_ERRORS] = ALREADY_ASSIGNED
-    loops_back = duplicate_of is not None and (duplicate_of.duplicate_of or duplicate_of).pk == petition.pk
-    if outcome == Outcome.DUPLICATE and loops_back and "duplicate_of" not in errors:
-        errors["duplicate_of"] = DUPLICATE_OF_ITSELF
+    details = {
+        "transferred_to": transferred_to,
+        "transferred_on": transferred_on,
+        "duplicate_of": duplicate_of,
+        "rejection_reason": rejection_reason,
+        "conference_answer": conference_answer,
+    }
+    errors = _outcome_errors(petition, outcome, details)
     if errors:
         raise ValidationError(errors)
-    if outcome == Outcome.DUPLICATE:
-        # Point at the first original, never at another repeat: counts stay one level deep.
-        original = duplicate_of.duplicate_of or duplicate_of
-        petition.repeats.update(duplicate_of=original)
-        petition.duplicate_of = original
-    else:
-        petition.duplicate_of = None
-    petition.outcome = outcome
-    petition.outcome_decided_on = timezone.localdate()
-    petition.transferred_to = transferred_to.strip() if outcome == Outcome.TRANSFERRED else ""
-    petition.transferred_on = (
-        (transferred_on or timezone.localdate()) if outcome == Outcome.TRANSFERRED else None
-    )
-    petition.rejection_reason = rejection_reason.strip() if outcome == Outcome.REJECTED else ""
-    if outcome == Outcome.ANSWERED:
-        petition.answered_at_conference = True
-        petition.conference_answer = conference_answer.strip() or petition.conference_answer
+    _apply_outcome(petition, outcome, details)
     petition._history_user = by
     petition.save()
     return petition
@@ -336,7 +360,7 @@ def identity_disclosed(*, petitions, user: User, where: str) -> None:
 
 
 def _require_pending(petition: Petition) -> None:
-    if petition.outcome != Outcome.PENDING or petition.accepted_on:
+    if not petition.is_pending:
         raise ValidationError(NOT_PENDING)
 
 
@@ -406,9 +430,7 @@ def petition_record_answer(
     if not text.strip():
         errors["text"] = ANSWER_TEXT_REQUIRED
     _check_not_future(answered_on, "answered_on", errors)
-    # (The reverse relation of conclusions.Assignment; a draft notice's work has not started.)
-    started = Q(notice__isnull=True) | Q(notice__status="issued")
-    if petition.assignments.filter(started).exclude(status="accepted").exists():
+    if ports.follow_up().has_open_work(petition):
         errors[NON_FIELD_ERRORS] = ASSIGNMENTS_STILL_OPEN
     if errors:
         raise ValidationError(errors)
@@ -419,6 +441,39 @@ def petition_record_answer(
     petition._history_user = by
     petition.save()
     return petition
+
+
+def _bulk_change(petitions, by: User | None, **values) -> int:
+    """Set the same values on many opinions in one UPDATE and one history INSERT (a notice may
+    answer a thousand opinions): their history records the change and who made it."""
+    rows = list(Petition.objects.filter(pk__in=petitions.values("pk")).select_for_update().order_by("pk"))
+    for petition in rows:
+        for name, value in values.items():
+            setattr(petition, name, value)
+    if rows:
+        bulk_update_with_history(rows, Petition, list(values), default_user=by)
+    return len(rows)
+
+
+@transaction.atomic
+def petitions_take_into_authority(*, petitions, by: User | None, on: date) -> int:
+    """The opinions a conclusion notice assigns are being handled by the authority: those still
+    pending get the outcome "in authority", decided on the notice's day (conclusions calls this
+    when it issues the notice)."""
+    return _bulk_change(
+        petitions.filter(outcome=Petition.Outcome.PENDING),
+        by,
+        outcome=Petition.Outcome.IN_AUTHORITY,
+        outcome_decided_on=on,
+    )
+
+
+@transaction.atomic
+def petitions_mark_resolved(*, petitions, by: User | None, on: date) -> int:
+    """Opinions whose every answering assignment has been accepted are resolved on that day (the
+    status follows from the assignments; conclusions calls this). Already resolved ones keep
+    their day."""
+    return _bulk_change(petitions.filter(resolved_on__isnull=True), by, resolved_on=on)
 
 
 @transaction.atomic
@@ -432,8 +487,9 @@ def petition_extend_resolution(
     complexity: str | None = None,
 ):
     """Gia hạn giải quyết tố cáo, decided in writing with a reason: once for a complex case,
-    twice for an especially complex one, 30 days each by default. Returns the extension; the
-    caller (conclusions) moves the open assignments' deadlines with it."""
+    twice for an especially complex one, 30 days each by default. The open assignments whose
+    deadline followed the statutory one move with it (conclusions, through the follow-up
+    port; their history keeps the old deadline). Returns the extension."""
     from petitions.deadlines import MAX_EXTENSIONS, denunciation_resolution_deadline
     from petitions.models import StatutoryExtension
 
@@ -473,6 +529,7 @@ def petition_extend_resolution(
     )
     petition._history_user = by
     petition.save()
+    ports.follow_up().follow_extension(petition=petition, extension=extension, by=by)
     return extension
 
 

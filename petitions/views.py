@@ -8,9 +8,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
+from core.forms import show_service_error
 from core.pagination import CountWords, ListPagination
 from dialogue.models import Conference
-from petitions import services
+from petitions import ports, services
 from petitions.forms import OutcomeForm, PetitionFilter, PetitionRowFormSet
 from petitions.models import Petition
 
@@ -106,6 +107,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
             "listing": listing,
             "filter": filterset,
             "conference": conference,
+            "list_actions": ports.list_actions.render(request),
             "nav_active": "petitions",
         },
     )
@@ -137,8 +139,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.petition_set_outcome(petition=petition, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                show_service_error(form, error)
             else:
                 messages.success(request, _("Đã cập nhật hướng xử lý."))
                 return redirect("petitions:detail", pk=petition.pk)
@@ -154,8 +155,8 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 petition=petition, user=request.user, where=request.get_full_path()
             ),
             "repeats": petition.repeats.select_related("conference").order_by("received_on", "pk"),
-            # The assignments answering it (conclusions app, through the reverse relation).
-            "assignments": petition.assignments.select_related("lead_agency", "notice").order_by("deadline"),
+            # The assignments answering it (conclusions, above this app: through the port).
+            "assignments": ports.follow_up().assignments_of(petition),
             "form": form,
             "history": petition.history.select_related("history_user").order_by("-history_date")[:20],
             "nav_active": "petitions",

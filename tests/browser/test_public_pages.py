@@ -3,7 +3,7 @@ through them (issue 20: the area page lists only each conference's first opinion
 
 import pytest
 
-from petitions import public_views
+from public_pages import views as public_views
 from tests.conclusions.helpers import leader_of
 from tests.petitions.written_helpers import clerk_of
 from tests.public.test_public import _issued_conference

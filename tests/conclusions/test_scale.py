@@ -8,8 +8,8 @@ import pytest
 from django.db.models import Count, Max, Min
 
 from accounts.models import OrgUnit, User
+from bench.scale import generate
 from conclusions.models import Assignment, ConclusionNotice, NumberCounter
-from conclusions.scale import generate
 from core.text import fold
 from dialogue.models import Conference
 from petitions.models import Petition

@@ -1,6 +1,6 @@
 """Issue 20, failure 2: with the cache's Redis gone, pages answered 500. The cache is an
 optimisation: pages compute and answer, the outage is logged, and the public lookup limit
-falls back to counting per process (petitions/public_views.py states the policy)."""
+falls back to counting per process (public_pages/views.py states the policy)."""
 
 import logging
 
@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.cache import CacheUnavailableError, FaultTolerantRedisCache
-from petitions import public_views
+from public_pages import views as public_views
 from tests.conftest import login
 from tests.dashboards.boards_data import build
 from tests.petitions.written_helpers import clerk_of, letter

@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from core.net import client_ip, parse_trusted_proxies
-from petitions import public_views
+from public_pages import views as public_views
 from tests.factories import UserFactory
 
 PROXY = "10.0.0.2"

@@ -111,7 +111,7 @@ def test_denunciation_extended_once_when_complex(ward):
     clerk, leader = clerk_of(ward), leader_of(ward)
     petition = _accepted_denunciation(ward, clerk, "complex")
     assert petition.resolution_deadline == date(2026, 4, 1)
-    extension = conclusion_services.petition_resolution_extend(
+    extension = services.petition_extend_resolution(
         petition=petition,
         by=leader,
         decided_on=date(2026, 3, 25),
@@ -120,7 +120,7 @@ def test_denunciation_extended_once_when_complex(ward):
     )
     assert (extension.previous_deadline, extension.new_deadline) == (date(2026, 4, 1), date(2026, 5, 4))
     with pytest.raises(ValidationError, match="tối đa 1 lần"):
-        conclusion_services.petition_resolution_extend(
+        services.petition_extend_resolution(
             petition=petition,
             by=leader,
             decided_on=date(2026, 4, 20),
@@ -133,16 +133,16 @@ def test_especially_complex_denunciation_extended_twice_in_writing(ward):
     clerk, leader = clerk_of(ward), leader_of(ward)
     petition = _accepted_denunciation(ward, clerk, "especially_complex")
     for ref in ("12/QĐ-UBND", "20/QĐ-UBND"):
-        conclusion_services.petition_resolution_extend(
+        services.petition_extend_resolution(
             petition=petition, by=leader, decided_on=date(2026, 3, 25), decision_ref=ref, reason="Phức tạp"
         )
     assert StatutoryExtension.objects.filter(petition=petition).count() == 2
     with pytest.raises(ValidationError):
-        conclusion_services.petition_resolution_extend(
+        services.petition_extend_resolution(
             petition=petition, by=leader, decided_on=date(2026, 3, 25), decision_ref="30/QĐ", reason="Ba"
         )
     with pytest.raises(ValidationError, match="bằng văn bản"):
-        conclusion_services.petition_resolution_extend(
+        services.petition_extend_resolution(
             petition=_accepted_denunciation(ward, clerk, "complex"), by=leader,
             decided_on=date(2026, 3, 25), decision_ref="", reason="",
         )  # fmt: skip
@@ -152,11 +152,11 @@ def test_normal_denunciation_and_non_leaders_cannot_extend(ward):
     clerk, leader = clerk_of(ward), leader_of(ward)
     petition = _accepted_denunciation(ward, clerk, "normal")
     with pytest.raises(ValidationError):
-        conclusion_services.petition_resolution_extend(
+        services.petition_extend_resolution(
             petition=petition, by=leader, decided_on=date(2026, 3, 25), decision_ref="1/QĐ", reason="x"
         )
     with pytest.raises(ValidationError):
-        conclusion_services.petition_resolution_extend(
+        services.petition_extend_resolution(
             petition=petition, by=clerk, decided_on=date(2026, 3, 25), decision_ref="1/QĐ", reason="x",
             complexity="complex",
         )  # fmt: skip
@@ -169,7 +169,7 @@ def test_extension_moves_the_open_assignment_deadline(ward):
         petition=petition, by=clerk, task="Xác minh nội dung tố cáo", lead_agency=ward.bodies["UBND"]
     )
     assert assignment.deadline == date(2026, 4, 1)
-    conclusion_services.petition_resolution_extend(
+    services.petition_extend_resolution(
         petition=petition,
         by=leader,
         decided_on=date(2026, 3, 25),

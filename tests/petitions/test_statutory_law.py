@@ -12,7 +12,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conclusions import services as conclusion_services
 from petitions import services
 from petitions.deadlines import DeadlineQuestion, deadline_compute, rule_for
 from petitions.models import Petition, StatutoryRule
@@ -84,7 +83,7 @@ def test_denunciation_extensions_count_from_acceptance_not_from_the_moved_deadli
     assert petition.resolution_deadline == date(2026, 3, 16)
     expected = [(date(2026, 3, 16), date(2026, 4, 13)), (date(2026, 4, 13), date(2026, 5, 13))]
     for number, (previous, new) in enumerate(expected, start=1):
-        extension = conclusion_services.petition_resolution_extend(
+        extension = services.petition_extend_resolution(
             petition=petition,
             by=leader,
             decided_on=date(2026, 3, 10),

@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from conclusions import services as conclusion_services
 from conclusions.models import ConclusionNotice
-from petitions import public_views, services
+from petitions import services
 from petitions.models import Petition
+from public_pages import views as public_views
 from tests.conclusions.helpers import assign, draft_notice, held_conference, leader_of
 from tests.factories import petition_for
 from tests.petitions.written_helpers import DENOUNCER, clerk_of, denunciation, letter

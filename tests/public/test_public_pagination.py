@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from petitions import public_views
+from public_pages import views as public_views
 from tests.conclusions.helpers import leader_of
 from tests.petitions.written_helpers import clerk_of
 from tests.public.test_public import _issued_conference

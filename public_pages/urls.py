@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from petitions import public_views
+from public_pages import views as public_views
 
 app_name = "public"
 

@@ -2,9 +2,8 @@
 code, and each area's conferences with their issued conclusion notices and the opinions
 raised there (agency, deadline, status). Never a petitioner's identity, never a draft.
 
-Notices and assignments belong to conclusions, a higher layer this app may not import: they
-are reached through the reverse relations that conclusions declares (`conference.notices`,
-`petition.assignments`), as the petition page does.
+The top layer: it may import every app, so notices and assignments come from conclusions'
+own models and querysets (`ConclusionNotice.objects.issued()`, `Assignment.objects.started()`).
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from conclusions.models import Assignment, ConclusionNotice
 from core.bounds import SEARCH_CHARS
 from core.cache import CacheUnavailableError
 from core.files import open_stored
@@ -40,17 +40,8 @@ CONFERENCES_PER_PAGE = 10
 OPINIONS_ON_AREA_PAGE = 10  # per conference; the rest on the conference's pages
 OPINIONS_PER_PAGE = 50
 AREA_RESULTS = 20
-STARTED = Q(notice__isnull=True) | Q(notice__status="issued")  # never a draft notice's work
 TOO_MANY = _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau ít phút.")
 NOT_FOUND = _("Không tìm thấy đơn, ý kiến nào có mã này. Hãy kiểm tra lại mã trên giấy biên nhận.")
-
-
-def _assignment_model():
-    return Petition.assignments.rel.related_model
-
-
-def _notice_model():
-    return Conference.notices.rel.related_model
 
 
 # While the shared cache is down, each web process counts for itself (same limit and
@@ -163,10 +154,7 @@ def track(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=_assignment_model()
-                .objects.filter(STARTED)
-                .select_related("lead_agency")
-                .order_by("deadline"),
+                queryset=Assignment.objects.started().select_related("lead_agency").order_by("deadline"),
                 to_attr="public_assignments",
             )
         )
@@ -184,9 +172,7 @@ def track(request: HttpRequest) -> HttpResponse:
 
 def _public_opinions():
     """Opinions as the public sees them: no denunciation, never a draft notice's work."""
-    assignments = (
-        _assignment_model().objects.filter(STARTED).select_related("lead_agency").order_by("deadline", "pk")
-    )
+    assignments = Assignment.objects.started().select_related("lead_agency").order_by("deadline", "pk")
     return (
         Petition.objects.exclude(kind=Petition.Kind.DENUNCIATION)
         .select_related("category")
@@ -206,12 +192,7 @@ def area(request: HttpRequest, pk: int) -> HttpResponse:
     whatever a conference holds (a conference of 1,000 opinions made this page 709 KB), and a
     fixed number of queries."""
     unit = get_object_or_404(OrgUnit.objects.areas(), pk=pk)
-    notices = (
-        _notice_model()
-        .objects.filter(status="issued")
-        .select_related("issuing_body")
-        .order_by("issued_on", "pk")
-    )
+    notices = ConclusionNotice.objects.issued().select_related("issuing_body").order_by("issued_on", "pk")
     conferences = (
         _public_conferences()
         .filter(host_area=unit)
@@ -245,7 +226,7 @@ def conference_opinions(request: HttpRequest, pk: int) -> HttpResponse:
 
 def notice_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """An issued notice's stored PDF; a draft, or a PDF still being rendered, is not found."""
-    notice = get_object_or_404(_notice_model().objects.filter(status="issued").exclude(pdf_sha256=""), pk=pk)
+    notice = get_object_or_404(ConclusionNotice.objects.issued().exclude(pdf_sha256=""), pk=pk)
     if not notice.pdf:
         raise Http404
     filename = f"thong-bao-{notice.number_label.replace('/', '-')}.pdf"

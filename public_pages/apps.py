@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicConfig(AppConfig):
+    """The pages for citizens (no login), at /cong-khai/: the top layer, which may import every
+    app (it shows opinions with their assignments and the issued notices)."""
+
+    name = "public_pages"
+    verbose_name = _("Trang công khai")
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from petitions import ports
+
+        # Receipts print where a citizen looks the code up; petitions may not name our URLs.
+        ports.tracking_path.fill(lambda: reverse("public:track"))
