@@ -40,7 +40,7 @@ from conclusions import services
 from conclusions.forms import ITEMS_REQUIRED
 from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, NoticeItem, ProgressUpdate
 from conclusions.pdf import pdf_file_name, render_notice_pdf
-from core.bounds import DOCUMENT_CHARS, REMARK_CHARS
+from core.bounds import DOCUMENT_CHARS, REMARK_CHARS, validate_sensible_date
 from core.files import open_stored
 from core.filters import YearFilter
 from dialogue.models import Conference
@@ -546,7 +546,11 @@ class AssignmentAddSerializer(serializers.Serializer):
     petitions = VisiblePetitionField(queryset=Petition.objects.all(), many=True, required=False)
     deadline_rule = DeadlineRuleField()
     deadline = serializers.DateField(
-        required=False, allow_null=True, default=None, help_text="Hạn, khi cách tính là ngày cụ thể."
+        validators=[validate_sensible_date],
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Hạn, khi cách tính là ngày cụ thể.",
     )
     deadline_days = serializers.IntegerField(
         required=False,
@@ -773,7 +777,9 @@ class ReturnSerializer(serializers.Serializer):
 
 
 class ExtensionSerializer(serializers.Serializer):
-    requested_deadline = serializers.DateField()
+    requested_deadline = serializers.DateField(
+        validators=[validate_sensible_date],
+    )
     reason = serializers.CharField(max_length=REMARK_CHARS, required=False, allow_blank=True, default="")
 
 

@@ -9,7 +9,7 @@ from accounts.models import OrgUnit, Role, User
 from conclusions import services
 from conclusions.models import Assignment, ConclusionNotice, NoticeItem
 from conclusions.services import DeadlineSpec
-from core.bounds import DOCUMENT_CHARS, REMARK_CHARS
+from core.bounds import DOCUMENT_CHARS, REMARK_CHARS, validate_sensible_date
 from core.uploads import ACCEPT_ATTRIBUTE
 from dialogue.forms import DateInput
 from petitions.models import Petition
@@ -131,7 +131,9 @@ class AssignmentForm(forms.Form):
         choices=Assignment.DeadlineRule.choices,
         initial=Assignment.DeadlineRule.FIXED_DATE,
     )
-    deadline = forms.DateField(label=_("Hạn (ngày cụ thể)"), required=False, widget=DateInput())
+    deadline = forms.DateField(
+        validators=[validate_sensible_date], label=_("Hạn (ngày cụ thể)"), required=False, widget=DateInput()
+    )
     deadline_days = forms.IntegerField(label=_("Số ngày"), required=False, min_value=1, max_value=365)
 
     def __init__(self, *args, notice, open_petitions, **kwargs):
@@ -203,7 +205,9 @@ class ReturnForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    requested_deadline = forms.DateField(label=_("Đề nghị gia hạn đến"), widget=DateInput())
+    requested_deadline = forms.DateField(
+        validators=[validate_sensible_date], label=_("Đề nghị gia hạn đến"), widget=DateInput()
+    )
     reason = forms.CharField(
         max_length=REMARK_CHARS, label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import validate_sensible_date
 from dashboards.metrics import Period
 from dialogue.forms import DateInput
 from petitions.models import Category
@@ -24,8 +25,12 @@ class ReviewFilterForm(forms.Form):
         label=_("Lĩnh vực"), queryset=Category.objects.all(), required=False, empty_label=_("Mọi lĩnh vực")
     )
     conference = forms.TypedChoiceField(label=_("Hội nghị"), required=False, coerce=int, empty_value=None)
-    deadline_from = forms.DateField(label=_("Hạn từ ngày"), required=False, widget=DateInput())
-    deadline_to = forms.DateField(label=_("Hạn đến ngày"), required=False, widget=DateInput())
+    deadline_from = forms.DateField(
+        validators=[validate_sensible_date], label=_("Hạn từ ngày"), required=False, widget=DateInput()
+    )
+    deadline_to = forms.DateField(
+        validators=[validate_sensible_date], label=_("Hạn đến ngày"), required=False, widget=DateInput()
+    )
 
     def __init__(self, *args, conferences=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,8 +48,8 @@ class SupervisionForm(forms.Form):
     """Area (chosen by type-ahead: its id travels in a hidden field) and period."""
 
     area = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    start = forms.DateField(label=_("Từ ngày"), widget=DateInput())
-    end = forms.DateField(label=_("Đến ngày"), widget=DateInput())
+    start = forms.DateField(validators=[validate_sensible_date], label=_("Từ ngày"), widget=DateInput())
+    end = forms.DateField(validators=[validate_sensible_date], label=_("Đến ngày"), widget=DateInput())
 
     def __init__(self, data=None, *, today: date, **kwargs):
         year = Period.year_of(today)

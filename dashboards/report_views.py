@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import OrgUnit, Role
 from accounts.permissions import role_required, staff_required
+from core.bounds import validate_sensible_date
 from core.exports import export_start, keep_days
 from core.files import open_stored
 from core.models import ExportJob
@@ -45,8 +46,12 @@ class ReportForm(forms.Form):
     """An area of the user's scope (chosen by type-ahead, sent as its id) and a period."""
 
     area = forms.IntegerField(label=gettext_lazy("Địa bàn"), widget=forms.HiddenInput)
-    start = forms.DateField(label=gettext_lazy("Từ ngày"), widget=DateInput())
-    end = forms.DateField(label=gettext_lazy("Đến ngày"), widget=DateInput())
+    start = forms.DateField(
+        validators=[validate_sensible_date], label=gettext_lazy("Từ ngày"), widget=DateInput()
+    )
+    end = forms.DateField(
+        validators=[validate_sensible_date], label=gettext_lazy("Đến ngày"), widget=DateInput()
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

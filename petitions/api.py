@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from accounts.api import AreaSerializer, RolePermission, ScopedRelatedField, api_error, choice_field
 from accounts.filters import AreaSubtreeFilter
-from core.bounds import DOCUMENT_CHARS
+from core.bounds import DOCUMENT_CHARS, validate_sensible_date
 from core.filters import SearchFilter
 from dialogue.api import visible_areas
 from dialogue.models import Conference
@@ -162,7 +162,9 @@ class PetitionDraftSerializer(serializers.Serializer):
         max_length=DOCUMENT_CHARS, required=False, allow_blank=True, default=""
     )
     answered_by = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    received_on = serializers.DateField(
+        validators=[validate_sensible_date], required=False, allow_null=True, default=None
+    )
 
     def validate(self, attrs: dict) -> dict:
         # The rules that span fields live on the draft, shared with the web grid and the import.
@@ -322,7 +324,9 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class DeadlineAnswerSerializer(serializers.Serializer):
-    deadline = serializers.DateField()
+    deadline = serializers.DateField(
+        validators=[validate_sensible_date],
+    )
     rule = serializers.CharField(help_text=_("Quy định áp dụng: số ngày, tên, căn cứ."))
     explanation = serializers.ListField(child=serializers.CharField(), help_text=_("Cách tính, từng bước."))
 

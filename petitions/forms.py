@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
-from core.bounds import DOCUMENT_CHARS, REMARK_CHARS
+from core.bounds import DOCUMENT_CHARS, REMARK_CHARS, validate_sensible_date
 from core.filters import PlainSelect, SearchFilter, ShortListFilter
 from dialogue.forms import DateInput
 from petitions import ports
@@ -137,7 +137,9 @@ class OutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     transferred_to = forms.CharField(label=_("Chuyển đến cơ quan"), required=False, max_length=255)
-    transferred_on = forms.DateField(label=_("Ngày chuyển"), required=False, widget=DateInput())
+    transferred_on = forms.DateField(
+        validators=[validate_sensible_date], label=_("Ngày chuyển"), required=False, widget=DateInput()
+    )
     duplicate_of = forms.ModelChoiceField(
         label=_("Trùng với ý kiến"), required=False, queryset=Petition.objects.none()
     )

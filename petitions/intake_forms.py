@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Role, User
-from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS, REMARK_CHARS
+from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS, REMARK_CHARS, validate_sensible_date
 from core.uploads import validate_upload
 from dialogue.forms import DateInput
 from petitions.models import TRACKING_ALPHABET, TRACKING_LENGTH, Category, Petition
@@ -20,7 +20,9 @@ BAD_CODE = _("Mã tra cứu gồm 10 ký tự (chữ và số), ví dụ ABCDE-2
 
 
 class WrittenPetitionForm(forms.Form):
-    received_on = forms.DateField(label=_("Ngày nhận đơn"), widget=DateInput())
+    received_on = forms.DateField(
+        validators=[validate_sensible_date], label=_("Ngày nhận đơn"), widget=DateInput()
+    )
     channel = forms.ChoiceField(
         label=_("Nguồn"),
         choices=[
@@ -74,7 +76,9 @@ class WrittenPetitionForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    accepted_on = forms.DateField(label=_("Ngày thụ lý"), widget=DateInput())
+    accepted_on = forms.DateField(
+        validators=[validate_sensible_date], label=_("Ngày thụ lý"), widget=DateInput()
+    )
     complexity = forms.ChoiceField(
         label=_("Tính chất vụ việc"), choices=Petition.Complexity.choices, initial=Petition.Complexity.NORMAL
     )
@@ -99,7 +103,9 @@ class DeclineForm(forms.Form):
 
 class TransferForm(forms.Form):
     to = forms.CharField(label=_("Chuyển đến cơ quan có thẩm quyền"), max_length=255)
-    on = forms.DateField(label=_("Ngày chuyển"), widget=DateInput(), required=False)
+    on = forms.DateField(
+        validators=[validate_sensible_date], label=_("Ngày chuyển"), widget=DateInput(), required=False
+    )
 
 
 class AnswerForm(forms.Form):
@@ -108,7 +114,9 @@ class AnswerForm(forms.Form):
         label=_("Kết quả giải quyết, nội dung trả lời"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    answered_on = forms.DateField(label=_("Ngày trả lời, quyết định"), widget=DateInput())
+    answered_on = forms.DateField(
+        validators=[validate_sensible_date], label=_("Ngày trả lời, quyết định"), widget=DateInput()
+    )
     decision_ref = forms.CharField(label=_("Số văn bản, quyết định"), max_length=64, required=False)
     is_public = forms.BooleanField(label=_("Công khai kết quả trên trang tra cứu"), required=False)
 
@@ -118,7 +126,7 @@ class AnswerForm(forms.Form):
 
 
 class ReceptionForm(forms.Form):
-    held_on = forms.DateField(label=_("Ngày tiếp"), widget=DateInput())
+    held_on = forms.DateField(validators=[validate_sensible_date], label=_("Ngày tiếp"), widget=DateInput())
     receiving_leader = forms.ModelChoiceField(label=_("Lãnh đạo tiếp công dân"), queryset=User.objects.none())
     place = forms.CharField(label=_("Địa điểm"), max_length=255, required=False)
     people_count = forms.IntegerField(label=_("Số lượt công dân được tiếp"), min_value=0, initial=0)
@@ -152,6 +160,7 @@ class PetitionAssignmentForm(forms.Form):
         label=_("Người chịu trách nhiệm"), queryset=User.objects.none(), required=False
     )
     deadline = forms.DateField(
+        validators=[validate_sensible_date],
         label=_("Hạn xử lý"),
         widget=DateInput(),
         required=False,
@@ -175,7 +184,9 @@ class PetitionAssignmentForm(forms.Form):
 
 
 class ExtensionDecisionForm(forms.Form):
-    decided_on = forms.DateField(label=_("Ngày quyết định"), widget=DateInput())
+    decided_on = forms.DateField(
+        validators=[validate_sensible_date], label=_("Ngày quyết định"), widget=DateInput()
+    )
     decision_ref = forms.CharField(label=_("Số quyết định gia hạn"), max_length=64)
     reason = forms.CharField(
         max_length=REMARK_CHARS, label=_("Lý do gia hạn"), widget=forms.Textarea(attrs={"rows": 2})
@@ -210,6 +221,7 @@ class DeadlineApiForm(forms.Form):
 
     rule = forms.CharField(label=_("Thủ tục"), max_length=64)
     start = forms.DateField(
+        validators=[validate_sensible_date],
         label=_("Ngày bắt đầu tính"),
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": _("Ngày không có thật hoặc sai dạng (YYYY-MM-DD).")},
@@ -252,6 +264,7 @@ class DeadlineForm(DeadlineApiForm):
 
     rule = forms.ChoiceField(label=_("Thủ tục"), choices=())
     start = forms.DateField(
+        validators=[validate_sensible_date],
         label=_("Ngày bắt đầu tính (ngày nhận đơn, ngày thụ lý…)"),
         widget=DateInput(),
         error_messages={"invalid": _("Ngày không có thật hoặc sai dạng (dd/mm/yyyy).")},

@@ -105,6 +105,25 @@ def test_the_web_form_refuses_a_date_out_of_range(clerk, ward):
     assert message in response.content.decode()
 
 
+@pytest.mark.parametrize("start", ["0001-01-01", "9999-12-31"])
+def test_the_deadline_calculator_refuses_a_start_out_of_range(clerk, start):
+    """Counting 30 days from 31/12/9999 overflowed Python's dates (a 500): every date a person
+    types — forms and API alike — is within core.bounds' range."""
+    response = login(clerk).get(
+        "/api/v1/deadlines/compute/", {"rule": "calendar-days", "start": start, "n": 30}
+    )
+    assert response.status_code == 400
+    assert "start" in response.json()
+
+
+def test_a_letter_received_in_year_one_is_refused_beside_its_field(clerk, ward):
+    data = {"received_on": "01/01/0001", "channel": "letter", "kind": "kien_nghi",
+            "content": "Đề nghị sửa đường"}  # fmt: skip
+    response = login(clerk).post(reverse("petitions:written_create"), data)
+    assert response.status_code == 200 and not Petition.objects.exists()
+    assert response.context["form"].errors["received_on"]
+
+
 # --- lengths and rows ----------------------------------------------------------------------
 
 
