@@ -23,6 +23,7 @@ from conclusions.forms import (
 )
 from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, ProgressUpdate
 from core.files import open_stored
+from core.once import submit_once
 from core.pagination import LargeListPaginator
 from dialogue.models import Conference
 from petitions.intake_forms import ExtensionDecisionForm, PetitionAssignmentForm
@@ -53,6 +54,7 @@ def _draft_or_403(notice: ConclusionNotice) -> None:
 
 
 @role_required(*EDITORS)
+@submit_once
 def notice_create(request: HttpRequest, conference_pk: int) -> HttpResponse:
     conference = get_object_or_404(
         Conference.objects.editable_by(request.user).select_related("host_area"), pk=conference_pk
@@ -150,6 +152,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*EDITORS)
+@submit_once
 def assignment_add(request: HttpRequest, notice_pk: int) -> HttpResponse:
     notice = get_object_or_404(
         ConclusionNotice.objects.editable_by(request.user).select_related("area", "conference"), pk=notice_pk
@@ -390,6 +393,7 @@ def _assignment_action(request, pk, form_class, action, success):
 
 @require_POST
 @staff_required
+@submit_once
 def assignment_progress(request, pk):
     return _assignment_action(
         request, pk, ProgressForm,
@@ -400,6 +404,7 @@ def assignment_progress(request, pk):
 
 @require_POST
 @staff_required
+@submit_once
 def assignment_report(request, pk):
     return _assignment_action(
         request, pk, ReportDoneForm,
@@ -430,6 +435,7 @@ def assignment_return(request, pk):
 
 @require_POST
 @staff_required
+@submit_once
 def extension_request(request, pk):
     return _assignment_action(
         request, pk, ExtensionForm,
@@ -460,6 +466,7 @@ def _petition_for_editing(request: HttpRequest, petition_pk: int) -> Petition:
 
 
 @role_required(*EDITORS)
+@submit_once
 def petition_assign(request: HttpRequest, petition_pk: int) -> HttpResponse:
     """Give an accepted written petition to an agency: an assignment without a notice, in the
     same inbox and workflow as a notice's."""

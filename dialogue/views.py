@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.models import OrgUnit, Role
 from accounts.permissions import role_required, staff_required
 from core.files import open_stored
+from core.once import submit_once
 from core.pagination import CountWords, ListPagination
 from dialogue import services
 from dialogue.forms import AttachmentForm, CancelForm, ConferenceFilter, ConferenceForm, HoldForm
@@ -118,6 +119,7 @@ def _warn_if_notice_is_short(request: HttpRequest, conference) -> None:
 
 
 @role_required(*EDITORS)
+@submit_once
 def conference_create(request: HttpRequest) -> HttpResponse:
     # "?type=voter_meeting" (the list's "Tiếp xúc cử tri" button) opens the form for a voter meeting.
     form = ConferenceForm(request.POST or None, user=request.user, meeting_type=request.GET.get("type"))
@@ -249,6 +251,7 @@ def conference_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*EDITORS)
+@submit_once
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     conference = _editable_conference(request, pk)
     form = AttachmentForm(request.POST, request.FILES)

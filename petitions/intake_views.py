@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
 from core.files import open_stored
+from core.once import submit_once
 from core.pdf import clean_name, render_pdf, vietnamese_date
 from petitions import services
 from petitions.intake_forms import (
@@ -56,6 +57,7 @@ def _user_area(request: HttpRequest):
 
 
 @role_required(*EDITORS)
+@submit_once
 def written_create(request: HttpRequest) -> HttpResponse:
     """Log a letter (or what a citizen raised at a reception). Before saving, earlier
     petitions of the same person about the same matter are shown: the clerk saves it as new
@@ -363,6 +365,7 @@ def reception_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*EDITORS)
+@submit_once
 def reception_create(request: HttpRequest) -> HttpResponse:
     area = _user_area(request)
     form = ReceptionForm(request.POST or None, area=area)

@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
+from core.once import submit_once
 from core.pagination import CountWords, ListPagination
 from dialogue.models import Conference
 from petitions import services
@@ -38,6 +39,7 @@ PETITION_COUNT = CountWords(
 
 
 @role_required(*EDITORS)
+@submit_once
 def petition_entry(request: HttpRequest, conference_pk: int) -> HttpResponse:
     """Fast entry: many opinions of one conference on one page, typed with the keyboard
     (Enter adds a row), saved together or not at all."""
