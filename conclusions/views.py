@@ -23,6 +23,7 @@ from conclusions.forms import (
 )
 from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, ProgressUpdate
 from core.files import open_stored
+from core.history import record_history
 from core.once import submit_once
 from core.pagination import LargeListPaginator
 from dialogue.models import Conference
@@ -144,6 +145,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and (request.user.is_superuser or request.user.has_role(Role.LEADER)),
             "assignment_form": assignment_form,
             "amendments": notice.amendments.all(),
+            "history": record_history(notice),
             "today": timezone.localdate(),
             "nav_active": "notices",
         },
@@ -367,9 +369,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     if update.author_id != request.user.pk and not assignment.case_files_visible_to(request.user):
         raise PermissionDenied
     services.case_files_downloaded(assignment=assignment, user=request.user, where=request.path)
-    return FileResponse(
-        open_stored(update.evidence), as_attachment=True, filename=update.evidence.name.rsplit("/", 1)[-1]
-    )
+    return FileResponse(open_stored(update.evidence), as_attachment=True, filename=update.evidence_filename)
 
 
 def _assignment_action(request, pk, form_class, action, success):

@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.models import OrgUnit, Role
 from accounts.permissions import role_required, staff_required
 from core.files import open_stored
+from core.history import record_history
 from core.once import submit_once
 from core.pagination import CountWords, ListPagination
 from dialogue import services
@@ -193,6 +194,7 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panels": conference_panels.render(request, conference),
             "can_edit": can_edit,
             "attachment_form": AttachmentForm() if can_edit else None,
+            "history": record_history(conference),
             "nav_active": "conferences",
         },
     )

@@ -177,3 +177,41 @@ def test_main_pages_of_every_role_pass_axe(browser, live_server, office):
             shoot(page, role, path)
         context.close()
     assert found == [], "\n".join(found)
+
+
+def test_returned_work_is_flagged_on_the_handlers_home(page, office):
+    """Trap 7: a task sent back for more work looked like any other on the handler's home."""
+    issued, clerk = office["issued"], office["clerk"]
+    handler = UserFactory._meta.model.objects.get(username="handler")
+    task = issued.assignments.first()
+    services.assignment_report_done(assignment=task, by=handler, answer_to_citizen="Đã trả lời bằng văn bản.")
+    services.assignment_return(assignment=task, by=clerk, reason="Thiếu văn bản trả lời kèm theo")
+    sign_in(page, "handler")
+    row = page.locator("li", has=page.get_by_role("link", name=task.task))
+    expect(row.get_by_text("Bị trả lại")).to_be_visible()
+
+
+def test_the_notice_names_the_responsible_person(page, office):
+    """Trap 7: the item's assignment summary left out who answers for the work."""
+    draft = office["draft"]
+    handler = UserFactory._meta.model.objects.get(username="handler")
+    draft.assignments.update(responsible_person=handler)
+    sign_in(page, "clerk")
+    page.goto(f"/ket-luan/thong-bao/{draft.pk}/")
+    expect(page.get_by_text("Người chịu trách nhiệm: Lê Quang Huy")).to_be_visible()
+
+
+def test_notice_and_conference_pages_show_their_history(page, office):
+    """Trap 11: only opinions and assignments showed their history."""
+    draft = office["draft"]
+    sign_in(page, "leader")
+    page.goto(f"/ket-luan/thong-bao/{draft.pk}/")
+    page.get_by_role("button", name="Ban hành thông báo").click()
+    page.get_by_role("dialog").get_by_role("button", name="Ban hành").click()
+    expect(page.get_by_text("Đã ban hành thông báo số", exact=False)).to_be_visible()
+    history = page.locator("section", has=page.get_by_role("heading", name="Lịch sử thay đổi"))
+    expect(history).to_contain_text("tạo mới")
+    expect(history).to_contain_text("trạng thái: Đã ban hành")
+    expect(history).to_contain_text("Nguyễn Văn Luyện Trường Giang Phúc")  # who issued it
+    page.goto(f"/hoi-nghi/{draft.conference_id}/")
+    expect(page.get_by_role("heading", name="Lịch sử thay đổi")).to_be_visible()
