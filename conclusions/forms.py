@@ -10,6 +10,7 @@ from conclusions import services
 from conclusions.models import Assignment, ConclusionNotice, NoticeItem
 from conclusions.services import DeadlineSpec
 from core.bounds import DOCUMENT_CHARS, REMARK_CHARS, validate_sensible_date
+from core.deadline_warning import DeadlineWarningMixin
 from core.uploads import ACCEPT_ATTRIBUTE
 from dialogue.forms import DateInput
 from petitions.models import Petition
@@ -105,7 +106,7 @@ class NoticeForm(forms.ModelForm):
         return {"items": data.pop("items_text"), **data}
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(DeadlineWarningMixin, forms.Form):
     item = forms.ModelChoiceField(label=_("Thuộc mục kết luận"), queryset=NoticeItem.objects.none())
     task = forms.CharField(
         max_length=DOCUMENT_CHARS, label=_("Nội dung công việc"), widget=forms.Textarea(attrs={"rows": 3})
@@ -115,7 +116,9 @@ class AssignmentForm(forms.Form):
         label=_("Cơ quan phối hợp"),
         queryset=OrgUnit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        # Ticks with a filter box (static/js/pick-filter.js) rather than a Ctrl+click list:
+        # several agencies are chosen by keyboard and found by typing without accents.
+        widget=forms.CheckboxSelectMultiple,
     )
     responsible_person = forms.ModelChoiceField(
         label=_("Người chịu trách nhiệm"), queryset=User.objects.none(), required=False
@@ -138,6 +141,7 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, notice, open_petitions, **kwargs):
         super().__init__(*args, **kwargs)
+        self.notice = notice
         area = notice.area
         bodies = (
             OrgUnit.objects.filter(path__startswith=area.path)
@@ -158,6 +162,13 @@ class AssignmentForm(forms.Form):
         self.fields["petitions"].label_from_instance = lambda petition: (
             f"#{petition.position} {petition.content[:110]}"
         )
+
+    def deadline_applies(self) -> bool:
+        """A date before the conference is refused outright by the service: no warning first."""
+        day, conference = self.cleaned_data.get("deadline"), self.notice.conference
+        if conference and day and day < conference.local_date:
+            return False
+        return self.cleaned_data.get("deadline_rule") == Assignment.DeadlineRule.FIXED_DATE
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data

@@ -433,6 +433,11 @@ class ProgressUpdate(BaseModel):
     def __str__(self) -> str:
         return self.text[:60]
 
+    @property
+    def evidence_filename(self) -> str:
+        """The file's own name, as the link shows it and the download saves it."""
+        return self.evidence.name.rsplit("/", 1)[-1] if self.evidence else ""
+
 
 class ExtensionRequest(BaseModel):
     class Status(models.TextChoices):

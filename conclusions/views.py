@@ -24,6 +24,8 @@ from conclusions.forms import (
 from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, ProgressUpdate
 from core.files import open_stored
 from core.forms import show_service_error
+from core.history import record_history
+from core.once import submit_once
 from core.pagination import LargeListPaginator
 from dialogue.models import Conference
 from petitions import services as petition_services
@@ -46,6 +48,7 @@ def _draft_or_403(notice: ConclusionNotice) -> None:
 
 
 @role_required(*EDITORS)
+@submit_once
 def notice_create(request: HttpRequest, conference_pk: int) -> HttpResponse:
     conference = get_object_or_404(
         Conference.objects.editable_by(request.user).select_related("host_area"), pk=conference_pk
@@ -135,6 +138,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and (request.user.is_superuser or request.user.has_role(Role.LEADER)),
             "assignment_form": assignment_form,
             "amendments": notice.amendments.all(),
+            "history": record_history(notice),
             "today": timezone.localdate(),
             "nav_active": "notices",
         },
@@ -143,6 +147,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*EDITORS)
+@submit_once
 def assignment_add(request: HttpRequest, notice_pk: int) -> HttpResponse:
     notice = get_object_or_404(
         ConclusionNotice.objects.editable_by(request.user).select_related("area", "conference"), pk=notice_pk
@@ -352,9 +357,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     if update.author_id != request.user.pk and not assignment.case_files_visible_to(request.user):
         raise PermissionDenied
     services.case_files_downloaded(assignment=assignment, user=request.user, where=request.path)
-    return FileResponse(
-        open_stored(update.evidence), as_attachment=True, filename=update.evidence.name.rsplit("/", 1)[-1]
-    )
+    return FileResponse(open_stored(update.evidence), as_attachment=True, filename=update.evidence_filename)
 
 
 def _assignment_action(request, pk, form_class, action, success):
@@ -378,6 +381,7 @@ def _assignment_action(request, pk, form_class, action, success):
 
 @require_POST
 @staff_required
+@submit_once
 def assignment_progress(request, pk):
     return _assignment_action(
         request, pk, ProgressForm,
@@ -388,6 +392,7 @@ def assignment_progress(request, pk):
 
 @require_POST
 @staff_required
+@submit_once
 def assignment_report(request, pk):
     return _assignment_action(
         request, pk, ReportDoneForm,
@@ -418,6 +423,7 @@ def assignment_return(request, pk):
 
 @require_POST
 @staff_required
+@submit_once
 def extension_request(request, pk):
     return _assignment_action(
         request, pk, ExtensionForm,
@@ -448,6 +454,7 @@ def _petition_for_editing(request: HttpRequest, petition_pk: int) -> Petition:
 
 
 @role_required(*EDITORS)
+@submit_once
 def petition_assign(request: HttpRequest, petition_pk: int) -> HttpResponse:
     """Give an accepted written petition to an agency: an assignment without a notice, in the
     same inbox and workflow as a notice's."""

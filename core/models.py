@@ -283,3 +283,25 @@ class ExportJob(models.Model):
     @property
     def is_downloadable(self) -> bool:
         return self.status == self.Status.DONE and bool(self.file)
+
+
+class FormSubmission(models.Model):
+    """One rendered create form, claimed when it is first submitted (core.once).
+
+    The token is the primary key: a second submission of the same form (Back, then save
+    again; a double click; a resent request) cannot claim it twice, even at the same moment,
+    and is shown where the first one led instead of saving a duplicate."""
+
+    token = models.UUIDField(_("mã biểu mẫu"), primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(_("trang"), max_length=500)
+    result_url = models.CharField(_("kết quả"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần gửi biểu mẫu")
+        verbose_name_plural = _("lần gửi biểu mẫu")
+        indexes = [models.Index(fields=["created_at"], name="formsubmission_created")]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.token})"

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from dashboards import views
+from dashboards import index_views, views
 
 urlpatterns = [
+    path("", index_views.monitoring_index, name="monitoring_index"),
     path("qua-han/", views.overdue_review, name="overdue"),
     path("qua-han/nhac/<int:agency_pk>/", views.remind_now, name="remind"),
     path("giam-sat/", views.supervision, name="supervision"),

@@ -2,9 +2,11 @@
 
 from django.urls import path
 
+from dashboards import index_views
 from dashboards import report_views as views
 
 urlpatterns = [
+    path("bao-cao/", index_views.reports_index, name="reports_index"),
     path("bao-cao/thong-ke/", views.statistics, name="statistics"),
     path("bao-cao/thong-ke/excel/", views.statistics_xlsx, name="statistics_xlsx"),
     path("bao-cao/thong-ke/pdf/", views.statistics_pdf_view, name="statistics_pdf"),

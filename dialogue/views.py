@@ -12,6 +12,8 @@ from accounts.models import OrgUnit, Role
 from accounts.permissions import role_required, staff_required
 from core.files import open_stored
 from core.forms import show_service_error
+from core.history import record_history
+from core.once import submit_once
 from core.pagination import CountWords, ListPagination
 from dialogue import ports, services
 from dialogue.forms import AttachmentForm, CancelForm, ConferenceFilter, ConferenceForm, HoldForm
@@ -114,6 +116,7 @@ def _warn_if_notice_is_short(request: HttpRequest, conference) -> None:
 
 
 @role_required(*EDITORS)
+@submit_once
 def conference_create(request: HttpRequest) -> HttpResponse:
     # "?type=voter_meeting" (the list's "Tiếp xúc cử tri" button) opens the form for a voter meeting.
     form = ConferenceForm(request.POST or None, user=request.user, meeting_type=request.GET.get("type"))
@@ -177,6 +180,7 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panels": conference_panels.render(request, conference),
             "can_edit": can_edit,
             "attachment_form": AttachmentForm() if can_edit else None,
+            "history": record_history(conference),
             "nav_active": "conferences",
         },
     )
@@ -235,6 +239,7 @@ def conference_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*EDITORS)
+@submit_once
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     conference = _editable_conference(request, pk)
     form = AttachmentForm(request.POST, request.FILES)

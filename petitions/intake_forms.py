@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Role, User
 from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS, REMARK_CHARS, validate_sensible_date
+from core.deadline_warning import DeadlineWarningMixin
 from core.uploads import validate_upload
 from dialogue.forms import DateInput
 from petitions.models import TRACKING_ALPHABET, TRACKING_LENGTH, Category, Petition
@@ -146,7 +147,7 @@ class ReceptionForm(forms.Form):
         )
 
 
-class PetitionAssignmentForm(forms.Form):
+class PetitionAssignmentForm(DeadlineWarningMixin, forms.Form):
     """Give an accepted written petition to an agency of its area (conclusions' view)."""
 
     task = forms.CharField(

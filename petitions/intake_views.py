@@ -19,6 +19,7 @@ from accounts.models import Role
 from accounts.permissions import role_required, staff_required
 from core.files import open_stored
 from core.forms import show_service_error
+from core.once import submit_once
 from core.pdf import clean_name, render_pdf, vietnamese_date
 from petitions import ports, services
 from petitions.intake_forms import (
@@ -48,6 +49,7 @@ def _user_area(request: HttpRequest):
 
 
 @role_required(*EDITORS)
+@submit_once
 def written_create(request: HttpRequest) -> HttpResponse:
     """Log a letter (or what a citizen raised at a reception). Before saving, earlier
     petitions of the same person about the same matter are shown: the clerk saves it as new
@@ -373,6 +375,7 @@ def reception_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*EDITORS)
+@submit_once
 def reception_create(request: HttpRequest) -> HttpResponse:
     area = _user_area(request)
     form = ReceptionForm(request.POST or None, area=area)

@@ -9,6 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
 from core.forms import show_service_error
+from core.once import submit_once
 from core.pagination import CountWords, ListPagination
 from dialogue.models import Conference
 from petitions import ports, services
@@ -39,6 +40,7 @@ PETITION_COUNT = CountWords(
 
 
 @role_required(*EDITORS)
+@submit_once
 def petition_entry(request: HttpRequest, conference_pk: int) -> HttpResponse:
     """Fast entry: many opinions of one conference on one page, typed with the keyboard
     (Enter adds a row), saved together or not at all."""

@@ -83,6 +83,7 @@ def test_seed_004_conclusion_from_draft_to_accepted_work(
     leader = as_user(browser, live_server, "leader", contexts)
     leader.goto(clerk.url)
     leader.get_by_role("button", name="Ban hành thông báo").click()
+    leader.get_by_role("dialog").get_by_role("button", name="Ban hành").click()  # irreversible: confirmed
     expect(leader.get_by_text("Đã ban hành thông báo số 01/TB-UBND.")).to_be_visible()
     notice = ConclusionNotice.objects.get()
     assert notice.is_issued and notice.number_label == "01/TB-UBND"
@@ -112,6 +113,7 @@ def test_seed_004_conclusion_from_draft_to_accepted_work(
 
     clerk.goto(handler.url)
     clerk.get_by_role("button", name="Nghiệm thu").click()
+    clerk.get_by_role("dialog").get_by_role("button", name="Nghiệm thu").click()  # irreversible: confirmed
     expect(clerk.get_by_text("Đã nghiệm thu.")).to_be_visible()
     assignment = Assignment.objects.get()
     assert assignment.status == "accepted"

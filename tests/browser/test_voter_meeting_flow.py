@@ -125,6 +125,7 @@ def test_a_voter_meeting_goes_through_the_whole_chain(browser, live_server, ward
     leader = as_user(browser, live_server, "leader", contexts)
     leader.goto(clerk.url)
     leader.get_by_role("button", name="Ban hành thông báo").click()
+    leader.get_by_role("dialog").get_by_role("button", name="Ban hành").click()  # irreversible: confirmed
     expect(leader.get_by_text("Đã ban hành thông báo số 01/TB-UBND.")).to_be_visible()
 
     # The handler answers the voters; the clerk accepts: the petition is resolved.
@@ -136,6 +137,7 @@ def test_a_voter_meeting_goes_through_the_whole_chain(browser, live_server, ward
     expect(handler.get_by_text("chờ nơi giao việc nghiệm thu")).to_be_visible()
     clerk.goto(handler.url)
     clerk.get_by_role("button", name="Nghiệm thu").click()
+    clerk.get_by_role("dialog").get_by_role("button", name="Nghiệm thu").click()  # irreversible: confirmed
     expect(clerk.get_by_text("Đã nghiệm thu.")).to_be_visible()
     assert Assignment.objects.get().status == "accepted"
     assigned.refresh_from_db()

@@ -88,6 +88,7 @@ def test_letter_of_complaint_from_intake_to_public_answer(browser, live_server, 
     # The clerk accepts the work and records the decision, public.
     clerk.goto(assignment_url)
     clerk.get_by_role("button", name="Nghiệm thu").click()
+    clerk.get_by_role("dialog").get_by_role("button", name="Nghiệm thu").click()  # irreversible: confirmed
     expect(clerk.get_by_text("Đã nghiệm thu.")).to_be_visible()
     assert Assignment.objects.get().status == "accepted"
     clerk.goto(f"/y-kien/{petition.pk}/xu-ly/")

@@ -166,6 +166,9 @@ def test_evidence_files_are_checked(ward, make_user, settings, tmp_path):
     )
     update = ProgressUpdate.objects.get()
     assert login(clerk).get(reverse("conclusions:evidence", args=[update.pk])).status_code == 200
+    # Issue 19, trap 7: the link names the file (every link used to read "Tệp kết quả").
+    detail = login(clerk).get(reverse("conclusions:assignment", args=[assignment.pk])).text
+    assert f"Tệp kết quả: {update.evidence_filename}" in detail and update.evidence_filename.endswith(".pdf")
 
 
 def test_notifications_bell_and_reading(ward, make_user):
