@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +38,14 @@ from accounts.api import NO_ROLE, AreaSerializer, RolePermission, ScopedRelatedF
 from accounts.models import OrgUnit, Role, User
 from conclusions import services
 from conclusions.forms import ITEMS_REQUIRED
-from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, NoticeItem, ProgressUpdate
+from conclusions.models import (
+    Assignment,
+    ConclusionNotice,
+    ExtensionRequest,
+    NoticeItem,
+    ProgressUpdate,
+    with_assignment_counts,
+)
 from conclusions.pdf import pdf_file_name, render_notice_pdf
 from core.bounds import DOCUMENT_CHARS, REMARK_CHARS
 from core.files import open_stored
@@ -623,11 +630,8 @@ class NoticeViewSet(
             )
         notices = ConclusionNotice.objects.visible_to(user)
         if self.action == "list":
-            return (
-                notices.select_related("area", "conference", "issuing_body")
-                .annotate(assignment_count=Count("assignments"))
-                .order_by("-issued_on", "-pk")
-            )
+            # assignment_count: counted for the page's rows only (paginate_queryset).
+            return notices.select_related("area", "conference", "issuing_body").order_by("-issued_on", "-pk")
         if self.action == "pdf":
             # What the PDF's template reads (as conclusions.tasks does).
             return notices.select_related("issuing_body", "area__parent", "signer", "amends")
@@ -635,6 +639,10 @@ class NoticeViewSet(
 
     def get_serializer_class(self):
         return self.serializer_classes.get(self.action, NoticeDetailSerializer)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return with_assignment_counts(page) if page is not None and self.action == "list" else page
 
     def _detail(self, notice: ConclusionNotice) -> dict:
         """The notice as GET /notices/{id}/ shows it, read again after the change."""

@@ -194,6 +194,22 @@ class NoticeItem(models.Model):
         return f"{self.position}. {self.text[:60]}"
 
 
+def with_assignment_counts(notices: list[ConclusionNotice]) -> list[ConclusionNotice]:
+    """Set `assignment_count` on the notices of one page, grouping only their assignments:
+    an annotation on the list's queryset groups every notice's assignments before its LIMIT
+    (about a second over a million assignments)."""
+    counts = dict(
+        Assignment.objects.filter(notice__in=[notice.pk for notice in notices])
+        .order_by()
+        .values("notice")
+        .annotate(count=models.Count("pk"))
+        .values_list("notice", "count")
+    )
+    for notice in notices:
+        notice.assignment_count = counts.get(notice.pk, 0)
+    return notices
+
+
 class AssignmentQuerySet(ScopedQuerySet):
     scope_field = "area"
 
