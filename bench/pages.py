@@ -60,11 +60,16 @@ def province_users(province: OrgUnit) -> tuple[User, User]:
     only): their scope is the province and its 294 wards, the middle level."""
     made = []
     for role in ("leader", "monitor"):
-        user, _created = User.objects.update_or_create(
-            username=f"bench-province-{role}",
-            defaults={"full_name": f"Đo hiệu năng cấp tỉnh ({role})", "agency": province, f"is_{role}": True},
+        # Not update_or_create: its SELECT … FOR UPDATE meets User's nullable join to its agency.
+        User.objects.filter(username=f"bench-province-{role}").delete()
+        made.append(
+            User.objects.create(
+                username=f"bench-province-{role}",
+                full_name=f"Đo hiệu năng cấp tỉnh ({role})",
+                agency=province,
+                **{f"is_{role}": True},
+            )
         )
-        made.append(user)
     return made[0], made[1]
 
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit
+from accounts.models import OrgUnit, User
 from accounts.scoping import ScopedQuerySet
 from core.bounds import DOCUMENT_CHARS, REMARK_CHARS, BoundedTextField, validate_sensible_date
 from core.models import BaseModel, ValidityQuerySet
@@ -218,9 +218,14 @@ class AssignmentQuerySet(ScopedQuerySet):
         by a notice of a higher level (a city notice assigning a ward's committee): as lead,
         as a coordinating agency, or through its responsible person.
 
-        Written as one UNION of indexed lookups on the units in scope (area, lead agency,
-        coordinating agency, responsible person's agency), not as OR-ed conditions over joins,
-        which PostgreSQL can only answer by reading every assignment."""
+        Two shapes, chosen by the size of the scope (`User.scope_is_small`):
+        - a small scope (a ward: a few units) is one UNION of indexed lookups on its units
+          (area, lead agency, coordinating agency, responsible person's agency): 2 ms, where
+          OR-ed conditions make PostgreSQL test every open assignment (150 ms);
+        - a large one (a province: 2,000 units) is OR-ed conditions on hashed lists of its
+          units, which PostgreSQL tests row by row as it walks the list's own index (deadline
+          order) and stops at the page: 15–30 ms, where the UNION first gathers and hashes
+          every assignment of the province (700 ms)."""
         if not (user.is_authenticated and user.is_active) or user.is_superuser:
             return super().visible_to(user)
         if not user.scope_paths:
@@ -228,6 +233,15 @@ class AssignmentQuerySet(ScopedQuerySet):
         units = OrgUnit.objects.filter(
             Q(*[Q(path__startswith=path) for path in user.scope_paths], _connector=Q.OR)
         ).values("pk")
+        coordinated = Assignment.coordinating_agencies.through.objects.filter(orgunit_id__in=units)
+        if not user.scope_is_small:
+            people = User.objects.filter(agency_id__in=units).values("pk")
+            return self.filter(
+                Q(area_id__in=units)
+                | Q(lead_agency_id__in=units)
+                | Q(responsible_person_id__in=people)
+                | Q(pk__in=coordinated.values("assignment_id"))
+            )
         plain = Assignment.objects.order_by()
         visible = (
             plain.filter(area_id__in=units)
@@ -235,9 +249,7 @@ class AssignmentQuerySet(ScopedQuerySet):
             .union(
                 plain.filter(lead_agency_id__in=units).values("pk"),
                 plain.filter(responsible_person__agency_id__in=units).values("pk"),
-                Assignment.coordinating_agencies.through.objects.filter(orgunit_id__in=units)
-                .order_by()
-                .values("assignment_id"),
+                coordinated.order_by().values("assignment_id"),
             )
         )
         return self.filter(pk__in=visible)
