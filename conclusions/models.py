@@ -146,6 +146,8 @@ class ConclusionNotice(BaseModel):
         verbose_name_plural = _("thông báo kết luận")
         indexes = [
             models.Index(fields=["area", "status", "-issued_on"], name="notice_area_status"),
+            # The list's order for a national user and the API's keyset: no sort of every notice.
+            models.Index(fields=["-issued_on", "-id"], name="notice_newest"),
             models.Index(fields=["conference"], name="notice_conference"),
             models.Index(fields=["id"], condition=Q(status="draft"), name="notice_drafts"),
         ]
