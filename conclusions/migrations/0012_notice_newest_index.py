@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_orgunit_named_after_person_or_event'),
-        ('conclusions', '0011_merge_bounded_text'),
-        ('dialogue', '0007_bounded_deputies'),
+        ("accounts", "0005_orgunit_named_after_person_or_event"),
+        ("conclusions", "0011_merge_bounded_text"),
+        ("dialogue", "0007_bounded_deputies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='conclusionnotice',
-            index=models.Index(fields=['-issued_on', '-id'], name='notice_newest'),
+            model_name="conclusionnotice",
+            index=models.Index(fields=["-issued_on", "-id"], name="notice_newest"),
         ),
     ]
