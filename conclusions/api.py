@@ -842,8 +842,8 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     }
 
     def get_queryset(self):
-        assignments = Assignment.objects.visible_to(self.request.user)
         if self.action == "list":
+            assignments = Assignment.objects.visible_to(self.request.user, for_page=True)
             return (
                 assignments.filter(notice__status=ConclusionNotice.Status.ISSUED)
                 .select_related("notice", "item", "area", "lead_agency", "responsible_person")
@@ -851,7 +851,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             )
         if self.action == "retrieve":
             return assignment_detail_queryset().visible_to(self.request.user)
-        return assignments.select_related("notice")
+        return Assignment.objects.visible_to(self.request.user).select_related("notice")
 
     def get_serializer_class(self):
         return self.serializer_classes.get(self.action, AssignmentDetailSerializer)

@@ -215,19 +215,21 @@ def with_assignment_counts(notices: list[ConclusionNotice]) -> list[ConclusionNo
 class AssignmentQuerySet(ScopedQuerySet):
     scope_field = "area"
 
-    def visible_to(self, user):
+    def visible_to(self, user, *, for_page: bool = False):
         """The notice's area decides, as everywhere; and an agency also sees what it was given
         by a notice of a higher level (a city notice assigning a ward's committee): as lead,
         as a coordinating agency, or through its responsible person.
 
-        Two shapes, chosen by the size of the scope (`User.scope_is_small`):
-        - a small scope (a ward: a few units) is one UNION of indexed lookups on its units
-          (area, lead agency, coordinating agency, responsible person's agency): 2 ms, where
-          OR-ed conditions make PostgreSQL test every open assignment (150 ms);
-        - a large one (a province: 2,000 units) is OR-ed conditions on hashed lists of its
-          units, which PostgreSQL tests row by row as it walks the list's own index (deadline
-          order) and stops at the page: 15–30 ms, where the UNION first gathers and hashes
-          every assignment of the province (700 ms)."""
+        Two shapes:
+        - one UNION of indexed lookups on the units in scope (area, lead agency, coordinating
+          agency, responsible person's agency): 2 ms for a ward; for a province it gathers
+          and hashes every assignment of the province first, which an aggregate (the overdue
+          review: 240 ms) needs anyway but a page does not (700 ms);
+        - `for_page` (a list's page, walked along its own index in order up to its LIMIT) and
+          a large scope (`User.scope_is_small` false: over 300 units, a province): OR-ed
+          conditions on hashed lists of the units, tested row by row as the walk goes, which
+          stops at the page (~20 ms). For a ward the walk would test every open assignment
+          of the country (150 ms), so small scopes keep the UNION."""
         if not (user.is_authenticated and user.is_active) or user.is_superuser:
             return super().visible_to(user)
         if not user.scope_paths:
@@ -236,7 +238,7 @@ class AssignmentQuerySet(ScopedQuerySet):
             Q(*[Q(path__startswith=path) for path in user.scope_paths], _connector=Q.OR)
         ).values("pk")
         coordinated = Assignment.coordinating_agencies.through.objects.filter(orgunit_id__in=units)
-        if not user.scope_is_small:
+        if for_page and not user.scope_is_small:
             people = User.objects.filter(agency_id__in=units).values("pk")
             return self.filter(
                 Q(area_id__in=units)

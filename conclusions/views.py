@@ -273,7 +273,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     filters (conclusions.filters.AssignmentFilter) are those the dashboards' numbers link to."""
     user = request.user
     today = timezone.localdate()
-    assignments = Assignment.objects.visible_to(user)
+    assignments = Assignment.objects.visible_to(user, for_page=True)
     mine = request.GET.get("mine", "1" if user.has_role(Role.HANDLER) else "0") == "1"
     if mine and user.agency_id:
         assignments = assignments.filter(
