@@ -348,6 +348,20 @@ class User(SearchableModel, AbstractUser):
         area = self.area
         return area.lineage_paths() if area is not None else ()
 
+    # Scopes up to this many units (a ward has 7, a district a few hundred) are answered by
+    # index lookups per unit; larger ones by walking the list's own index (see
+    # conclusions.models.AssignmentQuerySet.visible_to).
+    SMALL_SCOPE_UNITS = 300
+
+    @cached_property
+    def scope_is_small(self) -> bool:
+        """Whether the scope holds at most SMALL_SCOPE_UNITS units (one bounded count)."""
+        paths = self.scope_paths
+        units = OrgUnit.objects.filter(
+            models.Q(*[models.Q(path__startswith=p) for p in paths], _connector="OR")
+        )
+        return units.order_by()[: self.SMALL_SCOPE_UNITS + 1].count() <= self.SMALL_SCOPE_UNITS
+
     # The apps whose admin pages the admin role may use. Others (API tokens, login lockouts,
     # groups) stay with superusers: their pages are not scoped and would open the whole city.
     ADMIN_ROLE_APPS = frozenset({"accounts", "core", "dialogue", "petitions", "conclusions", "dashboards"})

@@ -6,13 +6,16 @@ seven after two warm-ups), with their SQL query counts.
 Runs on the benchmark database (bench/harness.py). Requests go through Django's test client,
 the whole stack from URL routing to the rendered template, logged in as:
 - a national superuser (every area: the heaviest case of every list and dashboard);
-- the leader of one generated ward (what a ward sees every day).
+- the leader of one generated ward (what a ward sees every day);
+- a leader and a monitor of that ward's province (the middle level);
+- the JSON API's lists, deep pages of the web lists, and the public area pages (anonymous).
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -20,10 +23,12 @@ from harness import Measure, count_queries, emit, setup_django, timed
 
 setup_django()
 
+from django.db.models import Count  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from accounts.models import OrgUnit, User  # noqa: E402
+from core.pagination import API_MAX_PAGE_NUMBER  # noqa: E402
 
 LIST_BUDGET_MS = 50
 DASHBOARD_BUDGET_MS = 300
@@ -50,10 +55,35 @@ def ward_leader() -> User:
     return user
 
 
-def page(client: Client, name: str, url: str, budget: float, note: str = "") -> Measure:
+def province_users(province: OrgUnit) -> tuple[User, User]:
+    """A leader and a monitor of a whole province (the generated data has staff in the wards
+    only): their scope is the province and its 294 wards, the middle level."""
+    made = []
+    for role in ("leader", "monitor"):
+        # Not update_or_create: its SELECT … FOR UPDATE meets User's nullable join to its agency.
+        User.objects.filter(username=f"bench-province-{role}").delete()
+        made.append(
+            User.objects.create(
+                username=f"bench-province-{role}",
+                full_name=f"Đo hiệu năng cấp tỉnh ({role})",
+                agency=province,
+                **{f"is_{role}": True},
+            )
+        )
+    return made[0], made[1]
+
+
+def busiest_ward() -> OrgUnit:
+    from petitions.models import Petition
+
+    top = Petition.objects.order_by().values("area").annotate(n=Count("pk")).order_by("-n", "area")[:1]
+    return OrgUnit.objects.get(pk=top[0]["area"])
+
+
+def page(client: Client, name: str, url: str, budget: float, note: str = "", expect: int = 200) -> Measure:
     def get():
         response = client.get(url)
-        if response.status_code != 200:
+        if response.status_code != expect:
             raise SystemExit(f"{name}: {url} answered {response.status_code}")
         return response
 
@@ -128,12 +158,92 @@ def main() -> None:
                 ]:
                     measures.append(page(national, f"  uncached, {note}", url + query, DASHBOARD_BUDGET_MS))
                 # With the worker stopped the summaries grow stale and the figures are computed
-                # live: a degraded mode (the numbers stay right), shown for reference.
+                # live: a degraded mode (the numbers stay right), with the dashboard's budget.
                 with override_settings(DASHBOARD_SUMMARY_MAX_AGE=-1):
-                    fallback = page(national, "  uncached, summaries stale (worker down): live", url, 0)
-                    fallback.budget_ms = None
-                    measures.append(fallback)
+                    measures.append(
+                        page(
+                            national,
+                            "  uncached, summaries stale (worker down): live",
+                            url,
+                            DASHBOARD_BUDGET_MS,
+                        )
+                    )
+    measures += province_measures(leader.area.parent)
+    measures += api_measures(national, province_leader=client_for(province_users(leader.area.parent)[0]))
+    measures += deep_and_public_measures(national, leader.area.parent)
     emit(measures)
+
+
+def province_measures(province: OrgUnit) -> list[Measure]:
+    """The middle level: a province's leader and monitor (scope: 295 areas, 1/34 of the data)."""
+    leader_user, monitor_user = province_users(province)
+    leader, monitor = client_for(leader_user), client_for(monitor_user)
+    assignments, petitions = reverse("conclusions:assignments"), reverse("petitions:list")
+    year = date.today().year
+    report = f"?area={province.pk}&start=01/01/{year}&end=31/12/{year}"
+    measures = [
+        page(leader, "overdue list, province", f"{assignments}?mine=0&show=overdue", LIST_BUDGET_MS),
+        page(leader, "accent-free search 'dat dai', province", f"{petitions}?q=dat+dai", LIST_BUDGET_MS),
+        page(leader, "overdue review (leader), province", reverse("dashboards:overdue"), DASHBOARD_BUDGET_MS),
+        page(monitor, "supervision dashboard (monitor), province", reverse("dashboards:supervision"),
+             DASHBOARD_BUDGET_MS),
+        page(leader, "statistics page, province, this year", reverse("dashboards:statistics") + report,
+             DASHBOARD_BUDGET_MS),
+        page(leader, "statistics xlsx, province, this year", reverse("dashboards:statistics_xlsx") + report,
+             DASHBOARD_BUDGET_MS),
+    ]  # fmt: skip
+    with override_settings(DASHBOARD_CACHE_SECONDS=0):
+        measures.append(page(monitor, "  uncached", reverse("dashboards:supervision"), DASHBOARD_BUDGET_MS))
+    return measures
+
+
+def api_measures(national: Client, province_leader: Client) -> list[Measure]:
+    """The JSON API's lists: page 1, page 100 (the last by number), the cursor after it, and
+    page 2000 (refused with a 400 that says to follow `next`: core.pagination.ApiPagination)."""
+    measures = []
+    for label, url in [
+        ("notices", reverse("api:notice-list")),
+        ("assignments", reverse("api:assignment-list")),
+        ("petitions", reverse("api:petition-list")),
+        ("petitions q='dat dai'", reverse("api:petition-list") + "?q=dat+dai"),
+    ]:
+        joiner = "&" if "?" in url else "?"
+        measures.append(page(national, f"API {label}, page 1, whole country", url, LIST_BUDGET_MS))
+        measures.append(page(province_leader, f"API {label}, page 1, province", url, LIST_BUDGET_MS))
+        last_numbered = f"{url}{joiner}page={API_MAX_PAGE_NUMBER}"
+        measures.append(
+            page(national, f"API {label}, page {API_MAX_PAGE_NUMBER}", last_numbered, LIST_BUDGET_MS)
+        )
+        cursor = national.get(last_numbered).json()["next"]
+        measures.append(page(national, f"API {label}, cursor after page {API_MAX_PAGE_NUMBER}", cursor,
+                             LIST_BUDGET_MS))  # fmt: skip
+        measures.append(
+            page(national, f"API {label}, page 2000 (refused: 400)", f"{url}{joiner}page=2000", LIST_BUDGET_MS,
+                 expect=400)
+        )  # fmt: skip
+    return measures
+
+
+def deep_and_public_measures(national: Client, province: OrgUnit) -> list[Measure]:
+    ward = busiest_ward()
+    public = Client()
+    measures = [
+        page(national, f"web list {label}, page 2000", f"{reverse(name)}?page=2000", LIST_BUDGET_MS)
+        for label, name in [
+            ("opinions", "petitions:list"),
+            ("conferences", "dialogue:list"),
+            ("notices", "conclusions:notices"),
+        ]
+    ]
+    measures.append(
+        page(national, "web list assignments, page 2000", f"{reverse('conclusions:assignments')}?mine=0&page=2000",
+             LIST_BUDGET_MS)
+    )  # fmt: skip
+    measures.append(page(public, "public area page, busiest ward", reverse("public:area", args=[ward.pk]),
+                         LIST_BUDGET_MS))  # fmt: skip
+    measures.append(page(public, "public area page, province", reverse("public:area", args=[province.pk]),
+                         LIST_BUDGET_MS))  # fmt: skip
+    return measures
 
 
 def refresh_summaries() -> Measure:

@@ -607,13 +607,40 @@ def _skip_foreign_key_triggers(cursor) -> None:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-# Search indexes (core.migration_ops) cost more to keep up row by row than to build once: they
-# are dropped for the load and built again at the end.
-SEARCH_INDEXES = [
-    ("dialogue_conference_search_text_trgm", Conference, "gin (search_text gin_trgm_ops)"),
-    ("petitions_petition_search_text_trgm", Petition, "gin (search_text gin_trgm_ops)"),
-    ("petitions_petition_search_words", Petition, "gin (core_search_words(search_text))"),
-]
+# Secondary indexes (the search indexes of core.migration_ops above all) cost more to keep up
+# row by row than to build once: every index of the loaded tables that backs no constraint is
+# dropped for the load and built again at the end, B-trees with parallel workers. Unique
+# indexes stay: they guard the data.
+def _loaded_tables() -> list[str]:
+    return [
+        model._meta.db_table
+        for model in (
+            Conference,
+            Petition,
+            ConclusionNotice,
+            NoticeItem,
+            Assignment,
+            Assignment.petitions.through,
+            Assignment.coordinating_agencies.through,
+        )
+    ]
+
+
+def _drop_secondary_indexes(cursor) -> list[str]:
+    """Drop the loaded tables' plain indexes; return their definitions to build them again."""
+    cursor.execute(
+        """
+        SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+        FROM pg_index AS i
+        WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisunique AND NOT i.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conindid = i.indexrelid)
+        """,
+        [_loaded_tables()],
+    )
+    found = cursor.fetchall()
+    for name, _definition in found:
+        cursor.execute(f"DROP INDEX {name}")
+    return [definition for _name, definition in found]
 
 
 def generate(*, scale: float, stdout, today: date | None = None) -> None:
@@ -626,21 +653,18 @@ def generate(*, scale: float, stdout, today: date | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         _skip_foreign_key_triggers(cursor)
-        rebuild = []
-        for name, model, definition in SEARCH_INDEXES:
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
-            if cursor.fetchone():
-                cursor.execute(f'DROP INDEX "{name}"')
-                rebuild.append((name, model._meta.db_table, definition))
+        cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
+        rebuild = _drop_secondary_indexes(cursor)
         generator.run(Copier(cursor.cursor if hasattr(cursor, "cursor") else cursor))
         # Foreign keys are checked at commit (deferred); an index cannot be built over rows
         # whose checks are pending, so they are checked now.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for name, table, definition in rebuild:
-            cursor.execute(f'CREATE INDEX "{name}" ON "{table}" USING {definition}')
+        for definition in rebuild:
+            cursor.execute(definition)
+            generator.say(definition.split(" USING ")[0])
         # The dictionary's triggers do not fire in a load that skips triggers (replica mode).
         for table in WORD_INDEXED_TABLES:
             cursor.execute(remember_words_sql(f'"{table}"'))
-        generator.say("chỉ mục tìm kiếm đã dựng lại")
+        generator.say(f"{len(rebuild)} chỉ mục đã dựng lại")
         cursor.execute("ANALYZE")
     generator.say("ANALYZE xong")

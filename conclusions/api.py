@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +38,14 @@ from accounts.api import NO_ROLE, AreaSerializer, RolePermission, ScopedRelatedF
 from accounts.models import OrgUnit, Role, User
 from conclusions import services
 from conclusions.forms import ITEMS_REQUIRED
-from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, NoticeItem, ProgressUpdate
+from conclusions.models import (
+    Assignment,
+    ConclusionNotice,
+    ExtensionRequest,
+    NoticeItem,
+    ProgressUpdate,
+    with_assignment_counts,
+)
 from conclusions.pdf import pdf_file_name, render_notice_pdf
 from core.bounds import DOCUMENT_CHARS, REMARK_CHARS, validate_sensible_date
 from core.files import open_stored
@@ -627,11 +634,8 @@ class NoticeViewSet(
             )
         notices = ConclusionNotice.objects.visible_to(user)
         if self.action == "list":
-            return (
-                notices.select_related("area", "conference", "issuing_body")
-                .annotate(assignment_count=Count("assignments"))
-                .order_by("-issued_on", "-pk")
-            )
+            # assignment_count: counted for the page's rows only (paginate_queryset).
+            return notices.select_related("area", "conference", "issuing_body").order_by("-issued_on", "-pk")
         if self.action == "pdf":
             # What the PDF's template reads (as conclusions.tasks does).
             return notices.select_related("issuing_body", "area__parent", "signer", "amends")
@@ -639,6 +643,10 @@ class NoticeViewSet(
 
     def get_serializer_class(self):
         return self.serializer_classes.get(self.action, NoticeDetailSerializer)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return with_assignment_counts(page) if page is not None and self.action == "list" else page
 
     def _detail(self, notice: ConclusionNotice) -> dict:
         """The notice as GET /notices/{id}/ shows it, read again after the change."""
@@ -833,8 +841,8 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     }
 
     def get_queryset(self):
-        assignments = Assignment.objects.visible_to(self.request.user)
         if self.action == "list":
+            assignments = Assignment.objects.visible_to(self.request.user, for_page=True)
             return (
                 assignments.filter(notice__status=ConclusionNotice.Status.ISSUED)
                 .select_related("notice", "item", "area", "lead_agency", "responsible_person")
@@ -842,7 +850,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             )
         if self.action == "retrieve":
             return assignment_detail_queryset().visible_to(self.request.user)
-        return assignments.select_related("notice")
+        return Assignment.objects.visible_to(self.request.user).select_related("notice")
 
     def get_serializer_class(self):
         return self.serializer_classes.get(self.action, AssignmentDetailSerializer)

@@ -1,7 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +19,13 @@ from conclusions.forms import (
     ReportDoneForm,
     ReturnForm,
 )
-from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, ProgressUpdate
+from conclusions.models import (
+    Assignment,
+    ConclusionNotice,
+    ExtensionRequest,
+    ProgressUpdate,
+    with_assignment_counts,
+)
 from core.files import open_stored
 from core.forms import show_service_error
 from core.history import record_history
@@ -94,15 +98,16 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def notice_list(request: HttpRequest) -> HttpResponse:
-    notices = (
-        ConclusionNotice.objects.visible_to(request.user)
-        .select_related("issuing_body", "conference", "area")
-        .annotate(assignment_count=Count("assignments"))
+    notices = ConclusionNotice.objects.visible_to(request.user).select_related(
+        "issuing_body", "conference", "area"
     )
     status = request.GET.get("status")
     if status in ConclusionNotice.Status.values:
         notices = notices.filter(status=status)
-    page = Paginator(notices.order_by("-issued_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargeListPaginator(notices.order_by("-issued_on", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = with_assignment_counts(list(page.object_list))
     return render(
         request, "conclusions/notice_list.html", {"page": page, "status": status, "nav_active": "notices"}
     )
@@ -265,7 +270,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     filters (conclusions.filters.AssignmentFilter) are those the dashboards' numbers link to."""
     user = request.user
     today = timezone.localdate()
-    assignments = Assignment.objects.visible_to(user)
+    assignments = Assignment.objects.visible_to(user, for_page=True)
     mine = request.GET.get("mine", "1" if user.has_role(Role.HANDLER) else "0") == "1"
     if mine and user.agency_id:
         assignments = assignments.of_user(user)

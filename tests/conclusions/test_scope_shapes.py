@@ -1,0 +1,37 @@
+"""Assignment.visible_to has two shapes (a UNION of lookups per unit for a small scope, OR-ed
+conditions for a large one, chosen by User.scope_is_small for speed): they must find the
+same rows, every way an assignment reaches a scope."""
+
+import pytest
+
+from accounts.models import User
+from conclusions.models import Assignment
+from tests.api.conclusions_factories import issued_notice
+from tests.conclusions.helpers import handler_of
+
+
+@pytest.mark.parametrize("small_scope_units", [0, 10**6], ids=["large shape", "small shape"])
+def test_both_shapes_see_the_same_assignments(ward, other_ward, make_user, monkeypatch, small_scope_units):
+    monkeypatch.setattr(User, "SMALL_SCOPE_UNITS", small_scope_units)
+    mine = issued_notice(ward, make_user("clerk")).assignments.get()
+    theirs = issued_notice(other_ward, make_user("clerk", agency=other_ward.bodies["UBND"]))
+    elsewhere = list(theirs.assignments.all())
+    # Given by the other ward's notice to my ward: as lead, as coordinator, through a person.
+    led, coordinated, person, unrelated = (
+        Assignment.objects.create(
+            area=other_ward, notice=theirs, item=theirs.items.first(), task=f"Việc {n}",
+            lead_agency=other_ward.bodies["UBND"], deadline=mine.deadline,
+        )
+        for n in range(4)
+    )  # fmt: skip
+    Assignment.objects.filter(pk=led.pk).update(lead_agency=ward.bodies["UBND"])
+    coordinated.coordinating_agencies.set([ward.bodies["MTTQ"]])
+    Assignment.objects.filter(pk=person.pk).update(responsible_person=handler_of(ward.bodies["UBND"]))
+    viewer = make_user("leader")
+
+    visible = set(Assignment.objects.visible_to(viewer, for_page=True).values_list("pk", flat=True))
+    everything = set(Assignment.objects.visible_to(viewer).values_list("pk", flat=True))
+
+    assert viewer.scope_is_small is (small_scope_units > 0)
+    assert visible == everything == {mine.pk, led.pk, coordinated.pk, person.pk}
+    assert not visible & {unrelated.pk, *(a.pk for a in elsewhere)}
