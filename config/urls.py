@@ -18,6 +18,11 @@ urlpatterns = [
     path("theo-doi/", include("dashboards.urls")),
     path("cong-khai/", include("public_pages.urls")),
     path("api/", include("config.api_urls")),
+    # Before the admin's own route of the same path: see core.views.admin_view_on_site.
+    path(
+        "quan-tri/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(core_views.admin_view_on_site),
+    ),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.contrib.contenttypes import views as contenttype_views
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -82,3 +84,12 @@ def permission_denied(request: HttpRequest, exception=None):
     if request.path.startswith(API_PREFIX):
         return _api_error(403, str(exception or _("Bạn không có quyền làm việc này.")))
     return defaults.permission_denied(request, exception)
+
+
+def admin_view_on_site(request: HttpRequest, content_type_id: int, object_id: str):
+    """The admin's "view on site" redirect, with an id its model cannot read (a number for a
+    UUID key) answered 404: Django's own view lets that ValidationError through as a 500."""
+    try:
+        return contenttype_views.shortcut(request, content_type_id, object_id)
+    except ValidationError as error:
+        raise Http404(_("Không tìm thấy.")) from error

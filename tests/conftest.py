@@ -34,12 +34,17 @@ def _reference_data(request):
     if not uses_db:
         return
     request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    from django.contrib.contenttypes.models import ContentType
+
     from conclusions.reminders import rules_ensure
     from dialogue import defaults as dialogue_defaults
     from dialogue.models import ConferenceBasis, ConferenceRequirement
     from petitions import defaults as petition_defaults
     from petitions.models import Category
 
+    # A flush gives the content types new ids: a process's cache of the old ones made the
+    # admin's "view on site" links point at another model (seen under pytest-xdist).
+    ContentType.objects.clear_cache()
     dialogue_defaults.ensure(ConferenceBasis, ConferenceRequirement)
     petition_defaults.ensure(Category)
     rules_ensure()

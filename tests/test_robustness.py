@@ -124,6 +124,18 @@ def test_a_letter_received_in_year_one_is_refused_beside_its_field(clerk, ward):
     assert response.context["form"].errors["received_on"]
 
 
+def test_the_admins_view_on_site_with_an_unreadable_id_is_a_404(clerk):
+    """Django's own shortcut view let a UUID model's ValidationError through as a 500."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import FormSubmission
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    content_type = ContentType.objects.get_for_model(FormSubmission)
+    response = login(admin).get(f"/quan-tri/r/{content_type.pk}/1/")
+    assert response.status_code == 404
+
+
 # --- lengths and rows ----------------------------------------------------------------------
 
 
