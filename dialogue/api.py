@@ -120,23 +120,8 @@ class ConferencePlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Conference
-        fields = [
-            "host_area",
-            "title",
-            "basis",
-            "kind",
-            "starts_at",
-            "place",
-            "agenda",
-            "invited_guests",
-            "chairs",
-            "meeting_type",
-            "deputy_level",
-            "deputies",
-            "session",
-            "session_timing",
-            "forwarded_to",
-        ]
+        # What the planning service takes (one list: dialogue.services.EDITABLE_FIELDS), and the chairs.
+        fields = [*services.EDITABLE_FIELDS, "chairs"]
 
     def validate_chairs(self, chairs: list[dict]) -> list[services.Chair]:
         if not chairs:
