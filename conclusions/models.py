@@ -152,7 +152,7 @@ class ConclusionNotice(BaseModel):
     )
     # The stored PDF's signatures as validated when it was signed (core.signing.SignatureStatus
     # as dicts); empty: issued unsigned.
-    pdf_signatures = models.JSONField(default=list, blank=True, editable=False)
+    pdf_signatures = models.JSONField(default=list, db_default=[], blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -192,6 +192,13 @@ class ConclusionNotice(BaseModel):
     @property
     def is_party(self) -> bool:
         return self.issuing_body.kind == OrgUnit.Kind.PARTY_COMMITTEE
+
+    @property
+    def verify_path(self) -> str:
+        """The public check of the issued notice (its QR code's address, without the site)."""
+        from core.ports import document_verify_path
+
+        return document_verify_path()(self.verify_code) if self.verify_code else ""
 
     @property
     def recipient_lines(self) -> list[str]:

@@ -403,8 +403,8 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="doithoai-demo-2026")
 # --- Digital signatures of issued documents (core/signing.py, docs/SIGNING.md) -------------
 # "" issues documents unsigned (and says so); "pkcs12" signs with key files; "pkcs11" with a
 # USB token or an HSM; "demo" with the demo certificates `seed_demo` makes under var/ (DEBUG
-# only: they have no legal value).
-SIGNING_BACKEND = env.str("SIGNING_BACKEND", default="")
+# only: they have no legal value). Not "SIGNING_BACKEND": Django's cookie signing owns that name.
+DOCUMENT_SIGNING_BACKEND = env.str("DOCUMENT_SIGNING_BACKEND", default="")
 SIGNING_DEMO_DIR = BASE_DIR / "var" / "demo-signing"
 # Per role: the signer's own signature (người có thẩm quyền) and the body's, its seal
 # (cơ quan, tổ chức). A role left empty is not signed.
@@ -439,7 +439,9 @@ SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
 SIGNING_SEAL_SIZE_MM = env.float("SIGNING_SEAL_SIZE_MM", default=36.0)
 # Public check of a file against an issued document (/cong-khai/van-ban/<code>/).
 VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_MB", default=20) * 1024 * 1024
-if SIGNING_BACKEND not in {"", "pkcs12", "pkcs11", "demo"}:
-    raise ImproperlyConfigured("SIGNING_BACKEND must be empty, pkcs12, pkcs11 or demo.")
-if SIGNING_BACKEND == "demo" and not DEBUG:
-    raise ImproperlyConfigured("SIGNING_BACKEND=demo signs with certificates of no legal value: DEBUG only.")
+if DOCUMENT_SIGNING_BACKEND not in {"", "pkcs12", "pkcs11", "demo"}:
+    raise ImproperlyConfigured("DOCUMENT_SIGNING_BACKEND must be empty, pkcs12, pkcs11 or demo.")
+if DOCUMENT_SIGNING_BACKEND == "demo" and not DEBUG:
+    raise ImproperlyConfigured(
+        "DOCUMENT_SIGNING_BACKEND=demo signs with certificates of no legal value: DEBUG only."
+    )

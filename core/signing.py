@@ -67,7 +67,7 @@ class SignatureStatus:
 
 
 def _role_config(role: str) -> dict:
-    if settings.SIGNING_BACKEND == "demo":
+    if settings.DOCUMENT_SIGNING_BACKEND == "demo":
         from core.signing_demo import demo_role_config
 
         return demo_role_config(role)
@@ -76,7 +76,7 @@ def _role_config(role: str) -> dict:
 
 def configured_roles() -> list[str]:
     """The roles a key is configured for, in signing order; empty: documents go out unsigned."""
-    backend = settings.SIGNING_BACKEND
+    backend = settings.DOCUMENT_SIGNING_BACKEND
     if backend in ("pkcs12", "demo"):
         return [role for role in ROLES if _role_config(role).get("PKCS12_PATH")]
     if backend == "pkcs11":
@@ -93,7 +93,7 @@ def _open_signer(role: str, stack: ExitStack):
     from pyhanko.sign import signers
 
     config = _role_config(role)
-    backend = settings.SIGNING_BACKEND
+    backend = settings.DOCUMENT_SIGNING_BACKEND
     if backend in ("pkcs12", "demo"):
         password = config.get("PKCS12_PASSWORD") or ""
         signer = signers.SimpleSigner.load_pkcs12(
@@ -128,7 +128,7 @@ def trust_roots() -> list:
     from pyhanko.keys import load_certs_from_pemder
 
     paths = list(settings.SIGNING_TRUST_ROOTS)
-    if settings.SIGNING_BACKEND == "demo":
+    if settings.DOCUMENT_SIGNING_BACKEND == "demo":
         from core.signing_demo import demo_root_path
 
         paths.append(str(demo_root_path()))

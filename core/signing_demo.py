@@ -1,4 +1,4 @@
-"""Demo certificates for `make run` (SIGNING_BACKEND=demo, DEBUG only): a root CA and two
+"""Demo certificates for `make run` (DOCUMENT_SIGNING_BACKEND=demo, DEBUG only): a root CA and two
 signing certificates named as demos, PKCS#12 files and the two appearance images, made once
 under var/demo-signing/ by `seed_demo`. They have no legal value and say so in their names.
 

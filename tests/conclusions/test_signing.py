@@ -12,6 +12,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from conclusions import pdf
@@ -64,7 +65,7 @@ def _images(directory: Path) -> dict:
 def pkcs12_signing(chain, settings, tmp_path):
     images = _images(chain)
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SIGNING_BACKEND = "pkcs12"
+    settings.DOCUMENT_SIGNING_BACKEND = "pkcs12"
     settings.SIGNING_ROLES = {
         role: {"PKCS12_PATH": str(chain / f"{role}.p12"), "PKCS12_PASSWORD": PASSWORD, "IMAGE": images[role]}
         for role in signing.ROLES
@@ -214,7 +215,7 @@ def test_only_the_configured_roles_sign(ward, leader, pkcs12_signing, settings):
 
 def test_without_keys_the_notice_is_issued_unsigned(ward, leader, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    settings.SIGNING_BACKEND = ""
+    settings.DOCUMENT_SIGNING_BACKEND = ""
     notice = make_notice(ward, leader)
     pdf.notice_pdf_store(notice=notice)
     notice.refresh_from_db()
@@ -294,7 +295,7 @@ def test_a_softhsm_token_signs_and_the_result_validates(
     ward, leader, chain, softhsm_token, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SIGNING_BACKEND = "pkcs11"
+    settings.DOCUMENT_SIGNING_BACKEND = "pkcs11"
     settings.SIGNING_PKCS11_MODULE = SOFTHSM
     settings.SIGNING_PKCS11_TOKEN_LABEL = "doithoai-test"
     settings.SIGNING_PKCS11_PIN = "1234"
@@ -309,3 +310,71 @@ def test_a_softhsm_token_signs_and_the_result_validates(
     assert [status.bottom_line for status in statuses] == [True, True]
     assert [s["signer"] for s in notice.pdf_signatures] == [SIGNERS["person"], SIGNERS["seal"]]
     assert pdfsig(write(tmp_path, data)).count("Signature is Valid.") == 2
+
+
+# --- what the document's page and the API show ---------------------------------------------------
+
+
+def test_the_page_and_the_api_show_the_hash_and_each_signature(ward, leader, pkcs12_signing):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    notice = make_notice(ward, leader)
+    pdf.notice_pdf_store(notice=notice)
+    notice.refresh_from_db()
+    client = login(leader)
+
+    page = client.get(reverse("conclusions:notice", args=[notice.pk])).content.decode()
+    assert notice.pdf_sha256 in page
+    assert page.count("Hợp lệ") == 2 and SIGNERS["person"] in page and SIGNERS["seal"] in page
+    assert f'href="/cong-khai/van-ban/{notice.verify_code}/"' in page
+
+    body = client.get(reverse("api:notice-detail", args=[notice.pk])).json()
+    assert body["pdf_sha256"] == notice.pdf_sha256
+    assert body["pdf_url"].endswith(reverse("api:notice-pdf", args=[notice.pk]))
+    assert body["verify_url"] == f"http://127.0.0.1:8000/cong-khai/van-ban/{notice.verify_code}/"
+    assert [(s["role"], s["signer"], s["valid"]) for s in body["signatures"]] == [
+        ("person", SIGNERS["person"], True),
+        ("seal", SIGNERS["seal"], True),
+    ]
+    assert body["signatures"][0]["signed_at"].endswith("+07:00")
+
+    public = Client().get(reverse("public:document", args=[notice.verify_code])).content.decode()
+    assert public.count("Hợp lệ") == 2 and notice.pdf_sha256 in public
+
+
+def test_an_unsigned_notice_says_so(ward, leader, settings, tmp_path):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.DOCUMENT_SIGNING_BACKEND = ""
+    notice = make_notice(ward, leader)
+    pdf.notice_pdf_store(notice=notice)
+    client = login(leader)
+    page = client.get(reverse("conclusions:notice", args=[notice.pk])).content.decode()
+    assert "không có chữ ký số" in page
+    assert client.get(reverse("api:notice-detail", args=[notice.pk])).json()["signatures"] == []
+
+
+def test_the_demo_signs_with_a_certificate_named_as_a_demo(ward, leader, settings, tmp_path):
+    import io
+
+    from core import demo as core_demo
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DOCUMENT_SIGNING_BACKEND = "demo"
+    settings.SIGNING_DEMO_DIR = tmp_path / "demo-signing"
+    settings.SIGNING_TRUST_ROOTS = []
+    core_demo.seed(stdout=io.StringIO(), scale=0)
+    made = sorted(path.name for path in settings.SIGNING_DEMO_DIR.iterdir())
+    core_demo.seed(stdout=io.StringIO(), scale=0)  # kept, not made again
+    assert sorted(path.name for path in settings.SIGNING_DEMO_DIR.iterdir()) == made
+
+    notice = make_notice(ward, leader)
+    pdf.notice_pdf_store(notice=notice)
+    notice.refresh_from_db()
+    assert [s["valid"] for s in notice.pdf_signatures] == [True, True]  # the demo root is trusted
+    assert all("DEMO — không có giá trị pháp lý" in s["signer"] for s in notice.pdf_signatures)
