@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
 
 # Local runs are development runs unless the environment says otherwise.
 export DEBUG ?= 1
+# `make run` signs issued documents with demo certificates made under var/demo-signing/
+# (docs/SIGNING.md); `make test` and production set their own (empty: unsigned).
+run: export DOCUMENT_SIGNING_BACKEND ?= demo
 
 .PHONY: run test venv lint format messages bench prod-smoke
 

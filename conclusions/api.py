@@ -46,7 +46,7 @@ from conclusions.models import (
     ProgressUpdate,
     with_assignment_counts,
 )
-from conclusions.pdf import pdf_file_name, render_notice_pdf
+from conclusions.pdf import pdf_file_name, render_notice_pdf, verify_url
 from core.bounds import DOCUMENT_CHARS, REMARK_CHARS, validate_sensible_date
 from core.files import open_stored
 from core.filters import YearFilter
@@ -386,6 +386,18 @@ class NoticeSerializer(NoticeBaseSerializer):
         read_only_fields = fields
 
 
+class SignatureStatusSerializer(serializers.Serializer):
+    """One digital signature of the stored PDF, as validated when it was signed (core/signing.py)."""
+
+    role = serializers.ChoiceField(
+        choices=[("person", "người có thẩm quyền"), ("seal", "cơ quan, tổ chức"), ("", "khác")],
+        read_only=True,
+    )
+    signer = serializers.CharField(read_only=True)
+    signed_at = serializers.CharField(read_only=True, help_text="ISO 8601, giờ Việt Nam (+07:00)")
+    valid = serializers.BooleanField(read_only=True)
+
+
 class NoticeDetailSerializer(NoticeBaseSerializer):
     signer = PersonSerializer(read_only=True)
     sign_mode = SignModeField(read_only=True)
@@ -393,11 +405,16 @@ class NoticeDetailSerializer(NoticeBaseSerializer):
     assignments = AssignmentSummarySerializer(many=True, read_only=True)
     amendments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     pdf_url = serializers.SerializerMethodField()
+    signatures = SignatureStatusSerializer(source="pdf_signatures", many=True, read_only=True)
+    verify_url = serializers.SerializerMethodField()
 
     class Meta(NoticeBaseSerializer.Meta):
         fields = [
             *NoticeBaseSerializer.Meta.fields,
             "pdf_url",
+            "pdf_sha256",
+            "signatures",
+            "verify_url",
             "preamble",
             "items",
             "closing",
@@ -417,6 +434,11 @@ class NoticeDetailSerializer(NoticeBaseSerializer):
         if self.get_pdf_pending(notice):
             return None
         return self.context["request"].build_absolute_uri(reverse("api:notice-pdf", args=[notice.pk]))
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_verify_url(self, notice: ConclusionNotice) -> str | None:
+        """The public check printed as a QR code on the issued notice."""
+        return verify_url(notice) if notice.is_issued and notice.verify_code else None
 
 
 class EditableHeldConferenceField(ScopedRelatedField):

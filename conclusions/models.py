@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from django.conf import settings
@@ -65,6 +66,15 @@ class NoticeQuerySet(ScopedQuerySet):
 
     def issued(self):
         return self.filter(status=ConclusionNotice.Status.ISSUED)
+
+
+VERIFY_CODE_LENGTH = 10
+# No 0/O, 1/I/L: a code read off paper and typed in.
+VERIFY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_verify_code() -> str:
+    return "".join(secrets.choice(VERIFY_CODE_ALPHABET) for _ in range(VERIFY_CODE_LENGTH))
 
 
 def notice_pdf_path(instance: ConclusionNotice, filename: str) -> str:
@@ -135,6 +145,14 @@ class ConclusionNotice(BaseModel):
         _("tệp PDF"), upload_to=notice_pdf_path, blank=True, editable=False, max_length=255
     )
     pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    # The short code printed beside the QR code, and in the public page's address
+    # (/cong-khai/van-ban/<code>/); given when the issued notice's PDF is made.
+    verify_code = models.CharField(
+        _("mã xác thực"), max_length=VERIFY_CODE_LENGTH, null=True, blank=True, unique=True, editable=False
+    )
+    # The stored PDF's signatures as validated when it was signed (core.signing.SignatureStatus
+    # as dicts); empty: issued unsigned.
+    pdf_signatures = models.JSONField(default=list, db_default=[], blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -174,6 +192,13 @@ class ConclusionNotice(BaseModel):
     @property
     def is_party(self) -> bool:
         return self.issuing_body.kind == OrgUnit.Kind.PARTY_COMMITTEE
+
+    @property
+    def verify_path(self) -> str:
+        """The public check of the issued notice (its QR code's address, without the site)."""
+        from core.ports import document_verify_path
+
+        return document_verify_path()(self.verify_code) if self.verify_code else ""
 
     @property
     def recipient_lines(self) -> list[str]:

@@ -14,13 +14,23 @@ import hashlib
 import re
 import unicodedata
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 
 from accounts.models import OrgUnit
-from conclusions.models import ConclusionNotice
-from core.pdf import BLANK, clean_name, render_pdf, vietnamese_date
+from conclusions.models import ConclusionNotice, new_verify_code
+from core.pdf import BLANK, clean_name, element_place, render_document, render_pdf, vietnamese_date
+from core.ports import document_verify_path
+from core.qr import qr_svg_data_uri
+from core.signing import SEAL, configured_roles, pdf_sign, pdf_signatures_check
 
 TEMPLATE = "conclusions/pdf/notice.html"
+# The id of the space left for the signature in the template (includes/pdf/signature_space.html):
+# the signer's image is centred in it, the seal overlaps it (core/signing.py).
+SIGNATURE_SPACE_ID = "chu-ky-so"
+# Under the signer's name: the lines of the seal's text (the body, the signing time), there
+# only when the body signs (includes/pdf/seal_info_space.html).
+SEAL_INFO_SPACE_ID = "thong-tin-chu-ky-so"
 NOT_ISSUED = "Only an issued notice gets its stored PDF; a draft is rendered on demand."
 
 # Where a body's name is broken over two lines in the header ("ỦY BAN NHÂN DÂN / PHƯỜNG BỒ ĐỀ").
@@ -161,7 +171,24 @@ def notice_context(notice: ConclusionNotice, *, draft: bool) -> dict:
         "recipients": recipient_lines(notice.recipient_lines),
         "signature_lines": signature_lines(notice),
         "signer_name": notice.signer.full_name or notice.signer.get_username(),
+        "signature_space_id": SIGNATURE_SPACE_ID,
+        "seal_info_space_id": SEAL_INFO_SPACE_ID if not draft and SEAL in configured_roles() else "",
+        **_verify_context(notice, draft),
     }
+
+
+def verify_url(notice: ConclusionNotice) -> str:
+    """The public check of the issued notice, absolute (it is printed and read by phones)."""
+    return settings.SITE_URL.rstrip("/") + document_verify_path()(notice.verify_code)
+
+
+def _verify_context(notice: ConclusionNotice, draft: bool) -> dict:
+    """The QR code and the short code beside it: only on an issued notice that has its code
+    (a draft is not yet a document anyone can check)."""
+    if draft or not notice.verify_code:
+        return {}
+    url = verify_url(notice)
+    return {"verify_code": notice.verify_code, "verify_url": url, "verify_qr": qr_svg_data_uri(url)}
 
 
 def render_notice_pdf(notice: ConclusionNotice, *, draft: bool | None = None) -> bytes:
@@ -177,23 +204,55 @@ def pdf_file_name(notice: ConclusionNotice) -> str:
     return f"thong-bao-{notice.number_label.replace('/', '-')}.pdf"
 
 
+def _verify_code_ensure(notice: ConclusionNotice) -> None:
+    """Give the issued notice its public code once (a racing worker's code wins)."""
+    if notice.verify_code:
+        return
+    ConclusionNotice.objects.filter(pk=notice.pk, verify_code__isnull=True).update(
+        verify_code=new_verify_code()
+    )
+    notice.refresh_from_db(fields=["verify_code"])
+
+
+def signed_notice_pdf(notice: ConclusionNotice) -> tuple[bytes, list[dict]]:
+    """The issued notice rendered and, when keys are configured, signed (the signer's and the
+    body's PAdES signatures, core/signing.py), with its signatures as validated."""
+    document = render_document(TEMPLATE, notice_context(notice, draft=False))
+    data = document.write_pdf()
+    if not configured_roles():
+        return data, []
+    data = pdf_sign(
+        data,
+        space=element_place(document, SIGNATURE_SPACE_ID),
+        info_space=element_place(document, SEAL_INFO_SPACE_ID),
+        body_name=clean_name(notice.issuing_body.name),
+        reason=f"Ban hành Thông báo số {notice.number_label}",
+        location=_area_of(notice).place_name,
+    )
+    return data, [status.as_dict() for status in pdf_signatures_check(data)]
+
+
 def notice_pdf_store(*, notice: ConclusionNotice) -> None:
-    """Render the issued notice once, store it and its SHA-256. The notice is otherwise
-    immutable, so only `pdf` and `pdf_sha256` are written, and only if still empty: a second
-    call, or a second worker racing this one, changes nothing."""
+    """Render (and sign) the issued notice once, store it, its SHA-256 and its signatures'
+    status. The notice is otherwise immutable, so only these fields are written, and only if
+    still empty: a second call, or a second worker racing this one, changes nothing. The
+    stored, hashed and published file is the signed one."""
     if not notice.is_issued:
         raise ValueError(NOT_ISSUED)
     if notice.pdf_sha256:
         return
-    data = render_notice_pdf(notice, draft=False)
+    _verify_code_ensure(notice)
+    data, signatures = signed_notice_pdf(notice)
     digest = hashlib.sha256(data).hexdigest()
     field = notice.pdf
     name = field.storage.save(
         field.field.generate_filename(notice, pdf_file_name(notice)), ContentFile(data), max_length=255
     )
-    stored = ConclusionNotice.objects.filter(pk=notice.pk, pdf_sha256="").update(pdf=name, pdf_sha256=digest)
+    stored = ConclusionNotice.objects.filter(pk=notice.pk, pdf_sha256="").update(
+        pdf=name, pdf_sha256=digest, pdf_signatures=signatures
+    )
     if not stored:  # another worker was faster: keep its file, drop ours
         field.storage.delete(name)
-        notice.refresh_from_db(fields=["pdf", "pdf_sha256"])
+        notice.refresh_from_db(fields=["pdf", "pdf_sha256", "pdf_signatures"])
         return
-    notice.pdf.name, notice.pdf_sha256 = name, digest
+    notice.pdf.name, notice.pdf_sha256, notice.pdf_signatures = name, digest, signatures

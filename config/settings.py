@@ -399,3 +399,49 @@ SPECTACULAR_SETTINGS = {
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
 # The password every demo user gets from `seed_demo`. Demo only: never used outside it.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="doithoai-demo-2026")
+
+# --- Digital signatures of issued documents (core/signing.py, docs/SIGNING.md) -------------
+# "" issues documents unsigned (and says so); "pkcs12" signs with key files; "pkcs11" with a
+# USB token or an HSM; "demo" with the demo certificates `seed_demo` makes under var/ (DEBUG
+# only: they have no legal value). Not "SIGNING_BACKEND": Django's cookie signing owns that name.
+DOCUMENT_SIGNING_BACKEND = env.str("DOCUMENT_SIGNING_BACKEND", default="")
+SIGNING_DEMO_DIR = BASE_DIR / "var" / "demo-signing"
+# Per role: the signer's own signature (người có thẩm quyền) and the body's, its seal
+# (cơ quan, tổ chức). A role left empty is not signed.
+SIGNING_ROLES = {
+    "person": {
+        "PKCS12_PATH": env.str("SIGNING_PERSON_PKCS12_PATH", default=""),
+        "PKCS12_PASSWORD": env.str("SIGNING_PERSON_PKCS12_PASSWORD", default=""),
+        "KEY_LABEL": env.str("SIGNING_PERSON_KEY_LABEL", default=""),
+        "CERT_LABEL": env.str("SIGNING_PERSON_CERT_LABEL", default=""),
+        # Decree 30/2020, Phụ lục I: the image of the handwritten signature, blue, PNG with a
+        # transparent background.
+        "IMAGE": env.str("SIGNING_PERSON_IMAGE", default=""),
+    },
+    "seal": {
+        "PKCS12_PATH": env.str("SIGNING_SEAL_PKCS12_PATH", default=""),
+        "PKCS12_PASSWORD": env.str("SIGNING_SEAL_PKCS12_PASSWORD", default=""),
+        "KEY_LABEL": env.str("SIGNING_SEAL_KEY_LABEL", default=""),
+        "CERT_LABEL": env.str("SIGNING_SEAL_CERT_LABEL", default=""),
+        # The image of the body's seal, red, at the seal's real size, PNG, transparent.
+        "IMAGE": env.str("SIGNING_SEAL_IMAGE", default=""),
+    },
+}
+SIGNING_PKCS11_MODULE = env.str("SIGNING_PKCS11_MODULE", default="")
+SIGNING_PKCS11_TOKEN_LABEL = env.str("SIGNING_PKCS11_TOKEN_LABEL", default="")
+SIGNING_PKCS11_PIN = env.str("SIGNING_PKCS11_PIN", default="")
+# A RFC 3161 timestamp authority; empty: the signing time is the server's clock.
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+# PEM or DER files of the roots signatures are validated against (the government CA's).
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+# The seal image's diameter on the page: the real seal's size (data: a body's seal is made to
+# its own size; 36 mm is a common one, not checked against the seal rules).
+SIGNING_SEAL_SIZE_MM = env.float("SIGNING_SEAL_SIZE_MM", default=36.0)
+# Public check of a file against an issued document (/cong-khai/van-ban/<code>/).
+VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_MB", default=20) * 1024 * 1024
+if DOCUMENT_SIGNING_BACKEND not in {"", "pkcs12", "pkcs11", "demo"}:
+    raise ImproperlyConfigured("DOCUMENT_SIGNING_BACKEND must be empty, pkcs12, pkcs11 or demo.")
+if DOCUMENT_SIGNING_BACKEND == "demo" and not DEBUG:
+    raise ImproperlyConfigured(
+        "DOCUMENT_SIGNING_BACKEND=demo signs with certificates of no legal value: DEBUG only."
+    )

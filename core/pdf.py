@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -119,3 +120,45 @@ def render_pdf(template: str, context: dict, *, extra_css: str = "") -> bytes:
     """The template rendered to A4 PDF bytes with the official stylesheet and font, and
     `extra_css` (a document's own rules, e.g. a report's tables) after them."""
     return render_document(template, context, extra_css=extra_css).write_pdf()
+
+
+PX_TO_PT = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A rectangle on a page, in PDF points from the page's lower-left corner."""
+
+    page: int
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+
+def element_place(document, element_id: str) -> Place | None:
+    """Where the element with this id was laid out (its first box, on the first page it
+    reaches): how a signature's appearance finds the space left for it in the template."""
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or element.get("id") != element_id:
+                continue
+            top = box.border_box_y()
+            bottom = top + box.border_height()
+            return Place(
+                page=index,
+                left=box.border_box_x() * PX_TO_PT,
+                bottom=(page.height - bottom) * PX_TO_PT,
+                right=(box.border_box_x() + box.border_width()) * PX_TO_PT,
+                top=(page.height - top) * PX_TO_PT,
+            )
+    return None

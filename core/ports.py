@@ -24,3 +24,9 @@ class Port:
                 f"The port {self.name!r} is not filled: is the app filling it installed?"
             )
         return self._implementation
+
+
+# The public page where anyone checks an issued document by its short code
+# ("/cong-khai/van-ban/<code>/"): printed as a QR code on the documents of lower apps, served
+# by public_pages, which fills this port with a function of the code.
+document_verify_path = Port("document_verify_path")

@@ -12,7 +12,10 @@ class PublicConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
+        from core.ports import document_verify_path
         from petitions import ports
 
         # Receipts print where a citizen looks the code up; petitions may not name our URLs.
         ports.tracking_path.fill(lambda: reverse("public:track"))
+        # Documents carry a QR code to their public check; lower apps may not name our URLs.
+        document_verify_path.fill(lambda code: reverse("public:document", args=[code]))

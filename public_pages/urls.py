@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from public_pages import documents as document_views
 from public_pages import views as public_views
 
 app_name = "public"
@@ -12,4 +13,6 @@ urlpatterns = [
     path("dia-ban/<int:pk>/", public_views.area, name="area"),
     path("hoi-nghi/<int:pk>/", public_views.conference_opinions, name="conference"),
     path("thong-bao/<int:pk>/pdf/", public_views.notice_pdf, name="notice_pdf"),
+    # An issued document by the short code printed beside its QR code (issue 18).
+    path("van-ban/<str:code>/", document_views.document, name="document"),
 ]

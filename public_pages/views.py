@@ -60,10 +60,10 @@ def _count_lookup(store, key: str) -> int:
         return 1
 
 
-def lookup_allowed(request: HttpRequest) -> bool:
-    """Counted per client address (through the trusted proxies, core/net.py) in the shared
-    cache, so that every web process and host shares one count."""
-    key = f"public-tracking:{client_ip(request) or 'unknown'}"
+def lookup_allowed(request: HttpRequest, scope: str = "tracking") -> bool:
+    """Counted per client address (through the trusted proxies, core/net.py) and per kind of
+    lookup in the shared cache, so that every web process and host shares one count."""
+    key = f"public-{scope}:{client_ip(request) or 'unknown'}"
     try:
         count = _count_lookup(cache, key)
     except CacheUnavailableError:
