@@ -18,17 +18,11 @@ from django.core.files.base import ContentFile
 
 from accounts.models import OrgUnit
 from conclusions.models import ConclusionNotice
-from core.pdf import BLANK, clean_name, render_pdf, vietnamese_date
+from core.pdf import BLANK, clean_name, header_lines, render_pdf, vietnamese_date
+from registers import signing
 
 TEMPLATE = "conclusions/pdf/notice.html"
 NOT_ISSUED = "Only an issued notice gets its stored PDF; a draft is rendered on demand."
-
-# Where a body's name is broken over two lines in the header ("ỦY BAN NHÂN DÂN / PHƯỜNG BỒ ĐỀ").
-_LEVEL_WORD_INSIDE = re.compile(
-    r"\s+(?=(?:thị trấn|thị xã|thành phố|đặc khu|phường|xã|quận|huyện|tỉnh)\s)", re.IGNORECASE
-)
-_ONE_LINE_HEADER = 22  # characters: a longer body name is broken before its level word
-
 
 # --- words and dates ----------------------------------------------------------------------
 
@@ -37,62 +31,9 @@ def _upper(text: str) -> str:
     return clean_name(text).upper()
 
 
-def header_lines(body_name: str) -> list[str]:
-    """The issuing body in capitals, a long name broken before its (last) level word:
-    ["ỦY BAN NHÂN DÂN", "PHƯỜNG BỒ ĐỀ"]."""
-    name = _upper(body_name)
-    breaks = [match.start() for match in _LEVEL_WORD_INSIDE.finditer(name)]
-    if len(name) <= _ONE_LINE_HEADER or not breaks:
-        return [name]
-    return [name[: breaks[-1]].strip(), name[breaks[-1] :].strip()]
-
-
-def _starts_with(name: str, prefix: str) -> bool:
-    # "Ủy" and the older spelling "Uỷ" are the same word.
-    def fold(text: str) -> str:
-        return unicodedata.normalize("NFC", text).casefold().replace("uỷ", "ủy")
-
-    return fold(name).startswith(fold(prefix))
-
-
-def _collective(body: OrgUnit) -> str:
-    """The collective a "TM." signature speaks for."""
-    name = clean_name(body.name)
-    if _starts_with(name, "Ủy ban nhân dân"):
-        return "ỦY BAN NHÂN DÂN"
-    if _starts_with(name, "Đảng ủy"):
-        return "ĐẢNG ỦY"
-    return name.upper()
-
-
-_HEAD_TITLES = {
-    OrgUnit.Kind.PEOPLES_COMMITTEE: "CHỦ TỊCH",
-    OrgUnit.Kind.PEOPLES_COUNCIL: "CHỦ TỊCH",
-    OrgUnit.Kind.FATHERLAND_FRONT: "CHỦ TỊCH",
-    OrgUnit.Kind.PARTY_COMMITTEE: "BÍ THƯ",
-}
-
-
-def _head_title(body: OrgUnit, signer_title: str) -> str:
-    """The head a "KT." or "TL." signature signs for: the body's head by kind, else the
-    signer's title without "PHÓ" (a deputy signs for the head)."""
-    if body.kind in _HEAD_TITLES:
-        return _HEAD_TITLES[body.kind]
-    return re.sub(r"^PHÓ\s+", "", signer_title) or signer_title
-
-
-# Party documents write the signing mode with a slash (Hướng dẫn 36-HD/VPTW): "T/M", "K/T".
-_PARTY_SIGN_MODES = {"TM.": "T/M", "KT.": "K/T", "TL.": "T/L"}
-
-
 def signature_lines(notice: ConclusionNotice) -> list[str]:
-    """["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] or ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]; a Party
-    notice: ["T/M ĐẢNG ỦY", "BÍ THƯ"]."""
-    title = _upper(notice.signer_title)
-    mode = _PARTY_SIGN_MODES.get(notice.sign_mode, notice.sign_mode) if notice.is_party else notice.sign_mode
-    if notice.sign_mode == ConclusionNotice.SignMode.ON_BEHALF:
-        return [f"{mode} {_collective(notice.issuing_body)}", title]
-    return [f"{mode} {_head_title(notice.issuing_body, title)}", title]
+    """The notice's signature block (registers.signing, shared with the transfer slip)."""
+    return signing.signature_lines(notice.issuing_body, notice.sign_mode, notice.signer_title)
 
 
 def recipient_lines(lines: list[str]) -> list[str]:
