@@ -17,9 +17,10 @@ import unicodedata
 from django.core.files.base import ContentFile
 
 from accounts.models import OrgUnit
-from conclusions.models import ConclusionNotice
+from conclusions.models import Assignment, ConclusionNotice
 from core.pdf import BLANK, clean_name, header_lines, render_pdf, vietnamese_date
 from registers import signing
+from registers.models import AssignmentsLayout, RegisterSettings
 
 TEMPLATE = "conclusions/pdf/notice.html"
 NOT_ISSUED = "Only an issued notice gets its stored PDF; a draft is rendered on demand."
@@ -79,14 +80,99 @@ def _amends_text(notice: ConclusionNotice) -> str:
     return f"(Đính chính Thông báo số {amended.number_label or BLANK}{when})"
 
 
+# --- the assignments, printed from their data -----------------------------------------------
+
+
+def _sentence_start(text: str) -> str:
+    """The task as it continues "Giao X chủ trì …": its first word in lower case unless it is
+    an abbreviation or a name ("Trả lời …" → "trả lời …", "UBND …" stays)."""
+    text = " ".join(text.split()).rstrip(" .;")
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1:].islower():
+        return first[0].lower() + text[1:]
+    return text
+
+
+def assignment_deadline_text(assignment: Assignment) -> str:
+    """The deadline as a date (dd/mm/yyyy); before issue, a number of days from the issue
+    date is all there is, and says so."""
+    if assignment.deadline is not None:
+        return f"{assignment.deadline:%d/%m/%Y}"
+    unit = "ngày làm việc" if assignment.deadline_rule == Assignment.DeadlineRule.WORKING_DAYS else "ngày"
+    return f"{assignment.deadline_days} {unit} kể từ ngày ban hành Thông báo"
+
+
+def _agencies(assignment: Assignment) -> tuple[str, str]:
+    coordinating = ", ".join(clean_name(agency.name) for agency in assignment.coordinating_agencies.all())
+    return clean_name(assignment.lead_agency.name), coordinating
+
+
+def assignment_sentence(assignment: Assignment) -> str:
+    """ "Giao Công an phường chủ trì, phối hợp với Phòng Văn hóa - Xã hội phường kiểm tra …;
+    thời hạn 30/10/2026." """
+    lead, coordinating = _agencies(assignment)
+    together = f", phối hợp với {coordinating}" if coordinating else ""
+    return f"Giao {lead} chủ trì{together} {_sentence_start(assignment.task)}; thời hạn {assignment_deadline_text(assignment)}."
+
+
+def _assignments_by_item(notice: ConclusionNotice) -> dict[int, list[Assignment]]:
+    by_item: dict[int, list[Assignment]] = {}
+    assignments = (
+        notice.assignments.select_related("lead_agency")
+        .prefetch_related("coordinating_agencies")
+        .order_by("item__position", "pk")
+    )
+    for assignment in assignments:
+        by_item.setdefault(assignment.item_id, []).append(assignment)
+    return by_item
+
+
+def _appendix_rows(notice_items, by_item) -> list[dict]:
+    rows = []
+    for item in notice_items:
+        for assignment in by_item.get(item.pk, []):
+            lead, coordinating = _agencies(assignment)
+            rows.append(
+                {
+                    "item": item.position,
+                    "task": " ".join(assignment.task.split()),
+                    "lead": lead,
+                    "coordinating": coordinating,
+                    "deadline": assignment_deadline_text(assignment),
+                }
+            )
+    return rows
+
+
+def _appendix_ref(notice: ConclusionNotice, draft: bool) -> str:
+    """ "(Kèm theo Thông báo số 12/TB-UBND ngày 05/02/2026 của Ủy ban nhân dân phường Bồ Đề)" """
+    symbol = notice.issuing_body.symbol or "UBND"
+    if draft or not notice.number_label:
+        number = f"{BLANK}-TB/{symbol}" if notice.is_party else f"{BLANK}/TB-{symbol}"
+        day = f"{BLANK}/{BLANK}/{BLANK}"
+    else:
+        number, day = notice.number_label, f"{notice.issued_on:%d/%m/%Y}"
+    return f"(Kèm theo Thông báo số {number} ngày {day} của {clean_name(notice.issuing_body.name)})"
+
+
 def notice_context(notice: ConclusionNotice, *, draft: bool) -> dict:
     area = _area_of(notice)
     parent = _area_above(area) if notice.is_party else None
+    layout = RegisterSettings.for_body(notice.issuing_body).assignments_layout
+    notice_items = list(notice.items.all())
+    by_item = _assignments_by_item(notice)
+    inline = layout == AssignmentsLayout.INLINE
     items = [
-        {"position": item.position, "paragraphs": _paragraphs(item.text) or [""]}
-        for item in notice.items.all()
+        {
+            "position": item.position,
+            "paragraphs": _paragraphs(item.text) or [""],
+            "assignments": [assignment_sentence(a) for a in by_item.get(item.pk, [])] if inline else [],
+        }
+        for item in notice_items
     ]
     return {
+        "appendix": [] if inline else _appendix_rows(notice_items, by_item),
+        "appendix_ref": _appendix_ref(notice, draft),
         "notice": notice,
         "draft": draft,
         "party": notice.is_party,
