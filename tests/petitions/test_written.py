@@ -328,7 +328,10 @@ def test_demo_written_petitions_are_idempotent(ward):
     _written_demo(clerk, categories)
     assert Petition.objects.written().count() == 4 and ReceptionSession.objects.get().petitions.count() == 1
     transferred = Petition.objects.get(outcome="transferred")
-    assert transferred.transfer_entry.label == "01/PC-UBND" and transferred.transfer_entry.document == transferred
+    assert (
+        transferred.transfer_entry.label == "01/PC-UBND"
+        and transferred.transfer_entry.document == transferred
+    )
     assert Petition.objects.get(kind="khieu_nai", outcome="in_authority").resolution_deadline == date(
         2026, 3, 16
     )
