@@ -77,8 +77,9 @@ class RegisterSettings(BaseModel):
         choices=AssignmentsLayout.choices,
         default=AssignmentsLayout.INLINE,
     )
+    # Until the body says otherwise, the slip is signed for the collective (TM.) by its head.
     slip_sign_mode = models.CharField(
-        _("hình thức ký phiếu chuyển"), max_length=4, choices=SignMode.choices, default=SignMode.DEPUTY
+        _("hình thức ký phiếu chuyển"), max_length=4, choices=SignMode.choices, default=SignMode.ON_BEHALF
     )
     slip_signer_title = models.CharField(
         _("chức danh người ký phiếu chuyển"), max_length=100, blank=True, help_text=_("Ví dụ: PHÓ CHỦ TỊCH")

@@ -9,6 +9,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
@@ -69,13 +70,17 @@ def _locked_counter(body: OrgUnit, series: str) -> RegisterCounter:
     return RegisterCounter.objects.select_for_update().get(body=body, series=series)
 
 
-def _next_free(counter: RegisterCounter) -> int:
+def _next_free(counter: RegisterCounter, *, period: str = "", doc_type: str = "") -> int:
     """The smallest number after the counter that no entry holds: numbers recorded from outside
-    the app ahead of the counter are stepped over, never given again."""
+    the app ahead of the counter are stepped over, never given again. With `doc_type`, also a
+    number whose label the period already has from another series (a body that switched
+    between one sequence and one per kind within a year): a number and symbol are unique in
+    the year (Decree 30, Phụ lục I)."""
+    same_label = Q(period=period, doc_type=doc_type) if doc_type else Q(pk__in=[])
     taken = set(
-        RegisterEntry.objects.filter(
-            body=counter.body_id, series=counter.series, number__gt=counter.last_number
-        ).values_list("number", flat=True)
+        RegisterEntry.objects.filter(body=counter.body_id, number__gt=counter.last_number)
+        .filter(Q(series=counter.series) | same_label)
+        .values_list("number", flat=True)
     )
     number = counter.last_number + 1
     while number in taken:
@@ -99,7 +104,7 @@ def register_take(
     caller's issuing transaction (so a failed issue gives the number back)."""
     series = series_for(body, doc_type, on)
     counter = _locked_counter(body, series.key)
-    number = _next_free(counter)
+    number = _next_free(counter, period=series.period, doc_type=doc_type)
     entry = RegisterEntry(
         body=body,
         series=series.key,
@@ -139,9 +144,13 @@ def register_record_outside(
     series = series_for(body, doc_type, on)
     counter = _locked_counter(body, series.key)
     if number is None:
-        number = _next_free(counter)
+        number = _next_free(counter, period=series.period, doc_type=doc_type)
     label = number_label(body, doc_type, number)
-    held = RegisterEntry.objects.filter(body=body, series=series.key, number=number).first()
+    held = (
+        RegisterEntry.objects.filter(body=body)
+        .filter(Q(series=series.key, number=number) | Q(period=series.period, label=label))
+        .first()
+    )
     if held is not None:
         taken = ValidationError(NUMBER_TAKEN, params={"label": held.label, "summary": held.summary})
         raise ValidationError({"number": taken})

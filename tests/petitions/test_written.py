@@ -335,3 +335,17 @@ def test_demo_written_petitions_are_idempotent(ward):
     assert Petition.objects.get(kind="khieu_nai", outcome="in_authority").resolution_deadline == date(
         2026, 3, 16
     )
+
+
+def test_a_body_without_settings_signs_its_slips_for_the_committee(ward):
+    """No delegation recorded yet: TM. the committee, its chair's title, the name left blank
+    to sign by hand; never the clerk who printed it."""
+    from petitions.slip import transfer_slip_context
+
+    clerk = clerk_of(ward, full_name="Phạm Văn Bấm")
+    petition = services.petition_transfer(
+        petition=letter(ward, clerk), by=clerk, to="Sở Xây dựng", on=date(2026, 2, 10)
+    )
+    context = transfer_slip_context(petition)
+    assert context["signature_lines"] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] and context["signer_name"] == ""
+    assert context["number_text"] == "Số: 01/PC-UBND"

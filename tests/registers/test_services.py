@@ -140,3 +140,12 @@ def test_fifty_documents_of_three_kinds_at_once_are_gapless_and_unique(ward, mak
     assert (
         RegisterEntry.objects.filter(body=body, doc_type="TB").values_list("number", flat=True).count() == 20
     )
+
+
+def test_switching_to_one_sequence_per_kind_never_repeats_a_label_in_the_year(ward):
+    body, subject = ward.bodies["UBND"], held_conference(ward, opinions=0)
+    shared = [take(body, kind, date(2026, 3, 2), subject).label for kind in ("TB", "PC", "TB")]
+    RegisterSettings.objects.create(body=body, numbering="per_type")
+    per_kind = [take(body, kind, date(2026, 6, 1), subject).label for kind in ("TB", "TB", "PC")]
+    assert shared == ["01/TB-UBND", "02/PC-UBND", "03/TB-UBND"]
+    assert per_kind == ["02/TB-UBND", "04/TB-UBND", "01/PC-UBND"]
