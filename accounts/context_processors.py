@@ -22,6 +22,8 @@ def navigation(request: HttpRequest) -> dict:
             (_("Việc được giao"), reverse("conclusions:assignments"), "assignments"),
             (_("Cơ quan, đơn vị"), reverse("accounts:orgunit_list"), "orgunits"),
         ]
+    if user.is_superuser or user.has_role(Role.CLERK, Role.LEADER):
+        items.append((_("Sổ văn bản đi"), reverse("registers:list"), "outgoing_register"))
     if user.is_superuser or user.has_role(Role.ADMIN):
         items.append((_("Người dùng"), reverse("accounts:user_list"), "users"))
     return {

@@ -26,12 +26,13 @@ from django.db import DatabaseError, connection, models, transaction
 
 from accounts.areas import PROVINCE_KINDS, WARD_KINDS, current_provinces, province_full_name
 from accounts.models import OrgUnit, User
-from conclusions.models import Assignment, ConclusionNotice, NoticeItem, NumberCounter
+from conclusions.models import Assignment, ConclusionNotice, NoticeItem
 from core.calendar import WorkingCalendar
 from core.migration_ops import WORD_INDEXED_TABLES, remember_words_sql
 from core.text import fold
 from dialogue.models import Conference, ConferenceBasis
 from petitions.models import TRACKING_ALPHABET, Category, Petition
+from registers.models import RegisterCounter
 
 WARDS_AT_SCALE_1 = 10_000
 PETITIONS_AT_SCALE_1 = 2_000_000
@@ -361,7 +362,7 @@ class Generator:
             for ward in wards
             for year, number in ward.notices_in_year.items()
         ]
-        copier.copy(NumberCounter._meta.db_table, ["issuing_body_id", "series", "last_number"], counters)
+        copier.copy(RegisterCounter._meta.db_table, ["body_id", "series", "last_number"], counters)
 
     def batch(self, copier: Copier, entries: list[tuple[Ward, int, date, str]]) -> Rows:
         held = [entry for entry in entries if entry[2] <= self.today]

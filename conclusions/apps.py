@@ -12,3 +12,7 @@ class ConclusionsConfig(AppConfig):
         from petitions import ports
 
         ports.follow_up.fill(AssignmentFollowUp())  # what petitions asks about follow-up
+        from conclusions.models import party_term
+        from registers import ports as register_ports
+
+        register_ports.party_term.fill(party_term)  # the register numbers Party documents per term

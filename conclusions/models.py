@@ -17,6 +17,7 @@ from core.models import BaseModel, ValidityQuerySet
 from core.uploads import validate_upload
 from dialogue.models import Conference
 from petitions.models import Petition
+from registers.ports import Term
 
 
 class CommitteeTerm(BaseModel):
@@ -42,23 +43,10 @@ class CommitteeTerm(BaseModel):
         return f"{self.body} – {self.name}"
 
 
-class NumberCounter(models.Model):
-    """The last number given in one numbering series: (issuing body, series). A State body's
-    series is the calendar year ("2026"); a Party body's is the term and document type
-    ("term-7/TB"). The row is locked (SELECT ... FOR UPDATE) by the transaction that issues,
-    so numbers are never given twice and never skipped."""
-
-    issuing_body = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
-    series = models.CharField(max_length=64)
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["issuing_body", "series"], name="number_counter_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.issuing_body.symbol} {self.series}: {self.last_number}"
+def party_term(body: OrgUnit, day: date) -> Term | None:
+    """The committee term covering `day`, as the register asks for it (registers.ports)."""
+    term = CommitteeTerm.objects.filter(body=body, starts_on__lte=day, ends_on__gte=day).first()
+    return Term(key=f"term-{term.pk}", name=term.name) if term else None
 
 
 class NoticeQuerySet(ScopedQuerySet):
@@ -123,7 +111,7 @@ class ConclusionNotice(BaseModel):
     signer_title = models.CharField(_("chức danh người ký"), max_length=100, help_text=_("Ví dụ: CHỦ TỊCH"))
     number = models.PositiveIntegerField(_("số"), null=True, blank=True, editable=False)
     number_label = models.CharField(_("số, ký hiệu"), max_length=64, blank=True, editable=False)
-    number_series = models.CharField(max_length=64, blank=True, editable=False)  # see NumberCounter
+    number_series = models.CharField(max_length=64, blank=True, editable=False)  # the register's series
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True, editable=False)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -184,6 +172,9 @@ class ConclusionNotice(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.number_label or _('Dự thảo')} – {self.summary[:80]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("conclusions:notice", args=[self.pk])
 
     @property
     def is_issued(self) -> bool:

@@ -18,11 +18,21 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 
 from accounts.models import OrgUnit
-from conclusions.models import ConclusionNotice, new_verify_code
-from core.pdf import BLANK, clean_name, element_place, render_document, render_pdf, vietnamese_date
+from conclusions.models import Assignment, ConclusionNotice, new_verify_code
+from core.pdf import (
+    BLANK,
+    clean_name,
+    element_place,
+    header_lines,
+    render_document,
+    render_pdf,
+    vietnamese_date,
+)
 from core.ports import document_verify_path
 from core.qr import qr_svg_data_uri
 from core.signing import SEAL, configured_roles, pdf_sign, pdf_signatures_check
+from registers import signing
+from registers.models import AssignmentsLayout, RegisterSettings
 
 TEMPLATE = "conclusions/pdf/notice.html"
 # The id of the space left for the signature in the template (includes/pdf/signature_space.html):
@@ -33,13 +43,6 @@ SIGNATURE_SPACE_ID = "chu-ky-so"
 SEAL_INFO_SPACE_ID = "thong-tin-chu-ky-so"
 NOT_ISSUED = "Only an issued notice gets its stored PDF; a draft is rendered on demand."
 
-# Where a body's name is broken over two lines in the header ("ỦY BAN NHÂN DÂN / PHƯỜNG BỒ ĐỀ").
-_LEVEL_WORD_INSIDE = re.compile(
-    r"\s+(?=(?:thị trấn|thị xã|thành phố|đặc khu|phường|xã|quận|huyện|tỉnh)\s)", re.IGNORECASE
-)
-_ONE_LINE_HEADER = 22  # characters: a longer body name is broken before its level word
-
-
 # --- words and dates ----------------------------------------------------------------------
 
 
@@ -47,62 +50,9 @@ def _upper(text: str) -> str:
     return clean_name(text).upper()
 
 
-def header_lines(body_name: str) -> list[str]:
-    """The issuing body in capitals, a long name broken before its (last) level word:
-    ["ỦY BAN NHÂN DÂN", "PHƯỜNG BỒ ĐỀ"]."""
-    name = _upper(body_name)
-    breaks = [match.start() for match in _LEVEL_WORD_INSIDE.finditer(name)]
-    if len(name) <= _ONE_LINE_HEADER or not breaks:
-        return [name]
-    return [name[: breaks[-1]].strip(), name[breaks[-1] :].strip()]
-
-
-def _starts_with(name: str, prefix: str) -> bool:
-    # "Ủy" and the older spelling "Uỷ" are the same word.
-    def fold(text: str) -> str:
-        return unicodedata.normalize("NFC", text).casefold().replace("uỷ", "ủy")
-
-    return fold(name).startswith(fold(prefix))
-
-
-def _collective(body: OrgUnit) -> str:
-    """The collective a "TM." signature speaks for."""
-    name = clean_name(body.name)
-    if _starts_with(name, "Ủy ban nhân dân"):
-        return "ỦY BAN NHÂN DÂN"
-    if _starts_with(name, "Đảng ủy"):
-        return "ĐẢNG ỦY"
-    return name.upper()
-
-
-_HEAD_TITLES = {
-    OrgUnit.Kind.PEOPLES_COMMITTEE: "CHỦ TỊCH",
-    OrgUnit.Kind.PEOPLES_COUNCIL: "CHỦ TỊCH",
-    OrgUnit.Kind.FATHERLAND_FRONT: "CHỦ TỊCH",
-    OrgUnit.Kind.PARTY_COMMITTEE: "BÍ THƯ",
-}
-
-
-def _head_title(body: OrgUnit, signer_title: str) -> str:
-    """The head a "KT." or "TL." signature signs for: the body's head by kind, else the
-    signer's title without "PHÓ" (a deputy signs for the head)."""
-    if body.kind in _HEAD_TITLES:
-        return _HEAD_TITLES[body.kind]
-    return re.sub(r"^PHÓ\s+", "", signer_title) or signer_title
-
-
-# Party documents write the signing mode with a slash (Hướng dẫn 36-HD/VPTW): "T/M", "K/T".
-_PARTY_SIGN_MODES = {"TM.": "T/M", "KT.": "K/T", "TL.": "T/L"}
-
-
 def signature_lines(notice: ConclusionNotice) -> list[str]:
-    """["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] or ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]; a Party
-    notice: ["T/M ĐẢNG ỦY", "BÍ THƯ"]."""
-    title = _upper(notice.signer_title)
-    mode = _PARTY_SIGN_MODES.get(notice.sign_mode, notice.sign_mode) if notice.is_party else notice.sign_mode
-    if notice.sign_mode == ConclusionNotice.SignMode.ON_BEHALF:
-        return [f"{mode} {_collective(notice.issuing_body)}", title]
-    return [f"{mode} {_head_title(notice.issuing_body, title)}", title]
+    """The notice's signature block (registers.signing, shared with the transfer slip)."""
+    return signing.signature_lines(notice.issuing_body, notice.sign_mode, notice.signer_title)
 
 
 def recipient_lines(lines: list[str]) -> list[str]:
@@ -148,14 +98,99 @@ def _amends_text(notice: ConclusionNotice) -> str:
     return f"(Đính chính Thông báo số {amended.number_label or BLANK}{when})"
 
 
+# --- the assignments, printed from their data -----------------------------------------------
+
+
+def _sentence_start(text: str) -> str:
+    """The task as it continues "Giao X chủ trì …": its first word in lower case unless it is
+    an abbreviation or a name ("Trả lời …" → "trả lời …", "UBND …" stays)."""
+    text = " ".join(text.split()).rstrip(" .;")
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1:].islower():
+        return first[0].lower() + text[1:]
+    return text
+
+
+def assignment_deadline_text(assignment: Assignment) -> str:
+    """The deadline as a date (dd/mm/yyyy); before issue, a number of days from the issue
+    date is all there is, and says so."""
+    if assignment.deadline is not None:
+        return f"{assignment.deadline:%d/%m/%Y}"
+    unit = "ngày làm việc" if assignment.deadline_rule == Assignment.DeadlineRule.WORKING_DAYS else "ngày"
+    return f"{assignment.deadline_days} {unit} kể từ ngày ban hành Thông báo"
+
+
+def _agencies(assignment: Assignment) -> tuple[str, str]:
+    coordinating = ", ".join(clean_name(agency.name) for agency in assignment.coordinating_agencies.all())
+    return clean_name(assignment.lead_agency.name), coordinating
+
+
+def assignment_sentence(assignment: Assignment) -> str:
+    """ "Giao Công an phường chủ trì, phối hợp với Phòng Văn hóa - Xã hội phường kiểm tra …;
+    thời hạn 30/10/2026." """
+    lead, coordinating = _agencies(assignment)
+    together = f", phối hợp với {coordinating}" if coordinating else ""
+    return f"Giao {lead} chủ trì{together} {_sentence_start(assignment.task)}; thời hạn {assignment_deadline_text(assignment)}."
+
+
+def _assignments_by_item(notice: ConclusionNotice) -> dict[int, list[Assignment]]:
+    by_item: dict[int, list[Assignment]] = {}
+    assignments = (
+        notice.assignments.select_related("lead_agency")
+        .prefetch_related("coordinating_agencies")
+        .order_by("item__position", "pk")
+    )
+    for assignment in assignments:
+        by_item.setdefault(assignment.item_id, []).append(assignment)
+    return by_item
+
+
+def _appendix_rows(notice_items, by_item) -> list[dict]:
+    rows = []
+    for item in notice_items:
+        for assignment in by_item.get(item.pk, []):
+            lead, coordinating = _agencies(assignment)
+            rows.append(
+                {
+                    "item": item.position,
+                    "task": " ".join(assignment.task.split()),
+                    "lead": lead,
+                    "coordinating": coordinating,
+                    "deadline": assignment_deadline_text(assignment),
+                }
+            )
+    return rows
+
+
+def _appendix_ref(notice: ConclusionNotice, draft: bool) -> str:
+    """ "(Kèm theo Thông báo số 12/TB-UBND ngày 05/02/2026 của Ủy ban nhân dân phường Bồ Đề)" """
+    symbol = notice.issuing_body.symbol or "UBND"
+    if draft or not notice.number_label:
+        number = f"{BLANK}-TB/{symbol}" if notice.is_party else f"{BLANK}/TB-{symbol}"
+        day = f"{BLANK}/{BLANK}/{BLANK}"
+    else:
+        number, day = notice.number_label, f"{notice.issued_on:%d/%m/%Y}"
+    return f"(Kèm theo Thông báo số {number} ngày {day} của {clean_name(notice.issuing_body.name)})"
+
+
 def notice_context(notice: ConclusionNotice, *, draft: bool) -> dict:
     area = _area_of(notice)
     parent = _area_above(area) if notice.is_party else None
+    layout = RegisterSettings.for_body(notice.issuing_body).assignments_layout
+    notice_items = list(notice.items.all())
+    by_item = _assignments_by_item(notice)
+    inline = layout == AssignmentsLayout.INLINE
     items = [
-        {"position": item.position, "paragraphs": _paragraphs(item.text) or [""]}
-        for item in notice.items.all()
+        {
+            "position": item.position,
+            "paragraphs": _paragraphs(item.text) or [""],
+            "assignments": [assignment_sentence(a) for a in by_item.get(item.pk, [])] if inline else [],
+        }
+        for item in notice_items
     ]
     return {
+        "appendix": [] if inline else _appendix_rows(notice_items, by_item),
+        "appendix_ref": _appendix_ref(notice, draft),
         "notice": notice,
         "draft": draft,
         "party": notice.is_party,

@@ -19,11 +19,9 @@ from accounts.services import notifications_send
 from conclusions import policies
 from conclusions.models import (
     Assignment,
-    CommitteeTerm,
     ConclusionNotice,
     ExtensionRequest,
     NoticeItem,
-    NumberCounter,
     ProgressUpdate,
 )
 from core.calendar import count_calendar_days, count_working_days
@@ -31,6 +29,9 @@ from dialogue import services as conference_services
 from dialogue.models import Conference
 from petitions import services as petition_services
 from petitions.models import Petition
+from registers import services as register_services
+from registers.models import DocumentType
+from registers.services import register_take
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ OPINIONS_LEFT = _(
     "Còn %(count)d ý kiến cần xử lý chưa được giao cho cơ quan nào và chưa được phân loại khác: %(numbers)s. "
     "Hãy giao việc hoặc ghi hướng xử lý cho các ý kiến này trước khi ban hành."
 )
-NO_TERM = _("Chưa khai báo nhiệm kỳ của %(body)s bao trùm ngày %(day)s nên chưa đánh số văn bản Đảng được.")
+NO_TERM = register_services.NO_TERM  # kept here: tests and pages import it from conclusions
 DEADLINE_BEFORE_CONFERENCE = _("Hạn xử lý không được trước ngày hội nghị (%(day)s).")
 DEADLINE_IN_PAST = _("Hạn xử lý không được trước hôm nay.")
 DEADLINE_NEEDS_DATE = _("Hãy ghi ngày hết hạn.")
@@ -226,37 +227,6 @@ def notice_unhandled_opinions(notice: ConclusionNotice) -> list[Petition]:
 # --- issuing ----------------------------------------------------------------------------
 
 
-def _series(notice: ConclusionNotice, day: date) -> str:
-    """State bodies number from 01 each calendar year (Decree 30/2020/NĐ-CP); Party bodies
-    from 01 per document type per committee term."""
-    if not notice.is_party:
-        return str(day.year)
-    term = CommitteeTerm.objects.filter(
-        body=notice.issuing_body, starts_on__lte=day, ends_on__gte=day
-    ).first()
-    if term is None:
-        raise ValidationError(NO_TERM, params={"body": notice.issuing_body.name, "day": f"{day:%d/%m/%Y}"})
-    return f"term-{term.pk}/TB"
-
-
-def _take_number(body: OrgUnit, series: str) -> int:
-    """The next number of the series, inside the caller's transaction. The counter row is
-    created if missing (racing creators do not fail) and then locked until commit, so
-    concurrent issues wait for each other and get consecutive numbers."""
-    NumberCounter.objects.bulk_create(
-        [NumberCounter(issuing_body=body, series=series)], ignore_conflicts=True
-    )
-    counter = NumberCounter.objects.select_for_update().get(issuing_body=body, series=series)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
-
-
-def number_label(notice: ConclusionNotice, number: int) -> str:
-    symbol = notice.issuing_body.symbol or "UBND"
-    return f"{number:02d}-TB/{symbol}" if notice.is_party else f"{number:02d}/TB-{symbol}"
-
-
 def _deadline_for(assignment: Assignment, issued_on: date) -> date:
     rule = Assignment.DeadlineRule
     # The same counting as every statutory deadline (core.calendar): calendar days as the
@@ -298,9 +268,17 @@ def notice_issue(*, notice: ConclusionNotice, by: User, issued_on: date | None =
             params={"count": len(left), "numbers": ", ".join(f"#{petition.position}" for petition in left)},
         )
     today = issued_on or timezone.localdate()
-    notice.number_series = _series(notice, today)
-    number = _take_number(notice.issuing_body, notice.number_series)
-    notice.number, notice.number_label = number, number_label(notice, number)
+    # The number comes from the body's register (sổ văn bản đi), shared with its other
+    # documents, inside this transaction: a failed issue gives the number back.
+    entry = register_take(
+        body=notice.issuing_body,
+        doc_type=DocumentType.NOTICE,
+        on=today,
+        summary=notice.summary,
+        document=notice,
+        by=by,
+    )
+    notice.number, notice.number_label, notice.number_series = entry.number, entry.label, entry.series
     notice.status, notice.issued_on, notice.issued_by = ConclusionNotice.Status.ISSUED, today, by
     notice._history_user = by
     notice.save()

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -245,15 +246,23 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice as the browser shows and prints it: the PDF's own template and stylesheet
+    (conclusions/pdf/notice.html, static/css/notice-pdf.css), so preview and PDF agree."""
+    from conclusions.pdf import notice_context
+
     notice = get_object_or_404(
-        ConclusionNotice.objects.visible_to(request.user).select_related("issuing_body", "signer", "area"),
+        ConclusionNotice.objects.visible_to(request.user).select_related(
+            "issuing_body", "signer", "area", "amends"
+        ),
         pk=pk,
     )
-    return render(
-        request,
-        "conclusions/notice_preview.html",
-        {"notice": notice, "items": notice.items.all(), "nav_active": "notices"},
-    )
+    context = {
+        **notice_context(notice, draft=not notice.is_issued),
+        "screen": True,
+        "back_url": reverse("conclusions:notice", args=[notice.pk]),
+        "pdf_url": reverse("conclusions:notice_pdf", args=[notice.pk]),
+    }
+    return render(request, "conclusions/pdf/notice.html", context)
 
 
 # --- assignments ------------------------------------------------------------------------

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     # Our layers, in import order: each may import only those above it.
     "core",
     "accounts",
+    "registers",
     "dialogue",
     "petitions",
     "conclusions",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("hoi-nghi/", include("dialogue.urls")),
     path("y-kien/", include("petitions.urls")),
     path("ket-luan/", include("conclusions.urls")),
+    path("so-van-ban-di/", include("registers.urls")),
     path("theo-doi/", include("dashboards.urls")),
     path("cong-khai/", include("public_pages.urls")),
     path("api/", include("config.api_urls")),

@@ -51,6 +51,23 @@ def place_name(area_name: str, *, named_after_person_or_event: bool = False) -> 
     return short
 
 
+# Where a body's name is broken over two lines in the header ("ỦY BAN NHÂN DÂN / PHƯỜNG BỒ ĐỀ").
+_LEVEL_WORD_INSIDE = re.compile(
+    r"\s+(?=(?:thị trấn|thị xã|thành phố|đặc khu|phường|xã|quận|huyện|tỉnh)\s)", re.IGNORECASE
+)
+_ONE_LINE_HEADER = 22  # characters: a longer body name is broken before its level word
+
+
+def header_lines(body_name: str) -> list[str]:
+    """The issuing body in capitals, a long name broken before its (last) level word:
+    ["ỦY BAN NHÂN DÂN", "PHƯỜNG BỒ ĐỀ"]."""
+    name = clean_name(body_name).upper()
+    breaks = [match.start() for match in _LEVEL_WORD_INSIDE.finditer(name)]
+    if len(name) <= _ONE_LINE_HEADER or not breaks:
+        return [name]
+    return [name[: breaks[-1]].strip(), name[breaks[-1] :].strip()]
+
+
 BLANK = "…"
 
 

@@ -185,6 +185,7 @@ def _written_demo(clerk: User, categories: dict[str, Category]) -> None:
         WrittenPetitionData,
         petition_accept,
         petition_decline,
+        petition_transfer,
         reception_create,
         written_petition_create,
     )
@@ -220,3 +221,8 @@ def _written_demo(clerk: User, categories: dict[str, Category]) -> None:
     declined = log(date(2026, 3, 12), Kind.COMPLAINT, URBAN, "Ông Đỗ Văn Lực",
                    "Khiếu nại việc hàng xóm xây nhà lấn sang phần đất chung.")  # fmt: skip
     petition_decline(petition=declined, by=clerk, reason="Tranh chấp dân sự, hướng dẫn gửi Tòa án.")
+    # Beyond the ward's authority: transferred, with a numbered transfer slip (sổ văn bản đi).
+    transferred = log(date(2026, 3, 13), Kind.RECOMMENDATION, INFRA, "Bà Trần Thị Mai",
+                      "Đề nghị cải tạo tuyến đường Nguyễn Văn Cừ do thành phố quản lý.",
+                      address="Số 15 ngõ 12 phố Bồ Đề")  # fmt: skip
+    petition_transfer(petition=transferred, by=clerk, to="Sở Xây dựng thành phố Hà Nội", on=date(2026, 3, 16))

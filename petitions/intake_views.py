@@ -20,7 +20,7 @@ from accounts.permissions import role_required, staff_required
 from core.files import open_stored
 from core.forms import show_service_error
 from core.once import submit_once
-from core.pdf import clean_name, render_pdf, vietnamese_date
+from core.pdf import render_pdf
 from petitions import ports, services
 from petitions.intake_forms import (
     AcceptForm,
@@ -32,6 +32,7 @@ from petitions.intake_forms import (
     WrittenPetitionForm,
 )
 from petitions.models import Petition, PetitionAttachment, ReceptionSession
+from petitions.slip import transfer_slip_context
 
 EDITORS = (Role.CLERK, Role.LEADER)
 PAGE_SIZE = 50
@@ -300,20 +301,13 @@ def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
     petition = _editable(request, pk)
     if petition.outcome != Petition.Outcome.TRANSFERRED:
         raise Http404
-    petitioner = services.petitioner_shown_to(petition=petition, user=request.user, where=request.path)
+    petitioner = services.petitioner_name_shown_to(petition=petition, user=request.user, where=request.path)
     reveals = petition.identity_visible_to(request.user)
-    agency = request.user.agency
     context = {
-        "petition": petition,
-        "issuer_lines": [clean_name(agency.name if agency else petition.area.name).upper()],
-        "number_text": f"Số: {petition.tracking_code}/PC",
-        "receiver": clean_name(agency.name if agency else petition.area.name),
-        "place_date": f"{petition.area.place_name}, {vietnamese_date(petition.transferred_on)}",
-        "kind": petition.get_kind_display().lower(),
+        **transfer_slip_context(petition),
         "petitioner": petitioner,
+        # The address once, in its own words; never a denouncer's to those who may not know it.
         "address": petition.petitioner_address if reveals else "",
-        "signer_title": (request.user.title or _("Lãnh đạo")).upper(),
-        "signer_name": request.user.full_name,
     }
     response = HttpResponse(
         render_pdf("petitions/pdf/transfer_slip.html", context), content_type="application/pdf"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Role
@@ -286,6 +287,16 @@ class Petition(SearchableModel, BaseModel):
     transferred_on = models.DateField(
         _("ngày chuyển"), null=True, blank=True, validators=[validate_sensible_date]
     )
+    # The transfer slip's number in the issuing body's outgoing register (sổ văn bản đi).
+    transfer_entry = models.ForeignKey(
+        "registers.RegisterEntry",
+        verbose_name=_("số phiếu chuyển"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("trùng với"),
@@ -416,6 +427,9 @@ class Petition(SearchableModel, BaseModel):
     @property
     def is_written(self) -> bool:
         return self.channel in self.WRITTEN_CHANNELS
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:detail", args=[self.pk])
 
     def search_source(self) -> list[str | None]:
         # A denouncer's identity must never be findable: it stays out of the search column.

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
-from accounts.models import Role, User
+from accounts.models import OrgUnit, Role, User
 from dialogue.models import Conference
 from petitions import ports
 from petitions.models import Category, Petition
+from registers.models import DocumentType, RegisterEntry
+from registers.services import area_body, register_take
 
 ENTRY_CLOSED = _("Hội nghị này đã hoàn thành hoặc đã hủy: không nhập thêm ý kiến.")
 TRANSFER_NEEDS_TARGET = _("Hãy ghi cơ quan có thẩm quyền được chuyển đến.")
@@ -186,9 +188,40 @@ def petition_set_outcome(
     if errors:
         raise ValidationError(errors)
     _apply_outcome(petition, outcome, details)
+    if outcome == Outcome.TRANSFERRED and petition.transfer_entry_id is None:
+        petition.transfer_entry = _register_transfer_slip(petition, by)
     petition._history_user = by
     petition.save()
     return petition
+
+
+TRANSFER_SLIP_SUMMARY = "Chuyển đơn {kind} đến {to}"
+
+
+def _register_transfer_slip(petition: Petition, by: User) -> RegisterEntry:
+    """The transfer slip is a document of the body that receives petitions in the area (its
+    People's Committee), numbered from that body's register in this transaction."""
+    body = slip_issuer(petition.area, fallback=by.agency)
+    if petition.pk is None:
+        petition.save()
+    summary = TRANSFER_SLIP_SUMMARY.format(
+        kind=petition.get_kind_display().lower(), to=petition.transferred_to
+    )
+    return register_take(
+        body=body,
+        doc_type=DocumentType.TRANSFER_SLIP,
+        on=petition.transferred_on,
+        summary=summary,
+        document=petition,
+        by=by,
+    )
+
+
+def slip_issuer(area: OrgUnit, *, fallback: OrgUnit | None = None) -> OrgUnit:
+    """The body a transfer slip of `area` is issued by: the area's People's Committee, else
+    the person's own agency, else the area itself."""
+    committee = area_body(area, OrgUnit.Kind.PEOPLES_COMMITTEE)
+    return committee or fallback or area
 
 
 # --- written petitions, citizen reception ----------------------------------------------
@@ -582,4 +615,14 @@ def petitioner_shown_to(*, petition: Petition, user: User, where: str) -> str:
     )
     if reveals:
         IdentityDisclosure.objects.create(petition=petition, user=user, where=where[:255])
+    return shown
+
+
+def petitioner_name_shown_to(*, petition: Petition, user: User, where: str) -> str:
+    """As `petitioner_shown_to` (and logged the same way), the name alone: a document that
+    states the address writes it once, in its own place."""
+    shown = petitioner_shown_to(petition=petition, user=user, where=where)
+    named = petition.petitioner_type != Petition.PetitionerType.ANONYMOUS and petition.petitioner_name
+    if named and petition.identity_visible_to(user):
+        return petition.petitioner_name
     return shown

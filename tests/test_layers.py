@@ -12,8 +12,17 @@ from django.apps import apps
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-LAYERS = ["core", "accounts", "dialogue", "petitions", "conclusions", "dashboards", "public_pages"]
-CHECKED = ["dialogue", "petitions"]
+LAYERS = [
+    "core",
+    "accounts",
+    "registers",
+    "dialogue",
+    "petitions",
+    "conclusions",
+    "dashboards",
+    "public_pages",
+]
+CHECKED = ["registers", "dialogue", "petitions"]
 NAMESPACES = {"public_pages": "public"}  # an app's URL namespace, where it is not its label
 URL_TAG = re.compile(r"""{%\s*url\s+["']([\w-]+):""")
 

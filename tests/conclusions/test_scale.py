@@ -9,10 +9,11 @@ from django.db.models import Count, Max, Min
 
 from accounts.models import OrgUnit, User
 from bench.scale import generate
-from conclusions.models import Assignment, ConclusionNotice, NumberCounter
+from conclusions.models import Assignment, ConclusionNotice
 from core.text import fold
 from dialogue.models import Conference
 from petitions.models import Petition
+from registers.models import RegisterCounter
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_notices_are_numbered_from_one_each_year_and_counters_continue(generated
     )
     for row in numbers:
         assert row["low"] == 1 and row["high"] == row["count"]  # gapless
-        counter = NumberCounter.objects.get(issuing_body=row["issuing_body"], series=row["number_series"])
+        counter = RegisterCounter.objects.get(body=row["issuing_body"], series=row["number_series"])
         assert counter.last_number == row["high"]
     assert ConclusionNotice.objects.exclude(number_label__regex=r"^\d{2,}/TB-UBND$").count() == 0
 

@@ -79,3 +79,21 @@ def test_demo_has_a_voter_meeting_of_bo_des_deputies():
     ]
     seed()
     assert Conference.objects.voter_meetings().count() == 1 and meeting.petitions.count() == 3
+
+
+def test_demo_register_holds_an_outside_number_a_slip_and_a_notice():
+    from registers.models import RegisterEntry
+
+    seed()
+    committee = OrgUnit.objects.get(name="Ủy ban nhân dân phường Bồ Đề", parent__valid_to__isnull=True)
+    entries = RegisterEntry.objects.filter(body=committee, issued_on__year=2026).order_by("number")
+    rows = list(entries.values_list("number", "label", "origin"))
+    # The paper number first; the app's slips and notice carry on after it, in one sequence.
+    assert rows[0] == (1, "01/UBND", "outside")
+    assert [number for number, _label, _origin in rows] == list(range(1, len(rows) + 1))
+    labels = [label for _number, label, _origin in rows]
+    assert any(label.endswith("/PC-UBND") for label in labels) and any(
+        label.endswith("/TB-UBND") for label in labels
+    )
+    seed()
+    assert entries.count() == len(rows)

@@ -12,6 +12,7 @@ from conclusions import services as conclusion_services
 from conclusions.models import Assignment
 from petitions import services
 from petitions.models import IdentityDisclosure, Petition, ReceptionSession
+from registers.models import RegisterSettings
 from tests.conclusions.helpers import handler_of, leader_of
 from tests.conftest import login
 from tests.petitions.written_helpers import DENOUNCER, clerk_of, denunciation, letter
@@ -223,9 +224,20 @@ def test_receipt_shows_the_tracking_code_and_public_page(ward):
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
 def test_transfer_slip_is_an_official_pdf(ward, tmp_path):
-    clerk = clerk_of(ward, full_name="Phạm Văn Ký", title="Chủ tịch")
+    """Numbered from the People's Committee's register, the address once, signed as the
+    body's delegation says (not by the clerk who printed it)."""
+    RegisterSettings.objects.create(
+        body=ward.bodies["UBND"],
+        numbering="shared",
+        slip_sign_mode="KT.",
+        slip_signer_title="Phó Chủ tịch",
+        slip_signer_name="Trần Thị Duyệt",
+    )
+    clerk = clerk_of(ward, full_name="Phạm Văn Bấm", title="Chuyên viên")
     petition = services.petition_transfer(petition=letter(ward, clerk), by=clerk, to="UBND thành phố Hà Nội",
                                           on=date(2026, 2, 10))  # fmt: skip
+    assert petition.transfer_entry.label == "01/PC-UBND"
+    assert petition.transfer_entry.document == petition
     response = login(clerk).get(reverse("petitions:transfer_slip", args=[petition.pk]))
     assert response["Content-Type"] == "application/pdf"
     path = tmp_path / "slip.pdf"
@@ -233,9 +245,12 @@ def test_transfer_slip_is_an_official_pdf(ward, tmp_path):
     text = " ".join(
         subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split()
     )
-    for expected in ("PHIẾU CHUYỂN ĐƠN", "Kính gửi: UBND thành phố Hà Nội", "ngày 10 tháng 02 năm 2026",
-                     "Bà Lê Thị Hoa", petition.tracking_code, "Phạm Văn Ký"):  # fmt: skip
+    for expected in ("PHIẾU CHUYỂN ĐƠN", "Số: 01/PC-UBND", "Kính gửi: UBND thành phố Hà Nội",
+                     "ngày 10 tháng 02 năm 2026", "Bà Lê Thị Hoa, địa chỉ: Tổ dân phố 3.", petition.tracking_code,
+                     "KT. CHỦ TỊCH PHÓ CHỦ TỊCH", "Trần Thị Duyệt"):  # fmt: skip
         assert expected in text
+    assert text.count("Tổ dân phố 3") == 1
+    assert "Phạm Văn Bấm" not in text and "CHUYÊN VIÊN" not in text
 
 
 def test_denunciation_identity_display_is_logged(ward):
@@ -311,7 +326,26 @@ def test_demo_written_petitions_are_idempotent(ward):
     categories = {category.name: category for category in Category.objects.all()}
     _written_demo(clerk, categories)
     _written_demo(clerk, categories)
-    assert Petition.objects.written().count() == 3 and ReceptionSession.objects.get().petitions.count() == 1
+    assert Petition.objects.written().count() == 4 and ReceptionSession.objects.get().petitions.count() == 1
+    transferred = Petition.objects.get(outcome="transferred")
+    assert (
+        transferred.transfer_entry.label == "01/PC-UBND"
+        and transferred.transfer_entry.document == transferred
+    )
     assert Petition.objects.get(kind="khieu_nai", outcome="in_authority").resolution_deadline == date(
         2026, 3, 16
     )
+
+
+def test_a_body_without_settings_signs_its_slips_for_the_committee(ward):
+    """No delegation recorded yet: TM. the committee, its chair's title, the name left blank
+    to sign by hand; never the clerk who printed it."""
+    from petitions.slip import transfer_slip_context
+
+    clerk = clerk_of(ward, full_name="Phạm Văn Bấm")
+    petition = services.petition_transfer(
+        petition=letter(ward, clerk), by=clerk, to="Sở Xây dựng", on=date(2026, 2, 10)
+    )
+    context = transfer_slip_context(petition)
+    assert context["signature_lines"] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] and context["signer_name"] == ""
+    assert context["number_text"] == "Số: 01/PC-UBND"
