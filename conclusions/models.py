@@ -598,12 +598,7 @@ class ReminderRule(BaseModel):
         return self.name
 
     def clean(self) -> None:
-        overlapping = (
-            ReminderRule.objects.filter(code=self.code)
-            .exclude(pk=self.pk)
-            .in_force_between(self.valid_from, self.valid_to)
-        )
-        if overlapping.exists():
+        if ReminderRule.objects.overlapping(self, code=self.code).exists():
             raise ValidationError(REMINDER_PERIODS_OVERLAP, params={"code": self.code})
 
     @property
