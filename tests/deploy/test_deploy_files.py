@@ -63,7 +63,7 @@ def test_the_production_image_installs_the_runtime_without_the_test_tools():
     requirements-dev.txt, which adds the test and lint tools on top of it."""
     dockerfile = (BASE_DIR / "deploy" / "Dockerfile").read_text()
     assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
-    assert "requirements-dev" not in dockerfile
+    assert "-r requirements-dev.txt" not in dockerfile
     runtime = requirement_names(BASE_DIR / "requirements.txt")
     dev_file = BASE_DIR / "requirements-dev.txt"
     tools = requirement_names(dev_file)
