@@ -463,7 +463,10 @@ class ProgressUpdate(BaseModel):
         verbose_name_plural = _("báo cáo tiến độ")
 
     def __str__(self) -> str:
-        return self.text[:60]
+        # Not the text: a denunciation's progress names the denouncer (case files), and this
+        # string is what the admin lists as a related object, e.g. on a user's delete page,
+        # to admins who may not read the case (found by tests/test_denouncer_protection.py).
+        return _("Báo cáo tiến độ #%(pk)s") % {"pk": self.pk}
 
     @property
     def evidence_filename(self) -> str:
