@@ -3,7 +3,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
+# The runtime (requirements.txt) and, on top, the tests and lint (requirements-dev.txt): a local
+# .venv has both; the production image installs the runtime alone (deploy/Dockerfile).
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
 
 # Local runs are development runs unless the environment says otherwise.
 export DEBUG ?= 1
@@ -13,10 +15,10 @@ run: export DOCUMENT_SIGNING_BACKEND ?= demo
 
 .PHONY: run test venv lint format messages bench prod-smoke
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 venv: $(STAMP)

@@ -29,8 +29,6 @@ class RolePermission(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        if user.is_superuser:
-            return True
         if request.method in permissions.SAFE_METHODS:
             self.message = NO_ROLE
             return user.has_role(*Role)

@@ -325,11 +325,20 @@ class User(SearchableModel, AbstractUser):
         return [role for role, field in self._ROLE_FIELDS.items() if getattr(self, field)]
 
     def has_role(self, *roles: Role) -> bool:
+        """Whether the user may act in one of `roles`: the one place permissions are decided.
+        An active superuser acts in every office role, as Django's has_perm lets them in once
+        (views and services never add `is_superuser or` of their own)."""
+        return self.is_active and (self.is_superuser or self.holds_role(*roles))
+
+    def holds_role(self, *roles: Role) -> bool:
+        """Whether one of `roles` was given to this person, superuser status aside. For facts
+        about a person (the leader chosen to sign or to receive citizens) and for the rules a
+        law names by office: a denouncer's identity (Petition.identity_visible_to)."""
         return self.is_active and any(getattr(self, self._ROLE_FIELDS[role]) for role in roles)
 
     @property
     def can_write(self) -> bool:
-        return self.is_superuser or self.has_role(*WRITING_ROLES)
+        return self.has_role(*WRITING_ROLES)
 
     @classmethod
     def role_filter(cls, role: Role) -> models.Q:
@@ -383,7 +392,7 @@ class User(SearchableModel, AbstractUser):
         """A superuser, or the admin of a top-level area (the city): they keep the lists that
         every area shares (calendar, categories, bases)."""
         return self.is_superuser or (
-            self.has_role(Role.ADMIN) and self.area is not None and self.area.parent_id is None
+            self.holds_role(Role.ADMIN) and self.area is not None and self.area.parent_id is None
         )
 
 

@@ -40,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     panels = {role.value: home_panels.render(request, None, slot=role.value) for role in user.roles}
     context = {"roles": user.roles, "area": user.area, "panels": panels}
-    if user.has_role(Role.ADMIN) or user.is_superuser:
+    if user.has_role(Role.ADMIN):
         visible_units = OrgUnit.objects.visible_to(user)
         context["admin_stats"] = visible_units.aggregate(
             areas=Count("pk", filter=Q(kind__in=OrgUnit.AREA_KINDS)),

@@ -112,7 +112,7 @@ class AnyRolePermission(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return user.is_superuser or user.has_role(*Role)
+        return user.has_role(*Role)
 
 
 class LeaderPermission(permissions.BasePermission):
@@ -122,7 +122,7 @@ class LeaderPermission(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return user.is_superuser or user.has_role(Role.LEADER)
+        return user.has_role(Role.LEADER)
 
 
 class DecisionPermission(LeaderPermission):
@@ -507,7 +507,7 @@ class NoticeDraftUpdateSerializer(serializers.ModelSerializer):
         signer = attrs.get("signer")
         if signer is not None and not (
             signer.is_active
-            and signer.has_role(Role.LEADER)
+            and signer.holds_role(Role.LEADER)
             and signer.agency_id
             and signer.agency.area_id in (area.pk, area.successor_id)
         ):

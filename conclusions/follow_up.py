@@ -27,7 +27,9 @@ class AssignmentFollowUp(FollowUp):
 
     def handled_by(self, petition, user) -> bool:
         handling = Q(responsible_person=user)
-        if user.has_role(Role.HANDLER) and user.agency_id:
+        # The handlers the agency gave the case, by office: this decides who sees a denouncer
+        # (Petition.identity_visible_to), so a superuser is not a handler here.
+        if user.holds_role(Role.HANDLER) and user.agency_id:
             handling |= Q(lead_agency=user.agency_id)
         return Assignment.objects.filter(handling, petitions=petition).exists()
 

@@ -479,7 +479,10 @@ class ProgressUpdate(BaseModel):
         verbose_name_plural = _("báo cáo tiến độ")
 
     def __str__(self) -> str:
-        return self.text[:60]
+        # Not the text: a denunciation's progress names the denouncer (case files), and this
+        # string is what the admin lists as a related object, e.g. on a user's delete page,
+        # to admins who may not read the case (found by tests/test_denouncer_protection.py).
+        return _("Báo cáo tiến độ #%(pk)s") % {"pk": self.pk}
 
     @property
     def evidence_filename(self) -> str:
@@ -614,12 +617,7 @@ class ReminderRule(BaseModel):
         return self.name
 
     def clean(self) -> None:
-        overlapping = (
-            ReminderRule.objects.filter(code=self.code)
-            .exclude(pk=self.pk)
-            .in_force_between(self.valid_from, self.valid_to)
-        )
-        if overlapping.exists():
+        if ReminderRule.objects.overlapping(self, code=self.code).exists():
             raise ValidationError(REMINDER_PERIODS_OVERLAP, params={"code": self.code})
 
     @property

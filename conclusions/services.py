@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Role, User
+from accounts.permissions import acts_for_area
 from accounts.services import notifications_send
 from conclusions import policies
 from conclusions.models import (
@@ -250,7 +251,7 @@ def notice_issue(*, notice: ConclusionNotice, by: User, issued_on: date | None =
 
     `issued_on` is for recording a notice that was issued on paper earlier (demo data,
     migration of old records); pages and the API always issue today."""
-    if not (by.is_superuser or by.has_role(Role.LEADER)):
+    if not by.has_role(Role.LEADER):
         raise ValidationError(ONLY_LEADERS_ISSUE, code="not_leader")
     notice = (
         ConclusionNotice.objects.select_for_update(of=("self",))
@@ -538,7 +539,7 @@ def extension_basis(request: ExtensionRequest, *, previous: str) -> str:
 def extension_decide(
     *, request: ExtensionRequest, by: User, approve: bool, note: str = ""
 ) -> ExtensionRequest:
-    if not (by.is_superuser or by.has_role(Role.LEADER)):
+    if not by.has_role(Role.LEADER):
         raise ValidationError(ONLY_LEADERS_DECIDE)
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ExtensionRequest.Status.PENDING:
@@ -574,8 +575,7 @@ NOT_AREA_STAFF = _("Chỉ cán bộ văn phòng hoặc lãnh đạo của địa
 
 
 def _check_area_staff(user: User, petition: Petition) -> None:
-    staff = user.is_superuser or user.has_role(Role.CLERK, Role.LEADER)
-    if not (staff and any(petition.area.path.startswith(path) for path in user.scope_paths)):
+    if not acts_for_area(user, petition.area, Role.CLERK, Role.LEADER):
         raise ValidationError(NOT_AREA_STAFF)
 
 

@@ -140,8 +140,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "unhandled": services.notice_unhandled_opinions(notice) if not notice.is_issued else [],
             "can_edit": can_edit,
-            "can_issue": not notice.is_issued
-            and (request.user.is_superuser or request.user.has_role(Role.LEADER)),
+            "can_issue": not notice.is_issued and request.user.has_role(Role.LEADER),
             "assignment_form": assignment_form,
             "amendments": notice.amendments.all(),
             "history": record_history(notice),
@@ -280,7 +279,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     assignments = Assignment.objects.visible_to(user, for_page=True)
-    mine = request.GET.get("mine", "1" if user.has_role(Role.HANDLER) else "0") == "1"
+    mine = request.GET.get("mine", "1" if user.holds_role(Role.HANDLER) else "0") == "1"
     if mine and user.agency_id:
         assignments = assignments.of_user(user)
     data = request.GET.copy()

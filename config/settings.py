@@ -190,6 +190,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reminders-resume": {"task": "conclusions.tasks.reminders_resume_left", "schedule": 300.0},
     # Nightly: export files older than EXPORT_KEEP_DAYS are deleted, stalled jobs failed.
     "exports-cleanup": {"task": "core.exports.exports_cleanup", "schedule": crontab(hour=2, minute=30)},
+    # Nightly: the one-time tokens of saved forms (core.once) older than FORM_SUBMISSION_KEEP_DAYS.
+    "form-submissions-prune": {
+        "task": "core.tasks.form_submissions_prune",
+        "schedule": crontab(hour=2, minute=45),
+    },
     # The monthly summaries of the national dashboard; also at 00:01, when "overdue" moves on.
     "figures-refresh": {
         "task": "dashboards.tasks.figures_refresh",
@@ -208,6 +213,9 @@ PUBLIC_TRACKING_WINDOW = env.int("PUBLIC_TRACKING_WINDOW", default=600)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 # How long a finished export (Excel, PDF) is kept for its owner to download.
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+# How long a saved form's one-time token is kept (core.once): a form sent again after this is
+# saved as new. A browser's Back button does not reach back a month.
+FORM_SUBMISSION_KEEP_DAYS = env.int("FORM_SUBMISSION_KEEP_DAYS", default=30)
 # Export jobs one user may have queued or running at once (core.exports.export_start).
 EXPORT_RUNNING_PER_USER = env.int("EXPORT_RUNNING_PER_USER", default=3)
 

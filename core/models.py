@@ -179,6 +179,14 @@ class ValidityQuerySet(models.QuerySet):
             rows = rows.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
         return rows
 
+    def overlapping(self, version, **same):
+        """The other versions of the same thing (`same`: the fields that name it, a code) in
+        force on some day of `version`'s period: a model's clean() refuses them, so that a
+        date has one version in force."""
+        return (
+            self.filter(**same).exclude(pk=version.pk).in_force_between(version.valid_from, version.valid_to)
+        )
+
 
 class CalendarOverride(BaseModel):
     """A day the government swapped: a weekday off or a Saturday worked (see core.calendar)."""

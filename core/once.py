@@ -17,11 +17,14 @@ what a browser renders, it is not a permission."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import FormSubmission
@@ -104,3 +107,14 @@ def submit_once(view):
             return nothing.response
 
     return wrapper
+
+
+def form_submissions_prune(*, older_than: timedelta | None = None) -> int:
+    """Forget the claims older than FORM_SUBMISSION_KEEP_DAYS (or `older_than`): a token only
+    matters while a browser can still send its form again (Back, a resent request), and the
+    table would otherwise keep one row for every form ever saved. One indexed DELETE; a form
+    older than that, sent again, is saved like a new one. Returns the number removed."""
+    if older_than is None:
+        older_than = timedelta(days=settings.FORM_SUBMISSION_KEEP_DAYS)
+    removed, _per_model = FormSubmission.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return removed

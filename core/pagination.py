@@ -419,6 +419,27 @@ BAD_PAGE = _("Số trang không hợp lệ: hãy dùng một số nguyên từ 1
 BAD_CURSOR = _("Con trỏ trang không hợp lệ: hãy dùng nguyên liên kết `next` của trang trước.")
 
 
+def filtered_listing(
+    request: HttpRequest,
+    filter_class,
+    visible: QuerySet,
+    *,
+    rows,
+    ordering: tuple[str, ...],
+    per_page: int,
+    words,
+) -> tuple:
+    """The shape every filtered list page shares: `filter_class` bound to the query string
+    (unbound without one: the whole `visible` list), its rows narrowed by `rows` (their
+    select_related/only), ordered and paged by ListPagination with the search box's text.
+    Returns (filterset, listing); the view answers `listing.is_count_request` first."""
+    filterset = filter_class(request.GET or None, queryset=visible, user=request.user)
+    queryset = rows(filterset.qs if filterset.is_bound else visible).order_by(*ordering)
+    search = filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else ""
+    listing = ListPagination(request, queryset, per_page, words=words, search=search)
+    return filterset, listing
+
+
 def keyset_after(queryset: QuerySet, ordering: list[str], values: list) -> QuerySet:
     """The rows after the one whose ordering fields hold `values`, for an ordering such as
     ["-issued_on", "-pk"] whose last field is unique. PostgreSQL puts NULLs last going up,

@@ -26,7 +26,7 @@ class SectionPage:
     roles: tuple[Role, ...]
 
     def open_to(self, user) -> bool:
-        return user.is_superuser or user.has_role(*self.roles)
+        return user.has_role(*self.roles)
 
 
 MONITORING_PAGES = (

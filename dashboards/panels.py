@@ -20,7 +20,7 @@ HOME_AGENCIES = 3
 def conference_remarks(request: HttpRequest, conference: Conference) -> str:
     user = request.user
     remarks = list(conference.supervision_remarks.select_related("author", "answered_by", "area"))
-    can_write = user.is_superuser or user.has_role(Role.MONITOR)
+    can_write = user.has_role(Role.MONITOR)
     if not remarks and not can_write:
         return ""
     return render_to_string(

@@ -61,7 +61,7 @@ def agency_remind_now(*, agency: OrgUnit, by: User, today: date | None = None) -
 
 @transaction.atomic
 def _claim_and_notify(*, agency: OrgUnit, by: User, today: date) -> tuple[AgencyReminder, dict]:
-    if not (by.is_superuser or by.has_role(Role.LEADER, Role.CLERK)):
+    if not by.has_role(Role.LEADER, Role.CLERK):
         raise ValidationError(ONLY_LEADERS_AND_CLERKS, code="role")
     OrgUnit.objects.select_for_update().filter(pk=agency.pk).first()
     last = AgencyReminder.objects.filter(agency=agency, sent_at__gt=timezone.now() - REMIND_INTERVAL).first()
@@ -160,7 +160,7 @@ def remark_page_url(remark: SupervisionRemark) -> str:
 def remark_create(
     *, by: User, text: str, conference: Conference | None = None, assignment: Assignment | None = None
 ) -> SupervisionRemark:
-    if not (by.is_superuser or by.has_role(Role.MONITOR)):
+    if not by.has_role(Role.MONITOR):
         raise ValidationError(ONLY_MONITORS, code="role")
     if not text.strip():
         raise ValidationError({"text": REMARK_EMPTY})

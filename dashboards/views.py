@@ -81,7 +81,7 @@ def overdue_review(request: HttpRequest) -> HttpResponse:
         ("", _("Mọi cơ quan")),
         *((group["lead_agency"], group["lead_agency__name"]) for group in shown),
     ]
-    may_decide = user.is_superuser or user.has_role(Role.LEADER)
+    may_decide = user.has_role(Role.LEADER)
     extensions = (
         ExtensionRequest.objects.filter(
             assignment__in=Assignment.objects.visible_to(user), status=ExtensionRequest.Status.PENDING
@@ -98,7 +98,7 @@ def overdue_review(request: HttpRequest) -> HttpResponse:
             "more_agencies": totals.pop("agencies") - len(shown),
             "totals": links.with_review_links({**totals, "lead_agency": None}, list_filters),
             "extensions": list(extensions[:EXTENSIONS_SHOWN]) if may_decide else [],
-            "can_remind": user.is_superuser or user.has_role(*REMINDERS),
+            "can_remind": user.has_role(*REMINDERS),
             "today": today,
             "due_soon_days": DUE_SOON_DAYS,
             "nav_active": "boards",
@@ -264,7 +264,7 @@ def assignment_remarks(request: HttpRequest, pk: int) -> HttpResponse:
         Assignment.objects.visible_to(request.user).select_related("lead_agency__area", "notice"), pk=pk
     )
     user = request.user
-    can_write = user.is_superuser or user.has_role(Role.MONITOR)
+    can_write = user.has_role(Role.MONITOR)
     form = RemarkForm(request.POST or None)
     if request.method == "POST":
         if not can_write:

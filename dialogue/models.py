@@ -87,12 +87,7 @@ class ConferenceRequirement(BaseModel):
         return f"{self.get_area_kind_display()}: {self.per_year}/năm"
 
     def clean(self) -> None:
-        overlapping = (
-            ConferenceRequirement.objects.filter(area_kind=self.area_kind)
-            .exclude(pk=self.pk)
-            .in_force_between(self.valid_from, self.valid_to)
-        )
-        if overlapping.exists():
+        if ConferenceRequirement.objects.overlapping(self, area_kind=self.area_kind).exists():
             raise ValidationError(REQUIREMENT_PERIODS_OVERLAP)
 
 

@@ -14,7 +14,7 @@ from core.files import open_stored
 from core.forms import show_service_error
 from core.history import record_history
 from core.once import submit_once
-from core.pagination import CountWords, ListPagination
+from core.pagination import CountWords, filtered_listing
 from dialogue import ports, services
 from dialogue.forms import AttachmentForm, CancelForm, ConferenceFilter, ConferenceForm, HoldForm
 from dialogue.models import Conference, ConferenceAttachment
@@ -56,21 +56,16 @@ def _attach_petition_counts(conferences) -> None:
 @vary_on_headers("HX-Request")  # the page, or its count line for htmx (ListPagination)
 def conference_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    visible = Conference.objects.visible_to(user)
-    filterset = ConferenceFilter(request.GET or None, queryset=visible, user=user)
-    conferences = (
-        (filterset.qs if filterset.is_bound else visible)
-        .select_related("host_area", "basis")
-        .only(*LIST_ROW_FIELDS)
+    filterset, listing = filtered_listing(
+        request,
+        ConferenceFilter,
+        Conference.objects.visible_to(user),
+        rows=lambda conferences: conferences.select_related("host_area", "basis").only(*LIST_ROW_FIELDS),
+        ordering=("-starts_at", "-pk"),
+        per_page=PAGE_SIZE,
+        words=CONFERENCE_COUNT,
     )
     valid = filterset.is_valid()  # False when unbound (no filter given)
-    listing = ListPagination(
-        request,
-        conferences.order_by("-starts_at", "-pk"),
-        PAGE_SIZE,
-        words=CONFERENCE_COUNT,
-        search=filterset.form.cleaned_data.get("q", "") if valid else "",
-    )
     if listing.is_count_request:
         return listing.count_response()
     page = listing.page

@@ -158,7 +158,7 @@ def handle(request: HttpRequest, pk: int) -> HttpResponse:
     """A written petition's file: its deadlines, what was done, and (for clerks and leaders)
     the next steps: accept or decline, transfer, assign, record the answer."""
     petition = _visible(request, pk)
-    can_edit = request.user.has_role(*EDITORS) or request.user.is_superuser
+    can_edit = request.user.has_role(*EDITORS)
     pending = petition.is_pending
     return render(
         request,
@@ -204,7 +204,7 @@ def _follow_up_context(request, petition: Petition, can_edit: bool) -> dict:
         "can_assign": can_edit and in_hand and not petition.conference_id,
         "can_extend": petition.kind == Petition.Kind.DENUNCIATION
         and in_hand
-        and (request.user.is_superuser or request.user.has_role(Role.LEADER)),
+        and request.user.has_role(Role.LEADER),
         "assign_url": follow_up.assign_url(petition),
         "extend_url": follow_up.extend_url(petition),
     }
@@ -232,7 +232,7 @@ def _handle_context(request, petition, can_edit, pending, **forms) -> dict:
 def _step(request, pk, form_class, action, success):
     """POST handlers of the handling page: validate, call one service, go back."""
     petition = _editable(request, pk)
-    if not (request.user.is_superuser or request.user.has_role(*EDITORS)):
+    if not request.user.has_role(*EDITORS):
         raise PermissionDenied
     form = form_class(request.POST)
     if form.is_valid():

@@ -121,12 +121,7 @@ class StatutoryRule(BaseModel):
 
     def clean(self) -> None:
         """Two versions of one code never overlap: a date has one rule in force."""
-        overlapping = (
-            StatutoryRule.objects.filter(code=self.code)
-            .exclude(pk=self.pk)
-            .in_force_between(self.valid_from, self.valid_to)
-        )
-        if overlapping.exists():
+        if StatutoryRule.objects.overlapping(self, code=self.code).exists():
             raise ValidationError(RULE_PERIODS_OVERLAP, params={"code": self.code})
 
     @property
@@ -459,14 +454,21 @@ class Petition(SearchableModel, BaseModel):
 
     def identity_visible_to(self, user) -> bool:
         """A denouncer is known to the clerks and leaders of the area handling the case (or of
-        the area that succeeded it), not to every higher level that can read the petition."""
+        the area that succeeded it), not to every higher level that can read the petition.
+
+        Luật Tố cáo 2018 keeps the denouncer's name, address, handwriting and other personal
+        details secret (Điều 9 khoản 1 điểm b; Điều 47 khoản 2: "Người tố cáo được bảo vệ bí
+        mật thông tin cá nhân"). The law names who handles a case, not a software role, so
+        this asks `holds_role` (the office the person was given), never `has_role`: a
+        superuser, who acts in every role elsewhere, sees a denouncer only if they are one of
+        the people below (tests/test_denouncer_protection.py)."""
         if not self.is_confidential:
             return True
         if not (user and user.is_authenticated and user.is_active):
             return False
         # scope_paths holds the user's own area and the areas it succeeded; a higher-level
         # user's own area is above the petition's, so its path is not equal to it.
-        if user.has_role(Role.CLERK, Role.LEADER) and self.area.path in user.scope_paths:
+        if user.holds_role(Role.CLERK, Role.LEADER) and self.area.path in user.scope_paths:
             return True
         return self.handled_by(user)
 

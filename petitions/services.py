@@ -526,7 +526,7 @@ def petition_extend_resolution(
     from petitions.deadlines import MAX_EXTENSIONS, denunciation_resolution_deadline
     from petitions.models import StatutoryExtension
 
-    if not (by.is_superuser or by.has_role(Role.LEADER)):
+    if not by.has_role(Role.LEADER):
         raise ValidationError(ONLY_LEADERS)
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     if petition.kind != Petition.Kind.DENUNCIATION:
@@ -580,7 +580,7 @@ def reception_create(
     from petitions.models import ReceptionSession
 
     errors: dict = {}
-    if not (receiving_leader.has_role(Role.LEADER) and receiving_leader.area == area):
+    if not (receiving_leader.holds_role(Role.LEADER) and receiving_leader.area == area):
         errors["receiving_leader"] = RECEPTION_NEEDS_LEADER
     _check_not_future(held_on, "held_on", errors)
     if errors:

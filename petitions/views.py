@@ -10,7 +10,7 @@ from accounts.models import Role
 from accounts.permissions import role_required, staff_required
 from core.forms import show_service_error
 from core.once import submit_once
-from core.pagination import CountWords, ListPagination
+from core.pagination import CountWords, filtered_listing
 from dialogue.models import Conference
 from petitions import ports, services
 from petitions.forms import OutcomeForm, PetitionFilter, PetitionRowFormSet
@@ -78,21 +78,18 @@ def petition_entry(request: HttpRequest, conference_pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")  # the page, or its count line for htmx (ListPagination)
 def petition_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    visible = Petition.objects.visible_to(user)
-    filterset = PetitionFilter(request.GET or None, queryset=visible, user=user)
-    petitions = (
-        (filterset.qs if filterset.is_bound else visible)
-        .select_related("category", "conference", "area")
-        .only(*LIST_ROW_FIELDS)
+    filterset, listing = filtered_listing(
+        request,
+        PetitionFilter,
+        Petition.objects.visible_to(user),
+        rows=lambda petitions: petitions.select_related("category", "conference", "area").only(
+            *LIST_ROW_FIELDS
+        ),
+        ordering=("-received_on", "-pk"),
+        per_page=PAGE_SIZE,
+        words=PETITION_COUNT,
     )
     valid = filterset.is_valid()  # False when unbound (no filter given)
-    listing = ListPagination(
-        request,
-        petitions.order_by("-received_on", "-pk"),
-        PAGE_SIZE,
-        words=PETITION_COUNT,
-        search=filterset.form.cleaned_data.get("q", "") if valid else "",
-    )
     if listing.is_count_request:
         return listing.count_response()
     page = listing.page

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from tests.factories import OrgUnitFactory, UserFactory, ward_with_bodies
@@ -34,6 +35,10 @@ def _reference_data(request):
     if not uses_db:
         return
     request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    reference_data_ensure()
+
+
+def reference_data_ensure() -> None:
     from django.contrib.contenttypes.models import ContentType
 
     from conclusions.reminders import rules_ensure
@@ -48,6 +53,35 @@ def _reference_data(request):
     dialogue_defaults.ensure(ConferenceBasis, ConferenceRequirement)
     petition_defaults.ensure(Category)
     rules_ensure()
+
+
+def data_shared_by_the_module(django_db_blocker, build):
+    """Build data once for the tests of a module that only read it, as Django's
+    TestCase.setUpTestData does: `build()` runs inside a transaction that is never committed.
+    Each test's own transaction (pytest-django's `db`) is a savepoint inside it, rolled back
+    after the test, so what a test adds is gone for the next; the whole is rolled back after
+    the module. As in a test, on_commit callbacks never run. In a module-scoped fixture:
+
+        @pytest.fixture(scope="module")
+        def world(django_db_setup, django_db_blocker):
+            yield from data_shared_by_the_module(django_db_blocker, build_world)
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            reference_data_ensure()
+            built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -1,6 +1,23 @@
+"""The one factory system of the tests (factory_boy), with one set of defaults.
+
+Org units and users; conferences (with their basis and chairs) and their opinions. The
+reference rows (bases, categories) come from the data migrations. A conference is held
+on 30/09/2026 at 14:00 in the ward passed as `host_area`; an opinion is raised there, numbered
+after the conference's last one. Tests that need another date, status or petitioner say so.
+Workflows (notices, assignments, letters) are built through the services, not here:
+tests/conclusions/helpers.py, tests/petitions/written_helpers.py, tests/api/conclusions_factories.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import factory
 
 from accounts.models import OrgUnit, User
+from dialogue.models import Conference, ConferenceBasis, ConferenceChair
+from petitions.models import Category, Petition
 
 
 class OrgUnitFactory(factory.django.DjangoModelFactory):
@@ -41,37 +58,86 @@ def ward_with_bodies(parent: OrgUnit, name: str) -> OrgUnit:
     return ward
 
 
-def conference_for(area: OrgUnit, **fields):
-    """A conference planned (or, with status="held", held) in `area`, in the past by default."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from dialogue.models import Conference, ConferenceBasis
-
-    status = fields.pop("status", Conference.Status.PLANNED)
-    defaults = {
-        "title": "Hội nghị đối thoại năm 2026",
-        "basis": ConferenceBasis.objects.order_by("position").first(),
-        "starts_at": datetime(2026, 9, 30, 14, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
-        "place": "Hội trường UBND phường",
-    }
-    conference = Conference.objects.create(host_area=area, status=status, **{**defaults, **fields})
-    if conference.is_held:
-        conference.held_on = conference.local_date
-        conference.save(update_fields=["held_on"])
-    return conference
+# --- conferences and opinions -------------------------------------------------------------
 
 
-def petition_for(conference, **fields):
-    from petitions.models import Category, Petition
+class ConferenceBasisFactory(factory.django.DjangoModelFactory):
+    """A basis of one's own (the data migration's are used by default)."""
 
-    position = fields.pop("position", None) or conference.petitions.count() + 1
-    defaults = {
-        "area": conference.host_area,
-        "received_on": conference.local_date,
-        "category": Category.objects.get(name="Khác"),
-        "content": f"Ý kiến số {position}",
-        "petitioner_name": "Ông Nguyễn Văn An",
-        "petitioner_address": "Tổ dân phố 1",
-    }
-    return Petition.objects.create(conference=conference, position=position, **{**defaults, **fields})
+    class Meta:
+        model = ConferenceBasis
+        django_get_or_create = ("name",)
+
+    name = "Quyết định số 2200-QĐ/TU"
+    short_name = "QĐ 2200"
+
+
+class ConferenceFactory(factory.django.DjangoModelFactory):
+    """A conference of `host_area` (required), planned by default; status="held" also
+    records the day it was held, as the service does."""
+
+    class Meta:
+        model = Conference
+        skip_postgeneration_save = True
+
+    host_area = None
+    title = "Hội nghị đối thoại năm 2026"
+    basis = factory.LazyFunction(lambda: ConferenceBasis.objects.order_by("position").first())
+    starts_at = datetime(2026, 9, 30, 14, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    place = "Hội trường UBND phường"
+    status = Conference.Status.PLANNED
+
+    @factory.post_generation
+    def _held_on(obj, create, extracted, **kwargs):  # noqa: N805 — factory_boy's signature
+        if create and obj.is_held and obj.held_on is None:
+            obj.held_on = obj.local_date
+            obj.save(update_fields=["held_on"])
+
+
+class ConferenceChairFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConferenceChair
+
+    conference = None
+    full_name = "Nguyễn Thị Thanh Hằng"
+    title = "Bí thư Đảng ủy phường"
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    """A category of one's own (the data migration's "Khác" is used by default)."""
+
+    class Meta:
+        model = Category
+        django_get_or_create = ("name",)
+
+    name = "Đất đai – GPMB"
+
+
+def _next_position(petition) -> int:
+    return petition.conference.petitions.count() + 1
+
+
+class PetitionFactory(factory.django.DjangoModelFactory):
+    """An opinion raised at `conference` (required): its area and day follow from it."""
+
+    class Meta:
+        model = Petition
+
+    conference = None
+    area = factory.LazyAttribute(lambda petition: petition.conference.host_area)
+    position = factory.LazyAttribute(_next_position)
+    received_on = factory.LazyAttribute(lambda petition: petition.conference.local_date)
+    category = factory.LazyFunction(lambda: Category.objects.get(name="Khác"))
+    content = factory.LazyAttribute(lambda petition: f"Ý kiến số {petition.position}")
+    petitioner_name = "Ông Nguyễn Văn An"
+    petitioner_address = "Tổ dân phố 1"
+
+
+def conference_for(area: OrgUnit, **fields) -> Conference:
+    """ConferenceFactory in `area` (the short spelling most tests use)."""
+    return ConferenceFactory(host_area=area, **fields)
+
+
+def petition_for(conference: Conference, **fields) -> Petition:
+    """PetitionFactory at `conference` (the short spelling most tests use)."""
+    return PetitionFactory(conference=conference, **fields)

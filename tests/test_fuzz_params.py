@@ -18,9 +18,11 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 
+from tests.conftest import data_shared_by_the_module
+from tests.factories import OrgUnitFactory, ward_with_bodies
 from tests.fuzz_data import fresh_cache, fuzz_world  # noqa: F401 (fresh_cache: a fixture)
 from tests.test_denouncer_protection import named_patterns
 
@@ -47,6 +49,7 @@ SKIPPED = ("/i18n/", "/static/", "/tai-khoan/dang-xuat/", "/quan-tri/logout/", "
 # every parameter alone (a longer run, by hand).
 EVERY_USER = bool(os.environ.get("FUZZ_PARAMS_ALL"))
 ROLES = ("ward clerk", "ward leader", "ward handler", "ward monitor", "ward admin", "city leader")
+ALL_USERS = (*ROLES, "city clerk", "other ward clerk")  # tests.fuzz_data.fuzz_world's users
 EVERY_PARAMETER_ALONE = ("city leader", "ward admin")
 NAME = re.compile(r"""<(?:input|select|textarea)\b[^>]*\bname=["']([^"']+)""")
 
@@ -104,23 +107,48 @@ def fuzz_role(client: Client, urls: list[str], api: dict, alone: bool) -> tuple[
     return calls, errors
 
 
-def test_no_parameter_of_any_list_is_a_server_error(ward, other_ward, caplog):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> dict:
+    """Built once for the module (the fuzz only reads; what a request adds is rolled back
+    after each role's test)."""
+
+    def build() -> dict:
+        city = OrgUnitFactory(name="Thành phố Hà Nội", kind="city", symbol="TP")
+        return fuzz_world(ward_with_bodies(city, "Bồ Đề"), ward_with_bodies(city, "Cầu Giấy"))
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield from data_shared_by_the_module(django_db_blocker, build)
+
+
+@pytest.fixture(scope="module")
+def targets(world, django_db_blocker) -> dict:
+    """The views (through the resolver) and the API's query parameters (its schema), found
+    once for every role."""
+    with django_db_blocker.unblock():
+        schema_reader = Client(raise_request_exception=False)
+        schema_reader.force_login(
+            world["users"]["ward clerk"], backend="django.contrib.auth.backends.ModelBackend"
+        )
+        return {"urls": list_urls(), "api": api_parameters(schema_reader)}
+
+
+# One test per role, so that the roles share the work of two processes (make test's xdist).
+FUZZED = (*(ALL_USERS if EVERY_USER else ROLES), "the public")
+
+
+def test_the_fuzz_covers_every_list_and_user(world, targets):
+    assert len(targets["urls"]) > 40  # the resolver was walked
+    assert set(ALL_USERS) == set(world["users"])
+
+
+@pytest.mark.parametrize("role", FUZZED)
+def test_no_parameter_of_any_list_is_a_server_error(world, targets, role, caplog):
     caplog.set_level(logging.CRITICAL, logger="django.request")
-    world = fuzz_world(ward, other_ward)
-    urls = list_urls()
-    assert len(urls) > 40  # the resolver was walked
-    roles = tuple(world["users"]) if EVERY_USER else ROLES
-    clients = {role: Client(raise_request_exception=False) for role in (*roles, "the public")}
-    for role in roles:
-        clients[role].force_login(world["users"][role], backend="django.contrib.auth.backends.ModelBackend")
-    api = api_parameters(clients["ward clerk"])
-    total, failures = 0, {}
-    for role, client in clients.items():
-        calls, errors = fuzz_role(client, urls, api, alone=EVERY_USER or role in EVERY_PARAMETER_ALONE)
-        total += calls
-        if errors:
-            failures[role] = errors
-    print(f"Parameter fuzz: {len(urls)} views, {len(clients)} roles, {total} calls")
-    for role, errors in failures.items():
-        print(role, *sorted(errors), sep="\n    ")
-    assert failures == {}
+    client = Client(raise_request_exception=False)
+    if role != "the public":
+        client.force_login(world["users"][role], backend="django.contrib.auth.backends.ModelBackend")
+    alone = EVERY_USER or role in EVERY_PARAMETER_ALONE
+    calls, errors = fuzz_role(client, targets["urls"], targets["api"], alone=alone)
+    print(f"Parameter fuzz: {len(targets['urls'])} views as {role}, {calls} calls")
+    print(*sorted(errors), sep="\n    ")
+    assert errors == {}

@@ -17,14 +17,14 @@ from dialogue.services import CANNOT_HOLD_IN_FUTURE
 from petitions.api import CONFERENCE_NOT_EDITABLE
 from petitions.models import CONFIDENTIAL_PETITIONER, Petition
 from petitions.services import ENTRY_CLOSED, NAME_REQUIRED
-from tests.api.factories import (
+from tests.conftest import login
+from tests.factories import (
     CategoryFactory,
     ConferenceBasisFactory,
     ConferenceChairFactory,
     ConferenceFactory,
     PetitionFactory,
 )
-from tests.conftest import login
 
 SECRET_NAME = "Nguyễn Văn Bí Mật Zed"
 SECRET_ADDRESS = "Số 77 ngõ Kín Đáo"
@@ -256,7 +256,10 @@ def test_holding_another_wards_conference_is_not_found(clerk, other_conference):
 
 def test_conference_filters(make_user, city, ward, other_ward):
     held = ConferenceFactory(
-        host_area=ward, title="Đối thoại về trật tự đô thị", status=Conference.Status.HELD
+        host_area=ward,
+        title="Đối thoại về trật tự đô thị",
+        status=Conference.Status.HELD,
+        starts_at=timezone.now() - timedelta(days=1),
     )
     planned = ConferenceFactory(host_area=other_ward, starts_at=timezone.now() - timedelta(days=400))
     client = login(make_user("leader", agency=city))
@@ -441,7 +444,10 @@ def test_a_denunciation_posted_through_the_api_is_not_echoed(clerk, conference):
 
 def test_other_kinds_show_the_petitioner_but_lists_never_show_a_phone(clerk, conference):
     petition = PetitionFactory(
-        conference=conference, petitioner_name="Trần Văn Dân", petitioner_phone="0912345678"
+        conference=conference,
+        petitioner_name="Trần Văn Dân",
+        petitioner_address="Tổ dân phố 5",
+        petitioner_phone="0912345678",
     )
     client = login(clerk)
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from conclusions.models import ConclusionNotice
 from core.pagination import BAD_CURSOR, PAGE_TOO_DEEP, ApiPagination
 from tests.api.conclusions_factories import issued_notice
-from tests.api.factories import ConferenceFactory, PetitionFactory
 from tests.conclusions.helpers import draft_notice, held_conference
 from tests.conftest import login
+from tests.factories import ConferenceFactory, PetitionFactory
 
 PETITIONS = reverse("api:petition-list")
 NOTICES = reverse("api:notice-list")
@@ -106,7 +106,7 @@ def test_a_damaged_cursor_is_refused_with_a_message(make_user, ward, cursor):
 
 def test_the_count_is_exact_and_says_so_on_a_small_list(small_pages, make_user, ward):
     conference = ConferenceFactory(host_area=ward)
-    PetitionFactory.create_batch(5, conference=conference)
+    PetitionFactory.create_batch(5, conference=conference, content="Đề nghị sửa chữa tuyến đường ngõ")
     client = login(make_user("clerk"))
 
     first = client.get(PETITIONS).json()

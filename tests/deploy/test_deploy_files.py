@@ -51,3 +51,24 @@ def test_the_production_environment_is_explained_line_by_line():
         if line and not line.startswith("#"):
             assert previous != "", f"{line}: no explanation above it"
         previous = line
+
+
+def requirement_names(path: Path) -> set[str]:
+    lines = (line.split("#")[0].strip() for line in path.read_text().splitlines())
+    return {line.split("==")[0].split("[")[0].lower() for line in lines if line and not line.startswith("-")}
+
+
+def test_the_production_image_installs_the_runtime_without_the_test_tools():
+    """The Dockerfile installs requirements.txt alone; `make venv`/`make test`/CI install
+    requirements-dev.txt, which adds the test and lint tools on top of it."""
+    dockerfile = (BASE_DIR / "deploy" / "Dockerfile").read_text()
+    assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
+    assert "-r requirements-dev.txt" not in dockerfile
+    runtime = requirement_names(BASE_DIR / "requirements.txt")
+    dev_file = BASE_DIR / "requirements-dev.txt"
+    tools = requirement_names(dev_file)
+    assert {"django", "celery", "weasyprint", "gunicorn"} <= runtime
+    assert {"pytest", "pytest-django", "factory_boy", "playwright", "ruff", "moto"} <= tools
+    assert runtime.isdisjoint(tools)
+    assert "-r requirements.txt" in dev_file.read_text().splitlines()
+    assert "-r requirements-dev.txt" in (BASE_DIR / "Makefile").read_text()

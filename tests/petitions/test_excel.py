@@ -16,7 +16,7 @@ from petitions import excel
 from petitions.import_views import ALREADY_IMPORTED, FILE_NOT_XLSX, FILE_TOO_LARGE, PAYLOAD_REFUSED
 from petitions.models import CONFIDENTIAL_PETITIONER, Category, Petition
 from tests.conftest import login
-from tests.petitions.factories import ConferenceFactory, PetitionFactory
+from tests.factories import ConferenceFactory, PetitionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def row_html(response, number: int) -> str:
 
 @pytest.fixture
 def conference(ward):
-    return ConferenceFactory(host_area=ward)
+    return ConferenceFactory(host_area=ward, status="held")
 
 
 @pytest.fixture
@@ -159,7 +159,7 @@ def test_export_then_import_into_another_conference_copies_the_opinions(ward, cl
     assert [cell.value for cell in sheet[1]] == [*HEADERS, "Mã tra cứu", "Hướng xử lý"]
     assert sheet["H3"].data_type == "s"
 
-    other = ConferenceFactory(host_area=ward)
+    other = ConferenceFactory(host_area=ward, status="held")
     preview = upload(client, other, data)
     assert preview.status_code == 200
     assert "3 dòng hợp lệ, 0 dòng lỗi" in preview.content.decode()
@@ -399,7 +399,7 @@ def test_a_monitor_may_export_but_not_import(make_user, conference):
 
 
 def test_a_conference_of_another_ward_is_not_found(clerk, other_ward):
-    elsewhere = ConferenceFactory(host_area=other_ward)
+    elsewhere = ConferenceFactory(host_area=other_ward, status="held")
     client = login(clerk)
     assert client.get(reverse("petitions:import", args=[elsewhere.pk])).status_code == 404
     assert upload(client, elsewhere, workbook_bytes([row()])).status_code == 404
@@ -456,7 +456,7 @@ def test_a_tampered_payload_is_refused(clerk, conference):
 def test_a_payload_only_serves_its_own_conference_and_only_once(ward, clerk, conference):
     client = login(clerk)
     payload = payload_of(upload(client, conference, workbook_bytes([row(), row()])))
-    other = ConferenceFactory(host_area=ward)
+    other = ConferenceFactory(host_area=ward, status="held")
     assert str(PAYLOAD_REFUSED) in page_messages(confirm(client, other, payload))
     assert confirm(client, conference, payload).status_code == 302
     again = confirm(client, conference, payload)  # a double click
