@@ -51,6 +51,9 @@ class OrgUnit(SearchableModel, BaseModel):
     """
 
     class Kind(models.TextChoices):
+        # The whole country as one unit (a national monitor or admin works here); when there
+        # is one, the provinces and centrally-run cities are its children (regional_depth).
+        NATION = "nation", _("Toàn quốc")
         CITY = "city", _("Thành phố trực thuộc Trung ương")
         PROVINCE = "province", _("Tỉnh")
         DISTRICT = "district", _("Quận, huyện, thị xã")
@@ -69,7 +72,16 @@ class OrgUnit(SearchableModel, BaseModel):
         OTHER = "other", _("Cơ quan, đơn vị khác")
 
     AREA_KINDS = frozenset(
-        {Kind.CITY, Kind.PROVINCE, Kind.DISTRICT, Kind.WARD, Kind.COMMUNE, Kind.TOWNSHIP, Kind.SPECIAL_ZONE}
+        {
+            Kind.NATION,
+            Kind.CITY,
+            Kind.PROVINCE,
+            Kind.DISTRICT,
+            Kind.WARD,
+            Kind.COMMUNE,
+            Kind.TOWNSHIP,
+            Kind.SPECIAL_ZONE,
+        }
     )
 
     name = models.CharField(_("tên đầy đủ"), max_length=255)
@@ -166,6 +178,12 @@ class OrgUnit(SearchableModel, BaseModel):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
+
+    @classmethod
+    def regional_depth(cls) -> int:
+        """The depth of the country's first division (provinces, centrally-run cities): 0 when
+        they are the top of the tree, 1 below a national unit (Kind.NATION). One query."""
+        return 1 if cls.objects.filter(parent=None, kind=cls.Kind.NATION).exists() else 0
 
     def ancestors(self) -> OrgUnitQuerySet:
         """Every unit above this one, top first: their paths are prefixes of this path."""
