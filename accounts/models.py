@@ -366,6 +366,16 @@ class User(SearchableModel, AbstractUser):
         area = self.area
         return area.lineage_paths() if area is not None else ()
 
+    @cached_property
+    def sees_everything(self) -> bool:
+        """Whether the scope holds every unit: a superuser, or the staff of the only top-level
+        area (the national unit). Their lists need no scope condition at all (a condition
+        true of every row still costs a test per row). A query only for a top-level scope."""
+        if self.is_superuser:
+            return True
+        tops = [path for path in self.scope_paths if len(path) == PATH_SEGMENT_WIDTH + 1]
+        return bool(tops) and not OrgUnit.objects.filter(parent=None).exclude(path__in=tops).exists()
+
     # Scopes up to this many units (a ward has 7, a district a few hundred) are answered by
     # index lookups per unit; larger ones by walking the list's own index (see
     # conclusions.models.AssignmentQuerySet.visible_to).

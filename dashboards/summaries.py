@@ -348,9 +348,12 @@ def summarised_scope(user: User, area: OrgUnit | None) -> list[int] | None:
     if user.is_superuser:
         return []
     paths = user.scope_paths
+    # Deeper than two segments is below any regional area (a ward): no query to know it.
+    if not paths or any(len(path) > 2 * (PATH_SEGMENT_WIDTH + 1) for path in paths):
+        return None
     depth = OrgUnit.regional_depth()
     regional = (depth + 1) * (PATH_SEGMENT_WIDTH + 1)
-    if not paths or any(len(path) > regional for path in paths):
+    if any(len(path) > regional for path in paths):
         return None
     if any(len(path) < regional for path in paths):  # the national unit: every area
         return []

@@ -201,13 +201,18 @@ def supervision(request: HttpRequest) -> HttpResponse:
 # page says when they were computed. A ward's are always computed afresh (tens of ms).
 
 
+def _regional_depth(area: OrgUnit) -> int:
+    """OrgUnit.regional_depth, without its query for an area below any regional level."""
+    return 1 if area.depth > 1 else OrgUnit.regional_depth()
+
+
 def supervision_figures(user, area: OrgUnit | None, period: metrics.Period, today) -> dict:
     def compute() -> dict:
         return summaries.supervision_figures(user, area, period, today)
 
     seconds = settings.DASHBOARD_CACHE_SECONDS
     # Large: no area (the whole scope), or a regional area (province, city) or above.
-    if not seconds or (area is not None and area.depth > OrgUnit.regional_depth()):
+    if not seconds or (area is not None and area.depth > 0 and area.depth > _regional_depth(area)):
         return compute()
     scope = "all" if user.is_superuser else "|".join(user.scope_paths)
     # v2: the figures gained "counted"; entries cached before it are not read.

@@ -56,11 +56,24 @@ def test_a_national_unit_added_above_the_provinces_makes_them_the_regions():
 
 
 def test_a_provinces_staff_see_by_region_exactly_what_the_paths_give(country):
-    nation, provinces, wards = country
-    for area in (*provinces, nation, wards[0]):
+    _nation, provinces, wards = country
+    for area in (*provinces, wards[0]):
         user = UserFactory(agency=area, is_leader=True)
         visible = Petition.objects.visible_to(user)
         assert set(visible) == set(Petition.objects.filter(area__path__startswith=area.path))
         where = str(visible.query).split(" WHERE ", 1)[1]
         assert ('"region_id" =' in where) == (area in provinces), (area, where)
         assert ("accounts_orgunit" not in str(visible.query)) == (area in provinces)
+
+
+def test_the_only_top_level_area_sees_everything_without_a_condition(country):
+    nation, provinces, _wards = country
+    national = UserFactory(agency=nation, is_monitor=True)
+    assert national.sees_everything
+    assert " WHERE " not in str(Petition.objects.visible_to(national).query)
+    assert set(Petition.objects.visible_to(national)) == set(Petition.objects.all())
+    assert not UserFactory(agency=provinces[0], is_leader=True).sees_everything
+    OrgUnitFactory(name="Tỉnh ngoài cây", kind="province")  # a second top-level area
+    national = UserFactory(agency=nation, is_monitor=True)
+    assert not national.sees_everything
+    assert " WHERE " in str(Petition.objects.visible_to(national).query)

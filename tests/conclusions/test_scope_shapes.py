@@ -63,3 +63,7 @@ def test_narrowing_the_branches_finds_what_narrowing_the_scope_finds(ward, other
     then_filtered = set(Assignment.objects.visible_to(viewer).open().values_list("pk", flat=True))
 
     assert narrowed == then_filtered == {mine.pk, led.pk, coordinated.pk, person.pk}
+
+    superuser = User.objects.create(username="root-viewer", full_name="Toàn quyền", is_superuser=True)
+    everything = set(Assignment.objects.visible_to(superuser, among=open_work).values_list("pk", flat=True))
+    assert everything == set(open_work.values_list("pk", flat=True))
