@@ -51,6 +51,9 @@ class OrgUnit(SearchableModel, BaseModel):
     """
 
     class Kind(models.TextChoices):
+        # The whole country as one unit (a national monitor or admin works here); when there
+        # is one, the provinces and centrally-run cities are its children (regional_depth).
+        NATION = "nation", _("Toàn quốc")
         CITY = "city", _("Thành phố trực thuộc Trung ương")
         PROVINCE = "province", _("Tỉnh")
         DISTRICT = "district", _("Quận, huyện, thị xã")
@@ -69,7 +72,16 @@ class OrgUnit(SearchableModel, BaseModel):
         OTHER = "other", _("Cơ quan, đơn vị khác")
 
     AREA_KINDS = frozenset(
-        {Kind.CITY, Kind.PROVINCE, Kind.DISTRICT, Kind.WARD, Kind.COMMUNE, Kind.TOWNSHIP, Kind.SPECIAL_ZONE}
+        {
+            Kind.NATION,
+            Kind.CITY,
+            Kind.PROVINCE,
+            Kind.DISTRICT,
+            Kind.WARD,
+            Kind.COMMUNE,
+            Kind.TOWNSHIP,
+            Kind.SPECIAL_ZONE,
+        }
     )
 
     name = models.CharField(_("tên đầy đủ"), max_length=255)
@@ -166,6 +178,12 @@ class OrgUnit(SearchableModel, BaseModel):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
+
+    @classmethod
+    def regional_depth(cls) -> int:
+        """The depth of the country's first division (provinces, centrally-run cities): 0 when
+        they are the top of the tree, 1 below a national unit (Kind.NATION). One query."""
+        return 1 if cls.objects.filter(parent=None, kind=cls.Kind.NATION).exists() else 0
 
     def ancestors(self) -> OrgUnitQuerySet:
         """Every unit above this one, top first: their paths are prefixes of this path."""
@@ -356,6 +374,16 @@ class User(SearchableModel, AbstractUser):
         records of the old wards merged into it. One query per generation of reform."""
         area = self.area
         return area.lineage_paths() if area is not None else ()
+
+    @cached_property
+    def sees_everything(self) -> bool:
+        """Whether the scope holds every unit: a superuser, or the staff of the only top-level
+        area (the national unit). Their lists need no scope condition at all (a condition
+        true of every row still costs a test per row). A query only for a top-level scope."""
+        if self.is_superuser:
+            return True
+        tops = [path for path in self.scope_paths if len(path) == PATH_SEGMENT_WIDTH + 1]
+        return bool(tops) and not OrgUnit.objects.filter(parent=None).exclude(path__in=tops).exists()
 
     # Scopes up to this many units (a ward has 7, a district a few hundred) are answered by
     # index lookups per unit; larger ones by walking the list's own index (see

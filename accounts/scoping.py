@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import models
+from django.db import connections, models
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -23,6 +23,11 @@ class ScopedQuerySet(models.QuerySet):
     # The relation from the row to its OrgUnit, "" for OrgUnit itself. A model may also set
     # `scope_field` on itself (as User does) when it cannot choose its queryset class freely.
     scope_field: str | None = None
+    # The row's region column, where the model keeps one (core.migration_ops.RegionColumn,
+    # PostgreSQL): a scope path of exactly one region (two segments: a province under the
+    # national unit) is then `region_id = X`, an indexed equality that keeps the order of a
+    # (region, date) index, instead of a join to the units and a prefix test on their paths.
+    region_field: str | None = None
 
     def _scope_lookup(self) -> str:
         field = self.scope_field
@@ -35,7 +40,7 @@ class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user: User):
         if not (user.is_authenticated and user.is_active):
             return self.none()
-        if user.is_superuser:
+        if user.is_superuser or user.sees_everything:
             return self
         paths = user.scope_paths
         if not paths:
@@ -43,8 +48,14 @@ class ScopedQuerySet(models.QuerySet):
         lookup = self._scope_lookup()
         condition = models.Q()
         for path in paths:
-            condition |= models.Q(**{lookup: path})
+            condition |= self._path_condition(lookup, path)
         return self.filter(condition)
+
+    def _path_condition(self, lookup: str, path: str) -> models.Q:
+        segments = path.split(".")[:-1]
+        if self.region_field and len(segments) == 2 and connections[self.db].vendor == "postgresql":
+            return models.Q(**{f"{self.region_field}_id": int(segments[1])})
+        return models.Q(**{lookup: path})
 
     def editable_by(self, user: User):
         """What the user may change: what they see, if they hold a role that writes."""

@@ -7,12 +7,14 @@ Runs on the benchmark database (bench/harness.py). Requests go through Django's 
 the whole stack from URL routing to the rendered template, logged in as:
 - a national superuser (every area: the heaviest case of every list and dashboard);
 - the leader of one generated ward (what a ward sees every day);
-- a leader and a monitor of that ward's province (the middle level);
+- a leader and a monitor of that ward's province (the middle level), and of the national
+  unit above the provinces (the whole country as a user's own area, not a superuser);
 - the JSON API's lists, deep pages of the web lists, and the public area pages (anonymous).
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from datetime import date
@@ -26,6 +28,7 @@ setup_django()
 from django.db.models import Count  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
+from scale import nation_ensure  # noqa: E402
 
 from accounts.models import OrgUnit, User  # noqa: E402
 from core.pagination import API_MAX_PAGE_NUMBER  # noqa: E402
@@ -58,15 +61,20 @@ def ward_leader() -> User:
 def province_users(province: OrgUnit) -> tuple[User, User]:
     """A leader and a monitor of a whole province (the generated data has staff in the wards
     only): their scope is the province and its 294 wards, the middle level."""
+    return area_users(province, "province")
+
+
+def area_users(area: OrgUnit, level: str) -> tuple[User, User]:
+    """A leader and a monitor working in `area` itself (a province, or the national unit)."""
     made = []
     for role in ("leader", "monitor"):
         # Not update_or_create: its SELECT … FOR UPDATE meets User's nullable join to its agency.
-        User.objects.filter(username=f"bench-province-{role}").delete()
+        User.objects.filter(username=f"bench-{level}-{role}").delete()
         made.append(
             User.objects.create(
-                username=f"bench-province-{role}",
-                full_name=f"Đo hiệu năng cấp tỉnh ({role})",
-                agency=province,
+                username=f"bench-{level}-{role}",
+                full_name=f"Đo hiệu năng {area.name} ({role})",
+                agency=area,
                 **{f"is_{role}": True},
             )
         )
@@ -107,8 +115,33 @@ def dashboard_urls(area: OrgUnit) -> list[tuple[str, str]]:
     return found
 
 
+PARTS = ("country", "province", "nation", "api", "deep")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", default=",".join(PARTS), help=f"some of {','.join(PARTS)}")
+    parts = set(parser.parse_args().only.split(","))
+    nation = nation_ensure()  # a database generated before the national unit gets it now
     national, leader = client_for(national_user()), ward_leader()
+    measures = country_measures(national, leader) if "country" in parts else []
+    if "province" in parts:
+        measures += level_measures(leader.area.parent, "province")
+    if "nation" in parts:
+        measures += level_measures(nation, "national unit")
+    if "api" in parts:
+        measures += api_measures(
+            national,
+            province_leader=client_for(province_users(leader.area.parent)[0]),
+            nation_leader=client_for(area_users(nation, "nation")[0]),
+        )
+    if "deep" in parts:
+        measures += deep_and_public_measures(national, leader.area.parent)
+    emit(measures)
+
+
+def country_measures(national: Client, leader: User) -> list[Measure]:
+    """The whole country as a superuser, and one ward, with the national dashboard's modes."""
     ward = leader.area
     local = client_for(leader)
     assignments, petitions, conferences = (
@@ -168,36 +201,38 @@ def main() -> None:
                             DASHBOARD_BUDGET_MS,
                         )
                     )
-    measures += province_measures(leader.area.parent)
-    measures += api_measures(national, province_leader=client_for(province_users(leader.area.parent)[0]))
-    measures += deep_and_public_measures(national, leader.area.parent)
-    emit(measures)
+    return measures
 
 
-def province_measures(province: OrgUnit) -> list[Measure]:
-    """The middle level: a province's leader and monitor (scope: 295 areas, 1/34 of the data)."""
-    leader_user, monitor_user = province_users(province)
+def level_measures(area: OrgUnit, level: str) -> list[Measure]:
+    """A leader and a monitor working in `area`: a province (the middle level: 295 areas, 1/34
+    of the data) or the national unit above the provinces (every area, as users, not as a
+    superuser: the scope is the national unit's path)."""
+    leader_user, monitor_user = area_users(area, "province" if level == "province" else "nation")
     leader, monitor = client_for(leader_user), client_for(monitor_user)
     assignments, petitions = reverse("conclusions:assignments"), reverse("petitions:list")
     year = date.today().year
-    report = f"?area={province.pk}&start=01/01/{year}&end=31/12/{year}"
+    report = f"?area={area.pk}&start=01/01/{year}&end=31/12/{year}"
     measures = [
-        page(leader, "overdue list, province", f"{assignments}?mine=0&show=overdue", LIST_BUDGET_MS),
-        page(leader, "accent-free search 'dat dai', province", f"{petitions}?q=dat+dai", LIST_BUDGET_MS),
-        page(leader, "overdue review (leader), province", reverse("dashboards:overdue"), DASHBOARD_BUDGET_MS),
-        page(monitor, "supervision dashboard (monitor), province", reverse("dashboards:supervision"),
+        page(leader, f"overdue list, {level}", f"{assignments}?mine=0&show=overdue", LIST_BUDGET_MS),
+        page(leader, f"accent-free search 'dat dai', {level}", f"{petitions}?q=dat+dai", LIST_BUDGET_MS),
+        page(leader, f"overdue review (leader), {level}", reverse("dashboards:overdue"), DASHBOARD_BUDGET_MS),
+        page(monitor, f"supervision dashboard (monitor), {level}", reverse("dashboards:supervision"),
              DASHBOARD_BUDGET_MS),
-        page(leader, "statistics page, province, this year", reverse("dashboards:statistics") + report,
+        page(leader, f"statistics page, {level}, this year", reverse("dashboards:statistics") + report,
              DASHBOARD_BUDGET_MS),
-        page(leader, "statistics xlsx, province, this year", reverse("dashboards:statistics_xlsx") + report,
-             DASHBOARD_BUDGET_MS),
+        # Over SYNC_MAX_AREAS areas (the country) the workbook is built in the background: the
+        # request answers with a redirect to the page that starts it, measured as such.
+        page(leader, f"statistics xlsx, {level}, this year" + ("" if level == "province" else " (302)"),
+             reverse("dashboards:statistics_xlsx") + report, DASHBOARD_BUDGET_MS,
+             expect=200 if level == "province" else 302),
     ]  # fmt: skip
     with override_settings(DASHBOARD_CACHE_SECONDS=0):
         measures.append(page(monitor, "  uncached", reverse("dashboards:supervision"), DASHBOARD_BUDGET_MS))
     return measures
 
 
-def api_measures(national: Client, province_leader: Client) -> list[Measure]:
+def api_measures(national: Client, province_leader: Client, nation_leader: Client) -> list[Measure]:
     """The JSON API's lists: page 1, page 100 (the last by number), the cursor after it, and
     page 2000 (refused with a 400 that says to follow `next`: core.pagination.ApiPagination)."""
     measures = []
@@ -210,6 +245,7 @@ def api_measures(national: Client, province_leader: Client) -> list[Measure]:
         joiner = "&" if "?" in url else "?"
         measures.append(page(national, f"API {label}, page 1, whole country", url, LIST_BUDGET_MS))
         measures.append(page(province_leader, f"API {label}, page 1, province", url, LIST_BUDGET_MS))
+        measures.append(page(nation_leader, f"API {label}, page 1, national unit", url, LIST_BUDGET_MS))
         last_numbered = f"{url}{joiner}page={API_MAX_PAGE_NUMBER}"
         measures.append(
             page(national, f"API {label}, page {API_MAX_PAGE_NUMBER}", last_numbered, LIST_BUDGET_MS)

@@ -1,9 +1,10 @@
 """National-scale data for benchmarks: `manage.py seed_demo --scale N` (PostgreSQL only).
 
-At N = 1 this writes about 10,000 ward/commune units in 34 provinces (each with its Party
-committee, People's Committee, Fatherland Front, police and two specialised offices), 50,000
-users, five years of conferences (2022–2026), 2 million petitions, one issued notice per held
-conference and 1 million assignments whose statuses age as real ones do: old items mostly
+At N = 1 this writes about 10,000 ward/commune units in 34 provinces under one national unit
+("Toàn quốc", `nation_ensure`), each ward with its Party committee, People's Committee,
+Fatherland Front, police and two specialised offices, 50,000 users, five years of
+conferences (2022–2026), 2 million petitions, one issued notice per held conference and
+1 million assignments whose statuses age as real ones do: old items mostly
 accepted (some late, a few still open and long overdue), recent ones open. Fractions work
 too (`--scale 0.01` is a 100-ward country for a quick look).
 
@@ -160,6 +161,9 @@ class Ward:
     handlers: dict[int, int]  # body position → a handler's user id
     monitor: int
     notices_in_year: dict[int, int] = field(default_factory=dict)
+    # Its province: the opinions' region under the national unit (core.migration_ops.
+    # RegionColumn; written here since a load in replica mode fires no trigger).
+    region: int = 0
 
 
 class Copier:
@@ -261,7 +265,7 @@ class Generator:
                             ward_id,
                         )
                     )
-                wards.append(Ward(ward_id, ward_name, bodies, 0, 0, {}, 0))
+                wards.append(Ward(ward_id, ward_name, bodies, 0, 0, {}, 0, region=province_id))
         columns = ["id", "name", "symbol", "kind", "code", "parent_id", "path", "depth", "area_id",
                    "search_text", "created_at", "updated_at"]  # fmt: skip
         copier.copy(OrgUnit._meta.db_table, columns, rows)
@@ -493,7 +497,7 @@ class Rows:
                 f"Cơ quan cấp trên của {ward.name}" if outcome == "transferred" else "",
                 day if outcome == "transferred" else None, first_id if outcome == "duplicate" else None,
                 "Nội dung không thuộc phạm vi đối thoại." if outcome == "rejected" else "", self.resolved.get(pk),
-                ward.clerk, fold(f"{searchable} {title}"), gen.now, gen.now,
+                ward.clerk, fold(f"{searchable} {title}"), gen.now, gen.now, ward.region,
             ))  # fmt: skip
 
     def notice(self, gen: Generator, pk, conference_id, ward: Ward, issued_on, number, first_item) -> None:
@@ -582,7 +586,7 @@ PETITION_COLUMNS = [
     "category_id", "content", "petitioner_type", "petitioner_name", "petitioner_address", "petitioner_phone",
     "answered_at_conference", "conference_answer", "answered_by", "outcome", "outcome_decided_on",
     "transferred_to", "transferred_on", "duplicate_of_id", "rejection_reason", "resolved_on", "created_by_id",
-    "search_text", "created_at", "updated_at",
+    "search_text", "created_at", "updated_at", "region_id",
 ]  # fmt: skip
 NOTICE_COLUMNS = [
     "id", "area_id", "conference_id", "issuing_body_id", "status", "summary", "preamble", "closing",
@@ -644,6 +648,31 @@ def _drop_secondary_indexes(cursor) -> list[str]:
     return [definition for _name, definition in found]
 
 
+NATION_NAME = "Toàn quốc"
+
+
+def nation_ensure() -> OrgUnit:
+    """The whole country as one unit (OrgUnit.Kind.NATION) with every other top-level area
+    (the generated provinces, the demo's city) below it, so that "the whole country" is an
+    area like any other: a national monitor or admin works in it, and it can be chosen in
+    every form. Idempotent, two UPDATEs over the units' paths: a database generated before
+    the national unit existed gets it on its next benchmark run."""
+    nation = OrgUnit.objects.filter(parent=None, kind=OrgUnit.Kind.NATION).first()
+    if nation is None:
+        nation = OrgUnit(name=NATION_NAME, kind=OrgUnit.Kind.NATION, symbol="TQ")
+        nation.save()
+    table = OrgUnit._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET path = %s || path, depth = depth + 1 WHERE path NOT LIKE %s",
+            [nation.path, nation.path + "%"],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET parent_id = %s WHERE parent_id IS NULL AND id <> %s", [nation.pk] * 2
+        )
+    return nation
+
+
 def generate(*, scale: float, stdout, today: date | None = None) -> None:
     if connection.vendor != "postgresql":
         stdout.write("--scale cần PostgreSQL (DATABASE_URL=postgres://…): bỏ qua dữ liệu quy mô lớn.")
@@ -667,5 +696,6 @@ def generate(*, scale: float, stdout, today: date | None = None) -> None:
         for table in WORD_INDEXED_TABLES:
             cursor.execute(remember_words_sql(f'"{table}"'))
         generator.say(f"{len(rebuild)} chỉ mục đã dựng lại")
+        nation_ensure()
         cursor.execute("ANALYZE")
     generator.say("ANALYZE xong")

@@ -846,7 +846,8 @@ class AssignmentApiFilter(django_filters.FilterSet):
 
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Assignments of issued notices in the caller's area and below, soonest deadline first.
+    """Assignments whose work has started (given by an issued notice, or for a written
+    petition, which has no notice) in the caller's area and below, soonest deadline first.
     The assignees (`policies.is_assignee`) report progress, report done and ask for more time;
     the issuer's clerks and leaders accept or return the work; leaders decide extensions."""
 
@@ -866,7 +867,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if self.action == "list":
             assignments = Assignment.objects.visible_to(self.request.user, for_page=True)
             return (
-                assignments.filter(notice__status=ConclusionNotice.Status.ISSUED)
+                assignments.started()
                 .select_related("notice", "item", "area", "lead_agency", "responsible_person")
                 .order_by("deadline", "pk")
             )

@@ -232,7 +232,7 @@ def with_assignment_counts(notices: list[ConclusionNotice]) -> list[ConclusionNo
 class AssignmentQuerySet(ScopedQuerySet):
     scope_field = "area"
 
-    def visible_to(self, user, *, for_page: bool = False):
+    def visible_to(self, user, *, for_page: bool = False, among: models.QuerySet | None = None):
         """The notice's area decides, as everywhere; and an agency also sees what it was given
         by a notice of a higher level (a city notice assigning a ward's committee): as lead,
         as a coordinating agency, or through its responsible person.
@@ -246,9 +246,15 @@ class AssignmentQuerySet(ScopedQuerySet):
           a large scope (`User.scope_is_small` false: over 300 units, a province): OR-ed
           conditions on hashed lists of the units, tested row by row as the walk goes, which
           stops at the page (~20 ms). For a ward the walk would test every open assignment
-          of the country (150 ms), so small scopes keep the UNION."""
-        if not (user.is_authenticated and user.is_active) or user.is_superuser:
-            return super().visible_to(user)
+          of the country (150 ms), so small scopes keep the UNION.
+
+        `among` (a queryset of assignments, e.g. the open ones due soon) narrows each branch of
+        the UNION before it is gathered: the partial indexes of open work (area or agency,
+        deadline) then give a province's few thousand open rows instead of every assignment it
+        ever had (the overdue review of a province: 410 → 180 ms on a loaded machine)."""
+        if not (user.is_authenticated and user.is_active) or user.sees_everything:
+            everything = super().visible_to(user)
+            return everything if among is None else everything & among
         if not user.scope_paths:
             return self.none()
         units = OrgUnit.objects.filter(
@@ -263,14 +269,17 @@ class AssignmentQuerySet(ScopedQuerySet):
                 | Q(responsible_person_id__in=people)
                 | Q(pk__in=coordinated.values("assignment_id"))
             )
-        plain = Assignment.objects.order_by()
+        plain = (among if among is not None else Assignment.objects.all()).order_by()
         visible = (
             plain.filter(area_id__in=units)
             .values("pk")
             .union(
                 plain.filter(lead_agency_id__in=units).values("pk"),
                 plain.filter(responsible_person__agency_id__in=units).values("pk"),
-                coordinated.order_by().values("assignment_id"),
+                # Narrowed too (as rows of `among`), so that the result lies within it.
+                plain.filter(pk__in=coordinated.values("assignment_id")).values("pk")
+                if among is not None
+                else coordinated.order_by().values("assignment_id"),
             )
         )
         return self.filter(pk__in=visible)
@@ -407,6 +416,21 @@ class Assignment(BaseModel):
                 include=["id", "lead_agency", "notice", "status"],
                 condition=~Q(status="accepted"),
                 name="assignment_open_cover",
+            ),
+            # A scope's open work by deadline, one lookup per unit of the scope (the branches of
+            # visible_to(among=open work): the overdue review of a province or a ward).
+            models.Index(
+                fields=["area", "deadline"], condition=~Q(status="accepted"), name="assignment_area_open"
+            ),
+            models.Index(
+                fields=["lead_agency", "deadline"],
+                condition=~Q(status="accepted"),
+                name="assignment_agency_open",
+            ),
+            models.Index(
+                fields=["responsible_person", "deadline"],
+                condition=~Q(status="accepted"),
+                name="assignment_person_open",
             ),
         ]
         constraints = [

@@ -142,3 +142,71 @@ def SearchWordIndex(*, table: str) -> migrations.RunPython:  # noqa: N802
 
 # Tables with a word index (models with `search_word_index = True`), for the backfill command.
 WORD_INDEXED_TABLES = ("petitions_petition",)
+
+
+# --- regions (per-row scoping of large tables) ----------------------------------------------
+# A row's region is the unit one level below the top of the tree above its area (with the
+# national unit at the top: its province or centrally-run city), or the area itself at the
+# top: the second segment of the area's materialised path, else the first. A scope of exactly
+# one region (a province's staff) then filters on `region_id = X`, an indexed equality that
+# also keeps an index's order (region, date), where the path filter joins every row to its
+# unit and walks the whole country's date index to find the province's newest rows
+# (docs/PERFORMANCE.md). Triggers keep the column whatever writes the rows, and follow a unit
+# moved to another region.
+
+REGION_OF_SQL = """
+    CREATE OR REPLACE FUNCTION core_region_of(path text) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT CAST(nullif(coalesce(nullif(substr(path, 12, 10), ''), substr(path, 1, 10)), '') AS bigint)
+    $$
+"""
+
+
+def RegionColumn(*, table: str) -> migrations.RunPython:  # noqa: N802
+    """For `table` (with `area_id` and a `region_id` column added before): the trigger that sets
+    the region of every row inserted or given another area, the trigger on the units that
+    follows a unit moved to another region, and the region of the rows already there."""
+    set_region, follow = f"{table}_set_region", f"{table}_follow_region"
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(REGION_OF_SQL)
+        schema_editor.execute(f"""
+            CREATE OR REPLACE FUNCTION {set_region}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                NEW.region_id := (SELECT core_region_of(path) FROM accounts_orgunit WHERE id = NEW.area_id);
+                RETURN NEW;
+            END $$
+        """)
+        schema_editor.execute(
+            f'CREATE OR REPLACE TRIGGER "{set_region}" BEFORE INSERT OR UPDATE OF area_id ON "{table}" '
+            f"FOR EACH ROW EXECUTE FUNCTION {set_region}()"
+        )
+        schema_editor.execute(f"""
+            CREATE OR REPLACE FUNCTION {follow}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE "{table}" SET region_id = core_region_of(NEW.path) WHERE area_id = NEW.id;
+                RETURN NULL;
+            END $$
+        """)
+        schema_editor.execute(
+            f'CREATE OR REPLACE TRIGGER "{follow}" AFTER UPDATE OF path ON accounts_orgunit FOR EACH ROW '
+            f"WHEN (core_region_of(OLD.path) IS DISTINCT FROM core_region_of(NEW.path)) "
+            f"EXECUTE FUNCTION {follow}()"
+        )
+        schema_editor.execute(
+            f'UPDATE "{table}" AS row SET region_id = core_region_of(unit.path) '
+            "FROM accounts_orgunit AS unit WHERE unit.id = row.area_id "
+            "AND row.region_id IS DISTINCT FROM core_region_of(unit.path)"
+        )
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{follow}" ON accounts_orgunit')
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{set_region}" ON "{table}"')
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {follow}()")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {set_region}()")
+
+    return migrations.RunPython(create, drop, elidable=False)

@@ -409,7 +409,10 @@ class ListPagination:
 # throws away every row before the page: 1 s at page 2000).
 
 API_PAGE_SIZE = 50
-API_MAX_PAGE_NUMBER = 100  # pages reachable by ?page=N; deeper ones through `next` (a cursor)
+# Pages reachable by ?page=N; deeper ones through `next` (a keyset cursor). OFFSET reads every
+# row before the page: at page 100 (4,950 rows) the notices and assignments took 300–460 ms,
+# at page 10 (450 rows) what page 1 takes; the cursor reads the page's rows only.
+API_MAX_PAGE_NUMBER = 10
 CURSOR_PARAMETER = "cursor"
 PAGE_TOO_DEEP = _(
     "Trang %(page)s quá sâu: chỉ mở được trang 1–%(max)s theo số trang. Hãy đi tiếp bằng liên kết "

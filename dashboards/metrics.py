@@ -409,9 +409,13 @@ def assignments_by_child_area(
     """By area one level below `area` (the lead agency's area lies in that child's subtree),
     plus a row (`own`: True) for the agencies of `area` itself. Weakest first. Two queries:
     one GROUP BY on the path prefix of the child level, one for the children."""
-    prefix_length = (len(area.path) if area else 0) + PATH_SEGMENT_WIDTH + 1
-    # Below the whole scope every agency lies under a top-level area, so the first segment of
-    # its own path names it (one join fewer); below an area, the agency's area path is needed
+    # The whole scope is ranked by regional area (province, city: at OrgUnit.regional_depth).
+    if area is not None:
+        prefix_length = len(area.path) + PATH_SEGMENT_WIDTH + 1
+    else:
+        prefix_length = (OrgUnit.regional_depth() + 1) * (PATH_SEGMENT_WIDTH + 1)
+    # Below the whole scope every agency lies under a regional area, so that segment of its
+    # own path names it (one join fewer); below an area, the agency's area path is needed
     # to tell the area's own agencies (prefix = the area's path) from its children's.
     path = "lead_agency__area__path" if area else "lead_agency__path"
     rows = _in_period(assignments_in(user, area), period).annotate(prefix=Substr(path, 1, prefix_length))
@@ -429,9 +433,10 @@ def assignments_by_child_area(
 def review_rows(user: User, today: date) -> QuerySet:
     """The leader's overdue review: open assignments of the user's scope (visible_to) that are
     overdue or due within DUE_SOON_DAYS."""
-    return (
-        Assignment.objects.visible_to(user).open().filter(deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
-    )
+    due = Assignment.objects.open().filter(deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
+    # The scope's branches are narrowed to the open work due soon before they are gathered; a
+    # scope of everything (a superuser's, the national unit's) is `due` itself.
+    return due if user.sees_everything else Assignment.objects.visible_to(user, among=due)
 
 
 def _review_counts(today: date) -> dict:

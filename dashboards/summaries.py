@@ -2,7 +2,8 @@
 
 The whole country's supervision dashboard aggregates two million opinions, a million
 assignments and their links (about a second and a half computed, docs/DASHBOARDS.md). Its
-figures are additive by month and by top-level area (province, city), so they are kept
+figures are additive by month and by regional area (province, centrally-run city: the top
+of the tree, or the children of a national unit, `OrgUnit.regional_depth`), so they are kept
 ready in `MonthFigures`, one small row per area, month and subject, refreshed by Celery every
 DASHBOARD_SUMMARY_MINUTES (`refresh()`, task `dashboards.tasks.figures_refresh`).
 
@@ -31,8 +32,18 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Count, F, FloatField, PositiveIntegerField, Q, QuerySet, Sum
-from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    F,
+    FloatField,
+    PositiveIntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf, Substr, TruncMonth
 from django.utils import timezone
 
 from accounts.models import PATH_SEGMENT_WIDTH, OrgUnit, User
@@ -62,9 +73,25 @@ OPINION_COLUMNS = (
 # --- refresh -------------------------------------------------------------------------------
 
 
-def top_area(path_field: str) -> Cast:
-    """The id of the top-level area of a unit: the first segment of its materialised path."""
-    return Cast(Substr(path_field, 1, PATH_SEGMENT_WIDTH), BigIntegerField())
+def top_area(path_field: str, depth: int) -> Cast:
+    """The id of the regional area of a unit (at `depth`, OrgUnit.regional_depth): that
+    segment of its materialised path; for a unit above that level (the national unit itself),
+    its first segment."""
+    start = depth * (PATH_SEGMENT_WIDTH + 1) + 1
+    segment = Coalesce(
+        NullIf(Substr(path_field, start, PATH_SEGMENT_WIDTH), Value("")),
+        Substr(path_field, 1, PATH_SEGMENT_WIDTH),
+    )
+    return Cast(segment, BigIntegerField())
+
+
+def top_area_sql(path_column: str, depth: int) -> str:
+    """top_area written in SQL, for the raw statement of the opinions."""
+    start = depth * (PATH_SEGMENT_WIDTH + 1) + 1
+    return (
+        f"CAST(coalesce(nullif(substr({path_column}, {start}, {PATH_SEGMENT_WIDTH}), ''), "
+        f"substr({path_column}, 1, {PATH_SEGMENT_WIDTH})) AS bigint)"
+    )
 
 
 def refresh(today: date | None = None) -> int:
@@ -77,7 +104,12 @@ def refresh(today: date | None = None) -> int:
     stamp = [today, timezone.now()]
     with transaction.atomic():
         MonthFigures.objects.all().delete()
-        rows = _insert_conferences(stamp) + _insert_assignments(today, stamp) + _insert_opinions(today, stamp)
+        depth = OrgUnit.regional_depth()
+        rows = (
+            _insert_conferences(stamp, depth)
+            + _insert_assignments(today, stamp, depth)
+            + _insert_opinions(today, stamp, depth)
+        )
         with connection.cursor() as cursor:  # the planner's statistics of the new rows
             cursor.execute(f"ANALYZE {MonthFigures._meta.db_table}")
         return rows
@@ -111,19 +143,23 @@ def _insert_by_month_and_day(
         return cursor.rowcount
 
 
-def _insert_conferences(stamp: list) -> int:
+def _insert_conferences(stamp: list, depth: int) -> int:
     """Dialogue conferences held, by the host area's top-level area and the day held; voter
     meetings apart (their own subject, held and participants)."""
-    return _insert_meetings(Conference.objects.dialogues(), MonthFigures.Subject.CONFERENCES, stamp) + (
-        _insert_meetings(Conference.objects.voter_meetings(), MonthFigures.Subject.VOTER_MEETINGS, stamp)
+    return _insert_meetings(
+        Conference.objects.dialogues(), MonthFigures.Subject.CONFERENCES, stamp, depth
+    ) + (
+        _insert_meetings(
+            Conference.objects.voter_meetings(), MonthFigures.Subject.VOTER_MEETINGS, stamp, depth
+        )
     )
 
 
-def _insert_meetings(meetings: QuerySet, subject: str, stamp: list) -> int:
+def _insert_meetings(meetings: QuerySet, subject: str, stamp: list, depth: int) -> int:
     grouped = (
         meetings.held()
         .filter(held_on__isnull=False)
-        .annotate(top=top_area("host_area__path"), month=TruncMonth("held_on"), day=F("held_on"))
+        .annotate(top=top_area("host_area__path", depth), month=TruncMonth("held_on"), day=F("held_on"))
         .values("top", "month", "day")
         .annotate(
             n_held=Count("pk"),
@@ -138,7 +174,7 @@ def _insert_meetings(meetings: QuerySet, subject: str, stamp: list) -> int:
     return _insert_by_month_and_day(sql, list(params), subject, sums, stamp)
 
 
-def _insert_assignments(today: date, stamp: list) -> int:
+def _insert_assignments(today: date, stamp: list, depth: int) -> int:
     """Open and accepted assignments by their lead agency's top-level area and deadline, with
     the conditions of metrics.assignments_by_child_area."""
     accepted = Q(status=Assignment.Status.ACCEPTED)
@@ -146,7 +182,7 @@ def _insert_assignments(today: date, stamp: list) -> int:
     rows = Assignment.objects.filter(deadline__isnull=False)
     grouped = (
         (rows.open() | rows.filter(accepted))
-        .annotate(top=top_area("lead_agency__path"), month=TruncMonth("deadline"), day=F("deadline"))
+        .annotate(top=top_area("lead_agency__path", depth), month=TruncMonth("deadline"), day=F("deadline"))
         .values("top", "month", "day")
         .annotate(
             n_open=Count("pk", filter=~accepted),
@@ -160,7 +196,7 @@ def _insert_assignments(today: date, stamp: list) -> int:
     return _insert_by_month_and_day(sql, list(params), MonthFigures.Subject.ASSIGNMENTS, sums, stamp)
 
 
-def _insert_opinions(today: date, stamp: list) -> int:
+def _insert_opinions(today: date, stamp: list, depth: int) -> int:
     """Opinions by the top-level area of their area and the day received: rows per month (a
     total, and one per category, kind and channel) and per day (a total), in one scan
     (GROUPING SETS), written by the database itself. The conditions are those of
@@ -199,7 +235,7 @@ def _insert_opinions(today: date, stamp: list) -> int:
             GROUP BY link.petition_id
         ),
         opinions AS (
-            SELECT CAST(substr(area.path, 1, {PATH_SEGMENT_WIDTH}) AS bigint) AS top,
+            SELECT {top_area_sql("area.path", depth)} AS top,
                    date_trunc('month', p.received_on)::date AS month,
                    p.received_on AS day,
                    p.category_id, p.kind, p.channel,
@@ -312,9 +348,16 @@ def summarised_scope(user: User, area: OrgUnit | None) -> list[int] | None:
     if user.is_superuser:
         return []
     paths = user.scope_paths
-    if not paths or any(len(path) != PATH_SEGMENT_WIDTH + 1 for path in paths):
+    # Deeper than two segments is below any regional area (a ward): no query to know it.
+    if not paths or any(len(path) > 2 * (PATH_SEGMENT_WIDTH + 1) for path in paths):
         return None
-    return [int(path[:PATH_SEGMENT_WIDTH]) for path in paths]
+    depth = OrgUnit.regional_depth()
+    regional = (depth + 1) * (PATH_SEGMENT_WIDTH + 1)
+    if any(len(path) > regional for path in paths):
+        return None
+    if any(len(path) < regional for path in paths):  # the national unit: every area
+        return []
+    return [int(path[regional - PATH_SEGMENT_WIDTH - 1 : regional - 1]) for path in paths]
 
 
 def fresh(today: date) -> bool:

@@ -199,7 +199,11 @@ def supervision(request: HttpRequest) -> HttpResponse:
 # a province's, or the country's when the summaries are stale, aggregate millions of rows.
 # Both are kept DASHBOARD_CACHE_SECONDS (settings), per scope, area, period and day, and the
 # page says when they were computed. A ward's are always computed afresh (tens of ms).
-LARGE_AREA_MAX_DEPTH = 0  # a top-level area (province, city) or no area: the whole scope
+
+
+def _regional_depth(area: OrgUnit) -> int:
+    """OrgUnit.regional_depth, without its query for an area below any regional level."""
+    return 1 if area.depth > 1 else OrgUnit.regional_depth()
 
 
 def supervision_figures(user, area: OrgUnit | None, period: metrics.Period, today) -> dict:
@@ -207,7 +211,8 @@ def supervision_figures(user, area: OrgUnit | None, period: metrics.Period, toda
         return summaries.supervision_figures(user, area, period, today)
 
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    if not seconds or (area is not None and area.depth > LARGE_AREA_MAX_DEPTH):
+    # Large: no area (the whole scope), or a regional area (province, city) or above.
+    if not seconds or (area is not None and area.depth > 0 and area.depth > _regional_depth(area)):
         return compute()
     scope = "all" if user.is_superuser else "|".join(user.scope_paths)
     # v2: the figures gained "counted"; entries cached before it are not read.

@@ -178,6 +178,7 @@ class ReceptionSession(BaseModel):
 
 class PetitionQuerySet(ScopedQuerySet, SearchQuerySet):
     scope_field = "area"
+    region_field = "region"
 
     def open(self):
         """Still waiting for something to be done: no outcome yet, or to be handled here and
@@ -238,6 +239,17 @@ class Petition(SearchableModel, BaseModel):
 
     area = models.ForeignKey(
         OrgUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="petitions"
+    )
+    # The area's region (its province under the national unit), kept by triggers on
+    # PostgreSQL (core.migration_ops.RegionColumn) for scoping by region (accounts.scoping).
+    region = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     conference = models.ForeignKey(
         Conference,
@@ -378,6 +390,8 @@ class Petition(SearchableModel, BaseModel):
             models.Index(fields=["kind", "-received_on"], name="petition_kind_received"),
             models.Index(fields=["channel", "-received_on"], name="petition_channel_received"),
             models.Index(fields=["-received_on", "-id"], name="petition_received"),
+            # A province's lists, newest first, walked in order (its scope is its region).
+            models.Index(fields=["region", "-received_on", "-id"], name="petition_region_received"),
             # The dashboards' aggregates over a period read only this index (index-only scan).
             models.Index(
                 fields=["received_on"],

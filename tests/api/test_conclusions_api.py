@@ -27,11 +27,13 @@ from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest, P
 from conclusions.tasks import notices_render_pending
 from core.uploads import FILE_CONTENT_MISMATCH, FILE_TYPE_NOT_ALLOWED
 from dialogue.models import Conference
+from petitions import services as petition_services
 from petitions.models import CONFIDENTIAL_PETITIONER, Petition
 from tests.api.conclusions_factories import give, issued_notice, set_deadline
 from tests.conclusions.helpers import SEED_004_ITEMS, draft_notice, handler_of, held_conference, leader_of
 from tests.conftest import login
 from tests.factories import conference_for, petition_for
+from tests.petitions.written_helpers import letter
 
 pytestmark = pytest.mark.django_db
 
@@ -711,6 +713,53 @@ def test_assignment_list_queries_do_not_grow(ward, clerk, django_assert_max_num_
         client.get(ASSIGNMENTS, {"mine": "true", "overdue": "false"})
 
     assert response.json()["count"] == rows
+
+
+def written_assignment(ward, clerk, **fields):
+    """A written petition (a letter), accepted and given to the ward's People's Committee: its
+    assignment has no notice and started when it was made."""
+    petition = petition_services.petition_accept(
+        petition=letter(ward, clerk), by=clerk, accepted_on=today(), complexity="normal"
+    )
+    return services.petition_assignment_add(
+        petition=petition, by=clerk, task="Giải quyết đơn", lead_agency=ward.bodies["UBND"], **fields
+    )
+
+
+def test_the_list_shows_written_petitions_work_but_not_drafts_and_only_in_scope(
+    ward, other_ward, clerk, leader, make_user
+):
+    written = written_assignment(ward, clerk)
+    issued = issued_notice(ward, clerk, leader=leader).assignments.get()
+    draft = give(
+        draft_notice(ward, clerk, conference=held_conference(ward)), clerk, agency=ward.bodies["UBND"]
+    )
+    theirs = written_assignment(other_ward, make_user("clerk", agency=other_ward.bodies["UBND"]))
+
+    listed = ids(login(clerk).get(ASSIGNMENTS))
+
+    assert written.pk in listed and issued.pk in listed
+    assert draft.pk not in listed and theirs.pk not in listed
+    row = next(r for r in login(clerk).get(ASSIGNMENTS).json()["results"] if r["id"] == written.pk)
+    assert row["notice"] is None and row["item"] is None
+    handler = handler_of(ward.bodies["UBND"])
+    assert written.pk in ids(login(handler).get(ASSIGNMENTS, {"mine": "true"}))
+    assert ids(login(handler_of(other_ward.bodies["UBND"])).get(ASSIGNMENTS)) == {theirs.pk}
+
+
+@pytest.mark.parametrize("rows", [2, 12])
+def test_assignment_list_with_written_petitions_queries_do_not_grow(
+    ward, clerk, django_assert_max_num_queries, rows
+):
+    for _ in range(rows):
+        written_assignment(ward, clerk)
+    issued_notice(ward, clerk)
+    client = login(clerk)
+
+    with django_assert_max_num_queries(5):
+        response = client.get(ASSIGNMENTS)
+
+    assert response.json()["count"] == rows + 1
 
 
 @pytest.mark.parametrize("rows", [2, 12])

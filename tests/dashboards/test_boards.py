@@ -303,10 +303,11 @@ def test_supervision_query_count_is_constant(boards, extra, django_assert_max_nu
     client = login(boards.users["city_monitor"])
     params = period_params(area=boards.city.pk)
     client.get(reverse("dashboards:supervision"), params)
-    # 22: the ranking by agency groups by the agency's id (the late ones first, then every one
+    # 23: the ranking by agency groups by the agency's id (the late ones first, then every one
     # when fewer than 30 are late), then reads the names shown; one count of the conferences
-    # the yearly requirement counts.
-    with django_assert_max_num_queries(22):
+    # the yearly requirement counts; whether the city's scope is everything (the only
+    # top-level area: User.sees_everything, then no scope condition on any row).
+    with django_assert_max_num_queries(23):
         page = client.get(reverse("dashboards:supervision"), params)
     assert len(page.context["by_area"]) == 2 + extra
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import OrgUnit
 from dashboards import metrics, summaries
 from dashboards.models import MonthFigures
 from dashboards.tasks import figures_refresh
@@ -176,3 +177,40 @@ def test_the_national_page_uses_the_summaries_and_its_numbers_equal_their_lists(
     names = ["conferences", "voter_meetings", "opinions", "breakdowns", "assignments", "by_agency", "by_area"]
     assert assert_figures_match_lists(client, page.context, [*names, "trend"]) > 40
     assert page.context["voter_meetings"]["meetings"].value == 1
+
+
+@pytest.fixture
+def nation(country):
+    """The whole country as one unit (Kind.NATION) above the city and the province."""
+    nation = OrgUnitFactory(name="Toàn quốc", kind=OrgUnit.Kind.NATION, symbol="TQ")
+    for top in OrgUnit.objects.filter(parent=None).exclude(pk=nation.pk):
+        top.parent = nation
+        top.save()
+    for unit in (country.city, country.province):
+        unit.refresh_from_db()
+    return nation
+
+
+def test_under_a_national_unit_the_summaries_are_kept_per_province(country, nation, admin):
+    assert OrgUnit.regional_depth() == 1
+    summaries.refresh()
+    assert set(MonthFigures.objects.values_list("area", flat=True)) == {country.city.pk, country.province.pk}
+    national_front = OrgUnitFactory(
+        parent=nation, name="Ủy ban Trung ương MTTQ Việt Nam", kind="fatherland_front"
+    )
+    national_monitor = UserFactory(agency=national_front, is_monitor=True)
+    province_monitor = UserFactory(
+        agency=OrgUnitFactory(parent=country.province, name="Ủy ban MTTQ tỉnh", kind="fatherland_front"),
+        is_monitor=True,
+    )
+    assert summaries.summarised_scope(national_monitor, None) == []
+    assert summaries.summarised_scope(province_monitor, None) == [country.province.pk]
+    assert summaries.summarised_scope(country.users["monitor"], None) is None  # a ward's scope
+    for user in (admin, national_monitor, province_monitor):
+        for period in periods():
+            assert comparable(summaries.supervision_figures(user, None, period, today())) == comparable(
+                summaries.live_figures(user, None, period, today())
+            ), (user, period)
+    ranked = summaries.supervision_figures(admin, None, metrics.Period.year_of(today()), today())["by_area"]
+    assert {row["area"].pk for row in ranked} <= {country.city.pk, country.province.pk}
+    assert len(ranked) == 2
