@@ -90,8 +90,9 @@ class PetitionDetailSerializer(PetitionSerializer):
     petitioner_name = serializers.CharField(required=False)
     petitioner_address = serializers.CharField(required=False)
     petitioner_phone = serializers.CharField(required=False)
+    petitioner_email = serializers.CharField(required=False)
 
-    IDENTITY_FIELDS = ("petitioner_name", "petitioner_address", "petitioner_phone")
+    IDENTITY_FIELDS = ("petitioner_name", "petitioner_address", "petitioner_phone", "petitioner_email")
 
     class Meta(PetitionSerializer.Meta):
         fields = [
@@ -99,6 +100,8 @@ class PetitionDetailSerializer(PetitionSerializer):
             "petitioner_name",
             "petitioner_address",
             "petitioner_phone",
+            "petitioner_email",
+            "message_consent",
             "conference_answer",
             "answered_by",
             "outcome_decided_on",
@@ -157,6 +160,8 @@ class PetitionDraftSerializer(serializers.Serializer):
     petitioner_name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     petitioner_address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     petitioner_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    petitioner_email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
+    message_consent = serializers.BooleanField(required=False, default=False)
     answered_at_conference = serializers.BooleanField(required=False, default=False)
     conference_answer = serializers.CharField(
         max_length=DOCUMENT_CHARS, required=False, allow_blank=True, default=""

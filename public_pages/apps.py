@@ -12,7 +12,10 @@ class PublicConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
+        from messaging import ports as message_ports
         from petitions import ports
 
         # Receipts print where a citizen looks the code up; petitions may not name our URLs.
         ports.tracking_path.fill(lambda: reverse("public:track"))
+        # The e-mails to citizens carry the opt-out link; messaging may not name our URLs.
+        message_ports.opt_out_path.fill(lambda code, token: reverse("public:opt_out", args=[code, token]))

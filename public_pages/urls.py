@@ -12,4 +12,5 @@ urlpatterns = [
     path("dia-ban/<int:pk>/", public_views.area, name="area"),
     path("hoi-nghi/<int:pk>/", public_views.conference_opinions, name="conference"),
     path("thong-bao/<int:pk>/pdf/", public_views.notice_pdf, name="notice_pdf"),
+    path("ngung-nhan-tin/<str:code>/<str:token>/", public_views.opt_out, name="opt_out"),
 ]
