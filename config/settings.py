@@ -191,6 +191,7 @@ MESSAGES_RETRY_SECONDS = env.int("MESSAGES_RETRY_SECONDS", default=60)  # double
 MESSAGES_DELIVERY_CHUNK = env.int("MESSAGES_DELIVERY_CHUNK", default=20)
 MESSAGES_SENDING_LEASE = env.int("MESSAGES_SENDING_LEASE", default=600)
 MESSAGES_HTTP_TIMEOUT = env.int("MESSAGES_HTTP_TIMEOUT", default=10)
+MESSAGES_QUEUE = env.str("MESSAGES_QUEUE", default="celery")  # the Celery queue of deliveries
 # A brand-name SMS gateway (MESSAGES_SMS=http): its URL, basic-auth credentials, brand name,
 # and the JSON body it expects, with $phone (84…), $text, $brandname and $id filled in.
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")

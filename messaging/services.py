@@ -130,10 +130,18 @@ def messages_claim(*, kind: str, petition_ids: list[int], data: dict) -> uuid.UU
             claimed += len(messages)
     if not claimed:
         return None
+    queue_delivery(batch)
+    return batch
+
+
+def queue_delivery(batch) -> None:
+    """The delivery task, queued when the claim commits (never before its rows exist), on
+    MESSAGES_QUEUE (slow gateways need not hold up the other tasks)."""
     from messaging.tasks import messages_deliver_batch
 
-    messages_deliver_batch.delay_on_commit(str(batch))
-    return batch
+    transaction.on_commit(
+        lambda: messages_deliver_batch.apply_async(args=[str(batch)], queue=settings.MESSAGES_QUEUE)
+    )
 
 
 @dataclass
@@ -201,9 +209,7 @@ def message_retry(*, message: CitizenMessage, by: User) -> CitizenMessage:
     message.status, message.batch = Status.PENDING, uuid.uuid4()
     message.save(update_fields=["status", "batch"])
     logger.info("Message %s queued again by %s", message.pk, by.pk)
-    from messaging.tasks import messages_deliver_batch
-
-    messages_deliver_batch.delay_on_commit(str(message.batch))
+    queue_delivery(message.batch)
     return message
 
 
@@ -235,5 +241,5 @@ def messages_resume() -> int:
         .distinct()[:1000]
     )
     for batch in batches:
-        messages_deliver_batch.delay(str(batch))
+        messages_deliver_batch.apply_async(args=[str(batch)], queue=settings.MESSAGES_QUEUE)
     return len(batches)
