@@ -247,7 +247,7 @@ def test_two_workers_at_once_send_each_message_once(ward, channels, gateway):
             message_consent=True,
             petitioner_email="",
             petitioner_phone=f"09870001{n:02d}",
-        )  # fmt: skip
+        )
         for n in range(12)
     ]
     # The claim queues its task on a queue nobody serves (removed below): the threads deliver.
@@ -304,7 +304,7 @@ def test_real_celery_workers_send_each_message_once_with_a_retried_and_a_duplica
             message_consent=True,
             petitioner_email="",
             petitioner_phone=f"09870002{n:02d}",
-        )  # fmt: skip
+        )
         for n in range(8)
     ]
     queue = f"messages-test-{uuid.uuid4().hex[:12]}"
