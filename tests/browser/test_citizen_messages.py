@@ -8,8 +8,13 @@ from playwright.sync_api import expect
 from config.celery import app as celery_app
 from messaging.models import CitizenMessage
 from petitions.models import Petition
-from tests.browser.test_written_petition import PASSWORD, contexts, open_as, ward  # noqa: F401 (fixtures)
-from tests.messaging.conftest import channels, gateway  # noqa: F401 (fixtures)
+from tests.browser import test_written_petition as written
+from tests.messaging import conftest as messaging_fixtures
+
+# The fixtures of those modules, used here too.
+ward, contexts = written.ward, written.contexts
+channels, gateway = messaging_fixtures.channels, messaging_fixtures.gateway
+open_as = written.open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
