@@ -22,7 +22,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/doithoai_bench")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/doithoai_bench"
+)
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402
@@ -40,10 +42,6 @@ from petitions.models import Category, Petition  # noqa: E402
 
 EVENTS = 10_000
 BATCH = 1_000
-
-
-class Rollback(Exception):
-    pass
 
 
 def _opinions(area, category) -> list[int]:
@@ -75,7 +73,9 @@ def measure() -> list[dict]:
         for start in range(0, EVENTS, BATCH):
             with CaptureQueriesContext(connection) as queries:
                 began = time.perf_counter()
-                batches.append(messages_claim(kind="received", petition_ids=ids[start : start + BATCH], data={}))
+                batches.append(
+                    messages_claim(kind="received", petition_ids=ids[start : start + BATCH], data={})
+                )
                 claims.append((time.perf_counter() - began) * 1000)
             claim_queries.append(len(queries))
         for batch in batches:
