@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -24,7 +24,7 @@ from core.bounds import DOCUMENT_CHARS, validate_sensible_date
 from core.filters import SearchFilter
 from dialogue.api import visible_areas
 from dialogue.models import Conference
-from petitions import services
+from petitions import ports, services
 from petitions.deadlines import PROCEDURES, deadline_compute
 from petitions.intake_forms import DeadlineApiForm
 from petitions.models import Category, Petition
@@ -84,6 +84,28 @@ class PetitionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MessageEntrySerializer(serializers.Serializer):
+    """One message to the citizen (docs/MESSAGES.md); `recipient` masked, empty for a
+    denunciation unless the reader handles the case."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    channel = serializers.CharField()
+    recipient = serializers.CharField(allow_blank=True)
+    text = serializers.CharField()
+    status = serializers.CharField()
+    attempts = serializers.IntegerField()
+    last_error = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+
+
+class MessageLogSerializer(serializers.Serializer):
+    consent = serializers.BooleanField()
+    opted_out = serializers.BooleanField()
+    messages = MessageEntrySerializer(many=True)
+
+
 class PetitionDetailSerializer(PetitionSerializer):
     # Output only. `required=False` rather than `read_only=True` so that the schema says these
     # keys may be absent: they are, for a denunciation.
@@ -93,6 +115,7 @@ class PetitionDetailSerializer(PetitionSerializer):
     petitioner_email = serializers.CharField(required=False)
 
     IDENTITY_FIELDS = ("petitioner_name", "petitioner_address", "petitioner_phone", "petitioner_email")
+    message_log = serializers.SerializerMethodField()
 
     class Meta(PetitionSerializer.Meta):
         fields = [
@@ -110,8 +133,15 @@ class PetitionDetailSerializer(PetitionSerializer):
             "rejection_reason",
             "created_at",
             "updated_at",
+            "message_log",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(MessageLogSerializer)
+    def get_message_log(self, petition: Petition) -> dict:
+        """The messages to the citizen (filled by messaging, above this app: a port)."""
+        log = ports.message_log()(petition, self.context["request"].user)
+        return MessageLogSerializer(log).data
 
     def to_representation(self, petition: Petition) -> dict:
         data = super().to_representation(petition)

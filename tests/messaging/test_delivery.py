@@ -14,10 +14,10 @@ from messaging import services
 from messaging.models import CitizenMessage, MessageOptOut
 from petitions import services as petition_services
 from petitions.events import CitizenEvent, announce
-from petitions.models import Petition
+from petitions.models import Category, Petition
 from tests.conftest import login
 from tests.factories import OrgUnitFactory, UserFactory
-from tests.petitions.written_helpers import DENOUNCER, clerk_of, denunciation, letter
+from tests.petitions.written_helpers import DENOUNCER, clerk_of, letter
 
 pytestmark = pytest.mark.django_db
 CONTACT = {"petitioner_phone": "0912 345 678", "petitioner_email": "hoa@example.vn", "message_consent": True}
@@ -188,6 +188,8 @@ def test_opt_out_from_the_tracking_page_stops_further_messages(
     ward, clerk, channels, gateway, client, django_capture_on_commit_callbacks
 ):
     petition = logged(ward, clerk, django_capture_on_commit_callbacks)
+    # An address of its own: the lookups are rate-limited per address in the shared cache.
+    client.defaults["REMOTE_ADDR"] = "10.17.0.2"
     page = client.get(reverse("public:track"), {"ma": petition.tracking_code}).content.decode()
     link = reverse(
         "public:opt_out", args=[petition.tracking_code, services.opt_out_token(petition.tracking_code)]
@@ -210,7 +212,19 @@ def test_the_api_gives_staff_the_message_log_and_keeps_a_denouncers_contact(
 ):
     channels.CITIZEN_MESSAGE_BACKENDS = {"sms": "http", "zalo": "off", "email": "off"}
     with django_capture_on_commit_callbacks(execute=True):
-        case = denunciation(ward, clerk, received_on=timezone.localdate(), **CONTACT)
+        case = petition_services.written_petition_create(
+            area=ward,
+            by=clerk,
+            data=petition_services.WrittenPetitionData(
+                received_on=timezone.localdate(),
+                channel=Petition.Channel.LETTER,
+                kind=Petition.Kind.DENUNCIATION,
+                category=Category.objects.get(name="Khác"),
+                content="Tố cáo cán bộ địa chính nhận tiền.",
+                petitioner_name=DENOUNCER,
+                **CONTACT,
+            ),
+        )
     answer = login(clerk).get(f"/api/v1/petitions/{case.pk}/").json()
     assert answer["message_log"]["consent"] is True
     [entry] = answer["message_log"]["messages"]
