@@ -1,13 +1,14 @@
 """`make bench`: every benchmark, one table with each budget of ../shared/DESIGN.md beside
 the measure.
 
-    .venv/bin/python bench/run.py [--scale 1] [--no-peer] [--only pages,sweep,pdf,peer]
+    .venv/bin/python bench/run.py [--scale 1] [--no-peer] [--only pages,sweep,pdf,messages,peer]
 
 1. The benchmark database (`BENCH_DATABASE_URL`, default `doithoai_bench` on the local
    PostgreSQL) is created and migrated if needed, and filled once with the demo data and
    `seed_demo --scale N` (N = 1: 10,000 wards, 2 million petitions, 1 million assignments;
    about ten minutes on two cores). Later runs reuse it.
-2. Each script runs in its own process (bench/pages.py, bench/sweep.py, bench/notice_pdf.py)
+2. Each script runs in its own process (bench/pages.py, bench/sweep.py, bench/notice_pdf.py,
+   bench/messages.py: the messages to citizens of 10,000 events)
    and prints its measures as JSON; the peer reference (django-helpdesk on 100,000 tickets,
    bench/helpdesk/) runs in its own virtual environment.
 3. The table: measure, budget, median, max, SQL queries, verdict.
@@ -132,7 +133,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1)
     parser.add_argument("--no-peer", action="store_true", help="skip the django-helpdesk reference")
-    parser.add_argument("--only", default="pages,sweep,pdf,peer")
+    parser.add_argument("--only", default="pages,sweep,pdf,messages,peer")
     args = parser.parse_args()
     parts = set(args.only.split(","))
     database_ready(args.scale)
@@ -145,6 +146,8 @@ def main() -> int:
         env = environment()
         env["DEBUG"] = "1"
         measures += run_json([PYTHON, "bench/notice_pdf.py", "--json"], env)
+    if "messages" in parts:
+        measures += run_json([PYTHON, "bench/messages.py"])
     if "peer" in parts and not args.no_peer:
         measures += peer()
     print()

@@ -29,6 +29,7 @@ from core.calendar import count_calendar_days, count_working_days
 from dialogue import services as conference_services
 from dialogue.models import Conference
 from petitions import services as petition_services
+from petitions.events import CitizenEvent, announce
 from petitions.models import Petition
 from registers import services as register_services
 from registers.models import DocumentType
@@ -297,8 +298,28 @@ def notice_issue(*, notice: ConclusionNotice, by: User, issued_on: date | None =
     if notice.conference_id:
         conference_services.conference_conclude(conference_id=notice.conference_id, by=by)
     _notify_assigned(notice, assignments)
+    _announce_assigned(assignments)
     transaction.on_commit(lambda: queue_notice_pdf(notice.pk), robust=True)
     return notice
+
+
+def _announce_assigned(assignments: list[Assignment]) -> None:
+    """Tell the citizens whose opinions the work answers: the agency and the deadline (one
+    query for the opinions of every assignment)."""
+    opinions: dict[int, list[int]] = {}
+    links = Assignment.petitions.through.objects.filter(assignment__in=assignments)
+    for assignment_id, petition_id in links.values_list("assignment_id", "petition_id"):
+        opinions.setdefault(assignment_id, []).append(petition_id)
+    for assignment in assignments:
+        announce(
+            kind=CitizenEvent.ASSIGNED,
+            petition_ids=opinions.get(assignment.pk, []),
+            data={
+                "agency": assignment.lead_agency.name,
+                "deadline": assignment.deadline.isoformat() if assignment.deadline else "",
+                "key": f"assignment-{assignment.pk}",
+            },
+        )
 
 
 def _notify_assigned(notice: ConclusionNotice, assignments: list[Assignment]) -> None:
@@ -557,6 +578,11 @@ def extension_decide(
         assignment.deadline = request.requested_deadline
         assignment._history_user = by
         assignment.save(update_fields=["deadline", "deadline_basis", "updated_at"])
+        announce(
+            kind=CitizenEvent.EXTENDED,
+            petition_ids=assignment.petitions.values_list("pk", flat=True),
+            data={"deadline": assignment.deadline.isoformat(), "key": f"extension-{request.pk}"},
+        )
     verdict = "Đồng ý gia hạn" if approve else "Không đồng ý gia hạn"
     notifications_send(
         recipients=[request.requested_by, *_handlers_of([assignment.lead_agency])],
@@ -627,6 +653,7 @@ def petition_assignment_add(
         [agency for agency in coordinating_agencies if agency.pk != lead_agency.pk]
     )
     assignment.petitions.set([petition])
+    _announce_assigned([assignment])
     # The notification names the task and the deadline, never the petitioner.
     notifications_send(
         recipients=[*_handlers_of([lead_agency]), responsible_person],

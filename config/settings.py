@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "registers",
     "dialogue",
     "petitions",
+    "messaging",
     "conclusions",
     "dashboards",
     "public_pages",
@@ -166,6 +167,53 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The address of this site in links sent by mail (reminder digests).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Messages to citizens about their opinions (docs/MESSAGES.md). Each channel's backend:
+# sms: off|console|file|http; zalo: off|console|file|zns; email: off|console|file|django.
+# Nothing leaves the machine unless http, zns or django is chosen. `make run` (DEBUG) writes
+# SMS and e-mails to files in MESSAGES_FILE_DIR.
+_MESSAGE_BACKEND_CHOICES = {
+    "sms": {"off", "console", "file", "http"},
+    "zalo": {"off", "console", "file", "zns"},
+    "email": {"off", "console", "file", "django"},
+}
+CITIZEN_MESSAGE_BACKENDS = {
+    "sms": env.str("MESSAGES_SMS", default="file" if DEBUG else "off"),
+    "zalo": env.str("MESSAGES_ZALO", default="off"),
+    "email": env.str("MESSAGES_EMAIL", default="file" if DEBUG else "off"),
+}
+for _channel, _backend in CITIZEN_MESSAGE_BACKENDS.items():
+    if _backend not in _MESSAGE_BACKEND_CHOICES[_channel]:
+        raise ImproperlyConfigured(
+            f"MESSAGES_{_channel.upper()}={_backend!r}: choose one of {sorted(_MESSAGE_BACKEND_CHOICES[_channel])}"
+        )
+MESSAGES_FILE_DIR = env.str("MESSAGES_FILE_DIR", default=str(BASE_DIR / "var" / "messages"))
+MESSAGES_MAX_ATTEMPTS = env.int("MESSAGES_MAX_ATTEMPTS", default=5)
+MESSAGES_RETRY_SECONDS = env.int("MESSAGES_RETRY_SECONDS", default=60)  # doubled at each retry
+MESSAGES_DELIVERY_CHUNK = env.int("MESSAGES_DELIVERY_CHUNK", default=20)
+MESSAGES_SENDING_LEASE = env.int("MESSAGES_SENDING_LEASE", default=600)
+MESSAGES_HTTP_TIMEOUT = env.int("MESSAGES_HTTP_TIMEOUT", default=10)
+MESSAGES_QUEUE = env.str("MESSAGES_QUEUE", default="celery")  # the Celery queue of deliveries
+# A brand-name SMS gateway (MESSAGES_SMS=http): its URL, basic-auth credentials, brand name,
+# and the JSON body it expects, with $phone (84…), $text, $brandname and $id filled in.
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_USER = env.str("SMS_GATEWAY_USER", default="")
+SMS_GATEWAY_PASSWORD = env.str("SMS_GATEWAY_PASSWORD", default="")
+SMS_GATEWAY_BRANDNAME = env.str("SMS_GATEWAY_BRANDNAME", default="")
+SMS_GATEWAY_BODY = env.json(
+    "SMS_GATEWAY_BODY",
+    default={"to": "$phone", "from": "$brandname", "text": "$text", "request_id": "$id"},
+)
+SMS_GATEWAY_ERROR_FIELD = env.str("SMS_GATEWAY_ERROR_FIELD", default="")
+# Zalo Notification Service (MESSAGES_ZALO=zns): the Official Account's access token and one
+# approved template id per event ("received=123,assigned=124,...").
+ZALO_ZNS_URL = env.str("ZALO_ZNS_URL", default="https://business.openapi.zalo.me/message/template")
+ZALO_ZNS_ACCESS_TOKEN = env.str("ZALO_ZNS_ACCESS_TOKEN", default="")
+ZALO_ZNS_TEMPLATES = env.dict("ZALO_ZNS_TEMPLATES", default={})
+ZALO_ZNS_PARAM_LENGTH = env.int("ZALO_ZNS_PARAM_LENGTH", default=100)
+if CITIZEN_MESSAGE_BACKENDS["sms"] == "http" and not SMS_GATEWAY_URL:
+    raise ImproperlyConfigured("MESSAGES_SMS=http needs SMS_GATEWAY_URL")
+if CITIZEN_MESSAGE_BACKENDS["zalo"] == "zns" and not (ZALO_ZNS_ACCESS_TOKEN and ZALO_ZNS_TEMPLATES):
+    raise ImproperlyConfigured("MESSAGES_ZALO=zns needs ZALO_ZNS_ACCESS_TOKEN and ZALO_ZNS_TEMPLATES")
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
 REMINDER_MINUTE = env.int("REMINDER_MINUTE", default=0)
 # Minutes between refreshes of the monthly summaries behind the whole country's dashboard
@@ -188,6 +236,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Reminders a dead delivery left claimed (a worker killed mid-batch): sent by the others.
     "reminders-resume": {"task": "conclusions.tasks.reminders_resume_left", "schedule": 300.0},
+    # Messages to citizens whose task was lost, or left half-sent by a killed worker.
+    "messages-resume": {"task": "messaging.tasks.messages_resume_left", "schedule": 300.0},
     # Nightly: export files older than EXPORT_KEEP_DAYS are deleted, stalled jobs failed.
     "exports-cleanup": {"task": "core.exports.exports_cleanup", "schedule": crontab(hour=2, minute=30)},
     # Nightly: the one-time tokens of saved forms (core.once) older than FORM_SUBMISSION_KEEP_DAYS.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("tai-khoan/", include("accounts.urls")),
     path("hoi-nghi/", include("dialogue.urls")),
     path("y-kien/", include("petitions.urls")),
+    path("tin-nhan/", include("messaging.urls")),
     path("ket-luan/", include("conclusions.urls")),
     path("so-van-ban-di/", include("registers.urls")),
     path("theo-doi/", include("dashboards.urls")),

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -24,7 +24,7 @@ from core.bounds import DOCUMENT_CHARS, validate_sensible_date
 from core.filters import SearchFilter
 from dialogue.api import visible_areas
 from dialogue.models import Conference
-from petitions import services
+from petitions import ports, services
 from petitions.deadlines import PROCEDURES, deadline_compute
 from petitions.intake_forms import DeadlineApiForm
 from petitions.models import Category, Petition
@@ -84,14 +84,38 @@ class PetitionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MessageEntrySerializer(serializers.Serializer):
+    """One message to the citizen (docs/MESSAGES.md); `recipient` masked, empty for a
+    denunciation unless the reader handles the case."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    channel = serializers.CharField()
+    recipient = serializers.CharField(allow_blank=True)
+    text = serializers.CharField()
+    status = serializers.CharField()
+    attempts = serializers.IntegerField()
+    last_error = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+
+
+class MessageLogSerializer(serializers.Serializer):
+    consent = serializers.BooleanField()
+    opted_out = serializers.BooleanField()
+    messages = MessageEntrySerializer(many=True)
+
+
 class PetitionDetailSerializer(PetitionSerializer):
     # Output only. `required=False` rather than `read_only=True` so that the schema says these
     # keys may be absent: they are, for a denunciation.
     petitioner_name = serializers.CharField(required=False)
     petitioner_address = serializers.CharField(required=False)
     petitioner_phone = serializers.CharField(required=False)
+    petitioner_email = serializers.CharField(required=False)
 
-    IDENTITY_FIELDS = ("petitioner_name", "petitioner_address", "petitioner_phone")
+    IDENTITY_FIELDS = ("petitioner_name", "petitioner_address", "petitioner_phone", "petitioner_email")
+    message_log = serializers.SerializerMethodField()
 
     class Meta(PetitionSerializer.Meta):
         fields = [
@@ -99,6 +123,8 @@ class PetitionDetailSerializer(PetitionSerializer):
             "petitioner_name",
             "petitioner_address",
             "petitioner_phone",
+            "petitioner_email",
+            "message_consent",
             "conference_answer",
             "answered_by",
             "outcome_decided_on",
@@ -107,8 +133,15 @@ class PetitionDetailSerializer(PetitionSerializer):
             "rejection_reason",
             "created_at",
             "updated_at",
+            "message_log",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(MessageLogSerializer)
+    def get_message_log(self, petition: Petition) -> dict:
+        """The messages to the citizen (filled by messaging, above this app: a port)."""
+        log = ports.message_log()(petition, self.context["request"].user)
+        return MessageLogSerializer(log).data
 
     def to_representation(self, petition: Petition) -> dict:
         data = super().to_representation(petition)
@@ -157,6 +190,8 @@ class PetitionDraftSerializer(serializers.Serializer):
     petitioner_name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     petitioner_address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     petitioner_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    petitioner_email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
+    message_consent = serializers.BooleanField(required=False, default=False)
     answered_at_conference = serializers.BooleanField(required=False, default=False)
     conference_answer = serializers.CharField(
         max_length=DOCUMENT_CHARS, required=False, allow_blank=True, default=""

@@ -211,15 +211,20 @@ def _written_demo(clerk: User, categories: dict[str, Category]) -> None:
         )  # fmt: skip
         return written_petition_create(area=area, by=clerk, data=data)
 
+    # Citizens who asked to be told of each step (issue 17): demo contacts, written to files
+    # by `make run` (MESSAGES_SMS=file), never sent (messaging/demo.py).
     complaint = log(date(2026, 2, 6), Kind.COMPLAINT, LAND, "Bà Nguyễn Thị Hạnh",
                     "Khiếu nại quyết định thu hồi đất làm đường ngõ 12, mức bồi thường chưa thỏa đáng.",
-                    petitioner_id_number="001180012345")  # fmt: skip
+                    petitioner_id_number="001180012345", petitioner_phone="0912000111",
+                    petitioner_email="hanh.nguyen@example.vn", message_consent=True)  # fmt: skip
     petition_accept(petition=complaint, by=clerk, accepted_on=date(2026, 2, 13), complexity="normal")
     log(date(2026, 3, 10), Kind.RECOMMENDATION, INFRA, "Ông Phạm Văn Tâm",
-        "Đề nghị lắp đèn chiếu sáng ngõ 30 phố Bồ Đề.", channel=Petition.Channel.RECEPTION)  # fmt: skip
+        "Đề nghị lắp đèn chiếu sáng ngõ 30 phố Bồ Đề.", channel=Petition.Channel.RECEPTION,
+        petitioner_phone="0987000333", message_consent=True)  # fmt: skip
     Petition.objects.filter(channel=Petition.Channel.RECEPTION, area=area).update(reception=session)
     declined = log(date(2026, 3, 12), Kind.COMPLAINT, URBAN, "Ông Đỗ Văn Lực",
-                   "Khiếu nại việc hàng xóm xây nhà lấn sang phần đất chung.")  # fmt: skip
+                   "Khiếu nại việc hàng xóm xây nhà lấn sang phần đất chung.",
+                   petitioner_phone="0903000444", message_consent=True)  # fmt: skip
     petition_decline(petition=declined, by=clerk, reason="Tranh chấp dân sự, hướng dẫn gửi Tòa án.")
     # Beyond the ward's authority: transferred, with a numbered transfer slip (sổ văn bản đi).
     transferred = log(date(2026, 3, 13), Kind.RECOMMENDATION, INFRA, "Bà Trần Thị Mai",

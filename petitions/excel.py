@@ -93,7 +93,14 @@ COLUMNS = (
     Column("answered_at_conference", "Đã trả lời tại hội nghị (Có/Không)", 16),
     Column("conference_answer", "Nội dung trả lời", 45),
     Column("answered_by", "Người trả lời", 24),
+    # The citizen's contact (issue 17). Files made before these columns existed have none:
+    # they are read as empty (_read_cells).
+    Column("petitioner_phone", "Điện thoại di động", 16),
+    Column("petitioner_email", "E-mail", 26),
+    Column("message_consent", "Đồng ý nhận tin (Có/Không)", 14),
 )
+CONTACT_FIELDS = ("petitioner_phone", "petitioner_email", "message_consent")
+REQUIRED_COLUMNS = tuple(column for column in COLUMNS if column.field not in CONTACT_FIELDS)
 EXPORT_EXTRA_COLUMNS = (Column("", "Mã tra cứu", 14), Column("", "Hướng xử lý", 26))
 FIELDS = tuple(column.field for column in COLUMNS)
 CHOICE_FIELDS = {
@@ -183,17 +190,38 @@ def _read_cells(data: bytes) -> list[tuple[int, list[str]]]:
         header = header_cells(sheet, len(COLUMNS))
         if header is None:  # an empty sheet
             raise WorkbookError(str(NO_ROWS))
-        check_header(header, [column.header for column in COLUMNS])
+        check_header(header, [column.header for column in REQUIRED_COLUMNS])
+        # An older file (or an old export, with the tracking code next) has no contact columns.
+        with_contact = header[len(REQUIRED_COLUMNS)] != "" and not _is_old_export(header)
+        if with_contact:
+            check_header(header, [column.header for column in COLUMNS])
         rows = []
         for number, cells in sheet_rows(sheet, len(COLUMNS), key_from=1):
             if len(rows) == MAX_ROWS:
                 raise WorkbookError(str(TOO_MANY_ROWS % {"limit": MAX_ROWS}))
+            if not with_contact:
+                cells = [*cells[: len(REQUIRED_COLUMNS)], *([""] * len(CONTACT_FIELDS))]
             rows.append((number, cells))
     finally:
         workbook.close()
     if not rows:
         raise WorkbookError(str(NO_ROWS))
     return rows
+
+
+def _is_old_export(header: list[str]) -> bool:
+    return fold(header[len(REQUIRED_COLUMNS)]) == fold(EXPORT_EXTRA_COLUMNS[0].header)
+
+
+def _yes_no(values: dict, data: dict, problems: dict, name: str) -> None:
+    """A Có/Không column: the form's value in `data`, the label shown in `values`."""
+    word = fold(values[name])
+    if word in _TRUE_WORDS or word in _FALSE_WORDS:
+        data[name] = "true" if word in _TRUE_WORDS else "false"
+        values[name] = YES if word in _TRUE_WORDS else NO
+    else:
+        data[name] = "false"
+        problems[name] = [str(NOT_YES_NO)]
 
 
 class _Lookups:
@@ -238,16 +266,15 @@ def _validate_row(number: int, cells: list[str], categories: list[Category], loo
     elif values["category"]:
         problems["category"] = [str(UNKNOWN_CATEGORY % {"value": values["category"]})]
 
-    answered = fold(values["answered_at_conference"])
-    if answered in _TRUE_WORDS or answered in _FALSE_WORDS:
-        data["answered_at_conference"] = "true" if answered in _TRUE_WORDS else "false"
-        values["answered_at_conference"] = YES if answered in _TRUE_WORDS else NO
-    else:
-        data["answered_at_conference"] = "false"
-        problems["answered_at_conference"] = [str(NOT_YES_NO)]
+    _yes_no(values, data, problems, "answered_at_conference")
+    _yes_no(values, data, problems, "message_consent")
 
-    for name in ("petitioner_name", "petitioner_address", "content", "conference_answer", "answered_by"):
+    text_fields = ("petitioner_name", "petitioner_address", "content", "conference_answer", "answered_by")
+    for name in (*text_fields, "petitioner_phone", "petitioner_email"):
         data[name] = values[name]
+    if values["petitioner_phone"].isdigit() and len(values["petitioner_phone"]) == 9:
+        # Typed as a number, Excel drops the leading 0 of 0912345678.
+        data["petitioner_phone"] = values["petitioner_phone"] = "0" + values["petitioner_phone"]
 
     form = PetitionRowForm(data=data, categories=categories)
     errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
@@ -264,6 +291,9 @@ def _validate_row(number: int, cells: list[str], categories: list[Category], loo
             petitioner_name=data["petitioner_name"],
             answered_at_conference=data["answered_at_conference"] == "true",
             conference_answer=data["conference_answer"],
+            petitioner_phone=data["petitioner_phone"],
+            petitioner_email=data["petitioner_email"],
+            message_consent=data["message_consent"] == "true",
         )
         for name, messages in partial.errors().items():
             errors.setdefault(name, [str(message) for message in messages])
@@ -295,6 +325,7 @@ def template_workbook() -> bytes:
 
     lists = {**_choice_labels(), "category": [c.name for c in Category.objects.filter(is_active=True)]}
     lists["answered_at_conference"] = [YES, NO]
+    lists["message_consent"] = [YES, NO]
     list_sheet = workbook.create_sheet(SHEET_LISTS)
     # Lists live on a hidden sheet: a list typed into the validation itself is capped at 255
     # characters, which the categories exceed.
@@ -340,7 +371,9 @@ HELP_LINES = (
     "5. Ghi “Có” ở cột Đã trả lời thì phải ghi Nội dung trả lời.",
     f"6. Tối đa {MAX_ROWS} dòng và 5 MB mỗi tệp. Chương trình kiểm tra toàn bộ tệp trước: "
     "nếu có dòng lỗi thì không lưu dòng nào cho đến khi sửa xong.",
-    "7. Thông tin người tố cáo được bảo mật: tệp xuất ra không ghi họ tên, địa chỉ người tố cáo.",
+    "7. Thông tin người tố cáo được bảo mật: tệp xuất ra không ghi họ tên, địa chỉ, điện thoại, e-mail người tố cáo.",
+    "8. Điện thoại di động, E-mail và Đồng ý nhận tin: ghi khi người nêu muốn nhận tin nhắn về ý kiến "
+    "(tiếp nhận, giao giải quyết, gia hạn, trả lời). Đồng ý nhận tin thì phải có số di động hoặc e-mail.",
     "",
     "Dòng ví dụ (không nhập dòng này):",
 )
@@ -364,6 +397,9 @@ def _write_help(sheet: Worksheet) -> None:
             YES,
             "Phường sẽ đưa vào kế hoạch duy tu quý III.",
             "Chủ tịch UBND phường",
+            "0912 345 678",
+            "nguyenvanan@gmail.com",
+            YES,
         ]
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=header_row, column=index, value=column.header)
@@ -385,8 +421,10 @@ def export_workbook(conference: Conference, petitions: Iterable[Petition]) -> by
     with translation.override("vi"):
         for row, petition in enumerate(petitions, start=2):
             count += 1
+            # The contact is identity: a denouncer's never leaves the system.
+            phone, email = petition.petitioner_phone, petition.petitioner_email
             if petition.is_confidential:
-                name, address = str(CONFIDENTIAL_PETITIONER), ""
+                name, address, phone, email = str(CONFIDENTIAL_PETITIONER), "", "", ""
             elif petition.petitioner_type == Petition.PetitionerType.ANONYMOUS:
                 name, address = "", petition.petitioner_address
             else:
@@ -403,6 +441,9 @@ def export_workbook(conference: Conference, petitions: Iterable[Petition]) -> by
                 YES if petition.answered_at_conference else NO,
                 petition.conference_answer,
                 petition.answered_by,
+                phone,
+                email,
+                YES if petition.message_consent and not petition.is_confidential else NO,
                 petition.tracking_code,
                 petition.get_outcome_display(),
             ]

@@ -48,6 +48,9 @@ class PetitionRowForm(forms.Form):
     )
     petitioner_name = forms.CharField(label=_("Họ tên / tổ chức"), max_length=255, required=False)
     petitioner_address = forms.CharField(label=_("Tổ dân phố, địa chỉ"), max_length=255, required=False)
+    petitioner_phone = forms.CharField(label=_("Điện thoại di động"), max_length=32, required=False)
+    petitioner_email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    message_consent = forms.BooleanField(label=_("Đồng ý nhận tin"), required=False)
     channel = forms.ChoiceField(
         label=_("Nguồn"), choices=Petition.Channel.choices, initial=Petition.Channel.AT_CONFERENCE
     )
@@ -97,6 +100,9 @@ class PetitionRowForm(forms.Form):
             petitioner_type=data["petitioner_type"],
             petitioner_name=data.get("petitioner_name", ""),
             petitioner_address=data.get("petitioner_address", ""),
+            petitioner_phone=data.get("petitioner_phone", ""),
+            petitioner_email=data.get("petitioner_email", ""),
+            message_consent=data.get("message_consent", False),
             answered_at_conference=data.get("answered_at_conference", False),
             conference_answer=data.get("conference_answer", ""),
             answered_by=data.get("answered_by", ""),

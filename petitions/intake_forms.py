@@ -14,8 +14,25 @@ from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS, REMARK_CHARS, validate_se
 from core.deadline_warning import DeadlineWarningMixin
 from core.uploads import validate_upload
 from dialogue.forms import DateInput
+from petitions.contact import contact_errors, normalize_email, normalize_phone
 from petitions.models import TRACKING_ALPHABET, TRACKING_LENGTH, Category, Petition
 from petitions.services import WrittenPetitionData
+
+
+def add_contact_errors(form: forms.Form, cleaned: dict) -> None:
+    """The contact's problems beside their fields; a valid contact is kept normalized."""
+    problems = contact_errors(
+        phone=cleaned.get("petitioner_phone", ""),
+        email=cleaned.get("petitioner_email", ""),
+        consent=cleaned.get("message_consent", False),
+    )
+    for name, messages in problems.items():
+        for message in messages:
+            form.add_error(name, message)
+    if not problems:
+        cleaned["petitioner_phone"] = normalize_phone(cleaned.get("petitioner_phone"))
+        cleaned["petitioner_email"] = normalize_email(cleaned.get("petitioner_email"))
+
 
 BAD_CODE = _("Mã tra cứu gồm 10 ký tự (chữ và số), ví dụ ABCDE-23456.")
 
@@ -59,6 +76,14 @@ class WrittenPetitionForm(forms.Form):
     petitioner_name = forms.CharField(label=_("Họ tên / tên tổ chức"), max_length=255, required=False)
     petitioner_id_number = forms.CharField(label=_("Số CCCD/định danh"), max_length=32, required=False)
     petitioner_phone = forms.CharField(label=_("Điện thoại"), max_length=32, required=False)
+    petitioner_email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    message_consent = forms.BooleanField(
+        label=_("Đồng ý nhận tin nhắn (SMS, Zalo, e-mail) về đơn"),
+        required=False,
+        help_text=_(
+            "Chỉ gửi tin khi người gửi đồng ý; họ ngừng nhận được bằng đường dẫn trên trang tra cứu."
+        ),
+    )
     petitioner_address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
     content = forms.CharField(
         max_length=DOCUMENT_CHARS, label=_("Nội dung đơn"), widget=forms.Textarea(attrs={"rows": 5})
@@ -70,6 +95,11 @@ class WrittenPetitionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["received_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        add_contact_errors(self, cleaned)
+        return cleaned
 
     def data_for_service(self) -> WrittenPetitionData:
         data = {key: value for key, value in self.cleaned_data.items() if key != "attachment"}

@@ -277,6 +277,17 @@ class Petition(SearchableModel, BaseModel):
     petitioner_name = models.CharField(_("họ tên / tên tổ chức"), max_length=255, blank=True)
     petitioner_address = models.CharField(_("tổ dân phố, địa chỉ"), max_length=255, blank=True)
     petitioner_phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
+    # The citizen's contact for messages about this opinion (petitions/contact.py): identity,
+    # protected like the name and the phone.
+    petitioner_email = models.EmailField(_("e-mail"), max_length=254, blank=True, default="", db_default="")
+    message_consent = models.BooleanField(
+        _("đồng ý nhận tin nhắn về ý kiến"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Tin nhắn SMS, Zalo hoặc e-mail khi ý kiến được tiếp nhận, giao, gia hạn, trả lời, kết thúc."
+        ),
+    )
 
     answered_at_conference = models.BooleanField(_("đã trả lời tại hội nghị"), default=False)
     conference_answer = BoundedTextField(

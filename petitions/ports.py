@@ -71,3 +71,10 @@ def tracking_url() -> str:
 # Actions on the opinions' list that higher apps contribute (the Excel export of dashboards):
 # a panel takes (request, None) and returns HTML.
 list_actions = PanelRegistry()
+
+# Sections of an opinion's page that higher apps contribute (the messages to the citizen): a
+# panel takes (request, petition) and returns HTML.
+detail_panels = PanelRegistry()
+# The opinion's message log for staff, for the API (filled by messaging): a callable
+# (petition, user) -> {"consent", "opted_out", "messages": [...]}.
+message_log = Port("petitions.message_log")

@@ -13,6 +13,8 @@ from simple_history.utils import bulk_update_with_history
 from accounts.models import OrgUnit, Role, User
 from dialogue.models import Conference
 from petitions import ports
+from petitions.contact import contact_errors, normalize_email, normalize_phone
+from petitions.events import CitizenEvent, announce
 from petitions.models import Category, Petition
 from registers.models import DocumentType, RegisterEntry
 from registers.services import area_body, register_take
@@ -30,6 +32,8 @@ ALREADY_ASSIGNED = _(
 ANSWER_REQUIRED = _("Hãy ghi nội dung đã trả lời tại hội nghị.")
 Outcome = Petition.Outcome
 NAME_REQUIRED = _("Hãy ghi họ tên người nêu, tên tổ chức, hoặc chọn “Ẩn danh”.")
+# Outcomes that end an opinion's road here: the citizen is told it is closed, and why.
+CLOSING_OUTCOMES = (Outcome.TRANSFERRED, Outcome.DUPLICATE, Outcome.REJECTED)
 
 
 @dataclass
@@ -44,6 +48,8 @@ class PetitionDraft:
     petitioner_name: str = ""
     petitioner_address: str = ""
     petitioner_phone: str = ""
+    petitioner_email: str = ""
+    message_consent: bool = False
     answered_at_conference: bool = False
     conference_answer: str = ""
     answered_by: str = ""
@@ -57,6 +63,11 @@ class PetitionDraft:
             problems.setdefault("petitioner_name", []).append(NAME_REQUIRED)
         if self.answered_at_conference and not self.conference_answer.strip():
             problems.setdefault("conference_answer", []).append(ANSWER_REQUIRED)
+        contact = contact_errors(
+            phone=self.petitioner_phone, email=self.petitioner_email, consent=self.message_consent
+        )
+        for name, messages in contact.items():
+            problems.setdefault(name, []).extend(messages)
         return problems
 
 
@@ -95,7 +106,9 @@ def petitions_add_to_conference(
             if draft.petitioner_type == Petition.PetitionerType.ANONYMOUS
             else draft.petitioner_name.strip(),
             petitioner_address=draft.petitioner_address.strip(),
-            petitioner_phone=draft.petitioner_phone.strip(),
+            petitioner_phone=normalize_phone(draft.petitioner_phone),
+            petitioner_email=normalize_email(draft.petitioner_email),
+            message_consent=draft.message_consent,
             answered_at_conference=draft.answered_at_conference,
             conference_answer=draft.conference_answer.strip() if draft.answered_at_conference else "",
             answered_by=draft.answered_by.strip() if draft.answered_at_conference else "",
@@ -109,6 +122,7 @@ def petitions_add_to_conference(
         petition._history_user = by
         petition.save()
         petitions.append(petition)
+    announce(kind=CitizenEvent.RECEIVED, petition_ids=[petition.pk for petition in petitions])
     return petitions
 
 
@@ -192,6 +206,12 @@ def petition_set_outcome(
         petition.transfer_entry = _register_transfer_slip(petition, by)
     petition._history_user = by
     petition.save()
+    if outcome in CLOSING_OUTCOMES:
+        announce(
+            kind=CitizenEvent.CLOSED,
+            petition_ids=[petition.pk],
+            data={"reason": outcome, "transferred_to": petition.transferred_to},
+        )
     return petition
 
 
@@ -257,6 +277,8 @@ class WrittenPetitionData:
     petitioner_name: str = ""
     petitioner_address: str = ""
     petitioner_phone: str = ""
+    petitioner_email: str = ""
+    message_consent: bool = False
     petitioner_id_number: str = ""
     complaint_round: int = 1  # complaints: first or second (both accepted within 10 days)
     verified_in_several_places: bool = False  # denunciations: 10 working days, not 7
@@ -280,6 +302,10 @@ def written_petition_create(
     if not anonymous and not data.petitioner_name.strip():
         errors["petitioner_name"] = NAME_REQUIRED
     _check_not_future(data.received_on, "received_on", errors)
+    contact = contact_errors(
+        phone=data.petitioner_phone, email=data.petitioner_email, consent=data.message_consent
+    )
+    errors.update({name: messages[0] for name, messages in contact.items()})
     if errors:
         raise ValidationError(errors)
     petition = Petition(
@@ -293,7 +319,9 @@ def written_petition_create(
         petitioner_type=data.petitioner_type,
         petitioner_name="" if anonymous else data.petitioner_name.strip(),
         petitioner_address=data.petitioner_address.strip(),
-        petitioner_phone=data.petitioner_phone.strip(),
+        petitioner_phone=normalize_phone(data.petitioner_phone),
+        petitioner_email=normalize_email(data.petitioner_email),
+        message_consent=data.message_consent,
         petitioner_id_number="" if anonymous else data.petitioner_id_number.strip(),
         complaint_round=data.complaint_round if data.kind == Petition.Kind.COMPLAINT else 1,
         verified_in_several_places=data.kind == Petition.Kind.DENUNCIATION
@@ -315,6 +343,7 @@ def written_petition_create(
     petition.position = petition.pk
     if attachment:
         petition_attach(petition=petition, by=by, file=attachment)
+    announce(kind=CitizenEvent.RECEIVED, petition_ids=[petition.pk])
     return petition
 
 
@@ -360,7 +389,11 @@ def petition_possible_duplicates(
     if id_number.strip():
         same_person |= Q(petitioner_id_number=id_number.strip())
     if phone.strip():
-        same_person |= Q(petitioner_phone=phone.strip())
+        try:
+            phone = normalize_phone(phone)
+        except ValidationError:
+            phone = phone.strip()
+        same_person |= Q(petitioner_phone=phone)
     if not same_person:
         return []
     rows = candidates.filter(same_person, duplicate_of__isnull=True)
@@ -469,10 +502,13 @@ def petition_record_answer(
         raise ValidationError(errors)
     petition.final_answer, petition.final_answer_on = text.strip(), answered_on
     petition.final_decision_ref, petition.answer_is_public = decision_ref.strip(), is_public
-    if petition.resolved_on is None:
+    newly_resolved = petition.resolved_on is None
+    if newly_resolved:
         petition.resolved_on = answered_on
     petition._history_user = by
     petition.save()
+    if newly_resolved:
+        announce(kind=CitizenEvent.CLOSED, petition_ids=[petition.pk], data={"reason": "resolved"})
     return petition
 
 
@@ -506,7 +542,10 @@ def petitions_mark_resolved(*, petitions, by: User | None, on: date) -> int:
     """Opinions whose every answering assignment has been accepted are resolved on that day (the
     status follows from the assignments; conclusions calls this). Already resolved ones keep
     their day."""
-    return _bulk_change(petitions.filter(resolved_on__isnull=True), by, resolved_on=on)
+    resolved = list(petitions.filter(resolved_on__isnull=True).values_list("pk", flat=True))
+    count = _bulk_change(Petition.objects.filter(pk__in=resolved), by, resolved_on=on)
+    announce(kind=CitizenEvent.CLOSED, petition_ids=resolved, data={"reason": "resolved"})
+    return count
 
 
 @transaction.atomic
@@ -563,6 +602,11 @@ def petition_extend_resolution(
     petition._history_user = by
     petition.save()
     ports.follow_up().follow_extension(petition=petition, extension=extension, by=by)
+    announce(
+        kind=CitizenEvent.EXTENDED,
+        petition_ids=[petition.pk],
+        data={"deadline": deadline.on.isoformat(), "key": f"statutory-{extension.sequence}"},
+    )
     return extension
 
 

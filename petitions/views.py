@@ -158,6 +158,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": ports.follow_up().assignments_of(petition),
             "form": form,
             "history": petition.history.select_related("history_user").order_by("-history_date")[:20],
+            "detail_panels": ports.detail_panels.render(request, petition),
             "nav_active": "petitions",
         },
     )

@@ -13,9 +13,12 @@ class PublicConfig(AppConfig):
         from django.urls import reverse
 
         from core.ports import document_verify_path
+        from messaging import ports as message_ports
         from petitions import ports
 
         # Receipts print where a citizen looks the code up; petitions may not name our URLs.
         ports.tracking_path.fill(lambda: reverse("public:track"))
         # Documents carry a QR code to their public check; lower apps may not name our URLs.
         document_verify_path.fill(lambda code: reverse("public:document", args=[code]))
+        # The e-mails to citizens carry the opt-out link; messaging may not name our URLs.
+        message_ports.opt_out_path.fill(lambda code, token: reverse("public:opt_out", args=[code, token]))

@@ -15,4 +15,5 @@ urlpatterns = [
     path("thong-bao/<int:pk>/pdf/", public_views.notice_pdf, name="notice_pdf"),
     # An issued document by the short code printed beside its QR code (issue 18).
     path("van-ban/<str:code>/", document_views.document, name="document"),
+    path("ngung-nhan-tin/<str:code>/<str:token>/", public_views.opt_out, name="opt_out"),
 ]

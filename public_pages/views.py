@@ -18,7 +18,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
@@ -28,6 +30,8 @@ from core.cache import CacheUnavailableError
 from core.files import open_stored
 from core.net import client_ip
 from dialogue.models import Conference
+from messaging import services as message_services
+from messaging.models import MessageOptOut
 from petitions.intake_forms import TrackingForm
 from petitions.models import Petition
 
@@ -166,8 +170,37 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "public/track.html",
-        {"form": form, "petition": petition, "steps": public_steps(petition, petition.public_assignments)},
+        {
+            "form": form,
+            "petition": petition,
+            "steps": public_steps(petition, petition.public_assignments),
+            "opt_out_url": _opt_out_url(petition),
+        },
     )
+
+
+def _opt_out_url(petition: Petition) -> str:
+    """The link that stops the messages about this opinion, while there are any to stop."""
+    if not petition.message_consent or MessageOptOut.objects.filter(petition=petition).exists():
+        return ""
+    return reverse(
+        "public:opt_out",
+        args=[petition.tracking_code, message_services.opt_out_token(petition.tracking_code)],
+    )
+
+
+def opt_out(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    """Stop the messages about one opinion: the link on its tracking page (and in its e-mails)
+    carries a key made from the code, so no login is needed and nobody can stop another's.
+    A GET only asks (mail scanners open links); the button POSTs."""
+    if not constant_time_compare(token, message_services.opt_out_token(code)):
+        raise Http404
+    petition = get_object_or_404(Petition.objects.only("pk", "tracking_code"), tracking_code=code)
+    done = MessageOptOut.objects.filter(petition=petition).exists()
+    if request.method == "POST" and not done:
+        message_services.messages_opt_out(petition=petition)
+        done = True
+    return render(request, "public/opt_out.html", {"petition": petition, "done": done})
 
 
 def _public_opinions():

@@ -18,6 +18,7 @@ LAYERS = [
     "registers",
     "dialogue",
     "petitions",
+    "messaging",
     "conclusions",
     "dashboards",
     "public_pages",
@@ -38,7 +39,11 @@ def _higher_namespaces(app: str) -> set[str]:
 def _own_choice_values(app: str) -> set[str]:
     """Status values an app and those below it define themselves (a word two apps share,
     like "draft", is not another app's literal when the app has it too)."""
-    values: set[str] = set()
+    from petitions.events import CitizenEvent
+
+    # The events a citizen is told of are petitions' own words ("assigned" is also a status
+    # of conclusions' assignments, but the event is not that status).
+    values: set[str] = set(CitizenEvent.ALL) if LAYERS.index(app) >= LAYERS.index("petitions") else set()
     for label in LAYERS[: LAYERS.index(app) + 1]:
         for model in apps.get_app_config(label).get_models():
             for field in model._meta.fields:

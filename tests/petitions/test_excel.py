@@ -47,6 +47,9 @@ def row(content="Đề nghị lắp đèn ngõ 7.", category="Khác", name="Tr�
         "answered_at_conference": "Không",
         "conference_answer": "",
         "answered_by": "",
+        "petitioner_phone": "",
+        "petitioner_email": "",
+        "message_consent": "",
         **overrides,
     }
     return [values[field] for field in excel.FIELDS]
@@ -106,7 +109,8 @@ def test_template_has_the_header_drop_downs_and_a_hidden_list_sheet(clerk):
         str(validation.sqref).split(":")[0]: validation
         for validation in sheet.data_validations.dataValidation
     }
-    assert set(validated) == {"B2", "E2", "F2", "G2", "I2"}  # type, channel, category, kind, answered
+    # type, channel, category, kind, answered, consent to messages
+    assert set(validated) == {"B2", "E2", "F2", "G2", "I2", "N2"}
     assert all(
         validation.type == "list" and "Danh mục" in validation.formula1 for validation in validated.values()
     )
