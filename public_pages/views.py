@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -410,15 +410,71 @@ def answer_file(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(open_stored(published.file), as_attachment=True, filename=published.filename)
 
 
+def _public_opinion_condition(prefix: str = "") -> Q:
+    """Opinions as the public sees them on the area's pages: classified (not those still
+    waiting to be classified, as typed), not a duplicate typed by mistake, no denunciation.
+    `prefix` reaches them through a relation ("petitions__")."""
+    outcome, kind = f"{prefix}outcome", f"{prefix}kind"
+    unclassified = Q(**{outcome: Petition.Outcome.PENDING, f"{prefix}accepted_on__isnull": True})
+    return (
+        ~Q(**{kind: Petition.Kind.DENUNCIATION}) & ~unclassified & ~Q(**{outcome: Petition.Outcome.DUPLICATE})
+    )
+
+
 def _public_opinions():
-    """Opinions as the public sees them: no denunciation, never a draft notice's work."""
+    """Opinions as the public sees them: classified, never a draft notice's work."""
     assignments = Assignment.objects.started().select_related("lead_agency").order_by("deadline", "pk")
     return (
-        Petition.objects.exclude(kind=Petition.Kind.DENUNCIATION)
+        Petition.objects.filter(_public_opinion_condition())
         .select_related("category")
         .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="public_assignments"))
         .order_by("position", "pk")
     )
+
+
+def promise_ledger(unit: OrgUnit, today: date) -> list[dict]:
+    """For each ward of the area (the area itself, or the wards below it), the promises made
+    at its conferences (the assignments of its issued notices) and how they were kept, and what
+    the citizens said of the answers. Two aggregate queries whatever the area holds."""
+    promises = Assignment.objects.filter(
+        notice__status=ConclusionNotice.Status.ISSUED,
+        notice__conference__isnull=False,
+        notice__conference__host_area__path__startswith=unit.path,
+    )
+    accepted = Q(status=Assignment.Status.ACCEPTED)
+    on_time = accepted & Q(accepted_at__date__lte=F("deadline"))
+    rows = (
+        promises.order_by()
+        .values("notice__conference__host_area", "notice__conference__host_area__name")
+        .annotate(
+            made=Count("pk"),
+            kept_on_time=Count("pk", filter=on_time),
+            kept_late=Count("pk", filter=accepted & ~Q(accepted_at__date__lte=F("deadline"))),
+            open=Count("pk", filter=~accepted & Q(deadline__gte=today)),
+            overdue=Count("pk", filter=~accepted & Q(deadline__lt=today)),
+        )
+        .order_by("notice__conference__host_area__name")
+    )
+    verdicts = (
+        CitizenVerdict.objects.filter(petition__assignments__in=promises.values("pk"))
+        .order_by()
+        .values("petition__area", "verdict")
+        .annotate(count=Count("pk", distinct=True))
+    )
+    said: dict = {}
+    for row in verdicts:
+        said.setdefault(row["petition__area"], {})[row["verdict"]] = row["count"]
+    return [
+        {
+            "area": row["notice__conference__host_area__name"],
+            **{key: row[key] for key in ("made", "kept_on_time", "kept_late", "open", "overdue")},
+            "verdicts": [
+                (label, said.get(row["notice__conference__host_area"], {}).get(value, 0))
+                for value, label in CitizenVerdict.Verdict.choices
+            ],
+        }
+        for row in rows
+    ]
 
 
 def _public_conferences():
@@ -436,9 +492,7 @@ def area(request: HttpRequest, pk: int) -> HttpResponse:
     conferences = (
         _public_conferences()
         .filter(host_area=unit)
-        .annotate(
-            public_opinion_count=Count("petitions", filter=~Q(petitions__kind=Petition.Kind.DENUNCIATION))
-        )
+        .annotate(public_opinion_count=Count("petitions", filter=_public_opinion_condition("petitions__")))
         .prefetch_related(
             Prefetch("notices", queryset=notices, to_attr="issued_notices"),
             # Sliced per conference (a window function in the one prefetch query).
@@ -449,7 +503,12 @@ def area(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-starts_at", "-pk")
     )
     page = Paginator(conferences, CONFERENCES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "public/area.html", {"area": unit, "page": page, "today": timezone.localdate()})
+    today = timezone.localdate()
+    return render(
+        request,
+        "public/area.html",
+        {"area": unit, "page": page, "today": today, "ledger": promise_ledger(unit, today)},
+    )
 
 
 def conference_opinions(request: HttpRequest, pk: int) -> HttpResponse:

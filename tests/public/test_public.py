@@ -117,7 +117,13 @@ def test_area_page_query_count_is_constant(ward, conferences, django_assert_max_
 def test_area_page_never_shows_drafts_names_or_denunciations(ward):
     leader, clerk = leader_of(ward), clerk_of(ward)
     conference = held_conference(ward, 1)
-    petition_for(conference, content="Ý kiến công khai về thoát nước", petitioner_name="Ông Tên Riêng Qwerty")
+    # Classified (issue 17: the area page lists only classified opinions).
+    petition_for(
+        conference,
+        content="Ý kiến công khai về thoát nước",
+        petitioner_name="Ông Tên Riêng Qwerty",
+        outcome="in_authority",
+    )
     petition_for(conference, content="Nội dung tố cáo kín", kind="to_cao", petitioner_name=DENOUNCER)
     notice = draft_notice(ward, clerk, conference=conference, signer=leader)
     assign(
