@@ -536,6 +536,7 @@ class ReminderRule(BaseModel):
         OPINION_WITHOUT_OUTCOME = "opinion_without_outcome", _("Ý kiến chưa được phân loại xử lý")
         PETITION_BEFORE = "petition_before", _("Đơn thư sắp đến hạn thụ lý, giải quyết")
         PETITION_OVERDUE = "petition_overdue", _("Đơn thư quá hạn thụ lý, giải quyết")
+        REOPENING_UNREVIEWED = "reopening_unreviewed", _("Ý kiến người dân mở lại chưa được xem xét")
 
     # Kinds that share a track: on one item only the latest due of them is sent.
     TRACKS = {
@@ -548,6 +549,7 @@ class ReminderRule(BaseModel):
         Kind.OPINION_WITHOUT_OUTCOME: "opinion",
         Kind.PETITION_BEFORE: "petition_deadline",
         Kind.PETITION_OVERDUE: "petition_deadline",
+        Kind.REOPENING_UNREVIEWED: "reopening",
     }
     ASSIGNMENT_KINDS = (Kind.BEFORE, Kind.ON_DAY, Kind.OVERDUE, Kind.ESCALATE_LEADER, Kind.ESCALATE_MONITOR)
     # When two rules of a track fall on the same day, the more urgent one wins.
@@ -653,6 +655,7 @@ class ReminderLog(models.Model):
         CONFERENCE = "conference", _("Hội nghị")
         PETITION = "petition", _("Ý kiến")
         PETITION_DEADLINE = "petition_deadline", _("Thời hạn thụ lý, giải quyết đơn")
+        REOPENING = "reopening", _("Ý kiến mở lại")
 
     subject_type = models.CharField(_("loại"), max_length=20, choices=Subject.choices)
     object_id = models.BigIntegerField(_("mã đối tượng"))

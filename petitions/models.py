@@ -634,6 +634,8 @@ class Reopening(BaseModel):
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="reopenings")
     verdict = models.OneToOneField(CitizenVerdict, on_delete=models.PROTECT, related_name="reopening")
+    # The day the verdict reopened it: reminders chase a reopening nobody reviews from here.
+    opened_on = models.DateField(_("ngày mở lại"))
     previous_resolved_on = models.DateField(_("ngày giải quyết trước đó"))
     status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.PENDING)
     explanation = BoundedTextField(_("giải thích cho người dân"), max_length=REMARK_CHARS, blank=True)
@@ -657,7 +659,7 @@ class Reopening(BaseModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["created_at"], condition=Q(status="pending"), name="reopening_pending"),
+            models.Index(fields=["opened_on"], condition=Q(status="pending"), name="reopening_pending"),
             models.Index(fields=["status", "petition"], name="reopening_status_petition"),
         ]
 

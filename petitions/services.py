@@ -647,7 +647,12 @@ def verdict_give(*, petition: Petition, verdict: str, comment: str = "", today: 
     given.full_clean()
     given.save()
     if verdict == CitizenVerdict.Verdict.NOT_RESOLVED:
-        Reopening.objects.create(petition=petition, verdict=given, previous_resolved_on=petition.resolved_on)
+        Reopening.objects.create(
+            petition=petition,
+            verdict=given,
+            opened_on=today or timezone.localdate(),
+            previous_resolved_on=petition.resolved_on,
+        )
         petition.resolved_on = None  # open again until the leader decides
         petition._history_user = None
         petition.save(update_fields=["resolved_on", "updated_at"])

@@ -2,6 +2,8 @@
 public sees, the citizen's verdict and the reopening it causes."""
 
 import importlib
+import itertools
+import os
 from datetime import timedelta
 
 import pytest
@@ -154,7 +156,12 @@ def answered_petition(ward, clerk):
     return assignment.petitions.get()
 
 
-def give(petition, verdict, comment="", ip="203.0.113.9"):
+_addresses = itertools.count(1)
+
+
+def give(petition, verdict, comment="", ip=None):
+    """A citizen's verdict from an address of its own (the lookup limit counts per address)."""
+    ip = ip or f"10.17.{next(_addresses) % 250}.{os.getpid() % 250}"
     return Client(REMOTE_ADDR=ip).post(
         reverse("public:verdict"), {"ma": petition.tracking_code, "verdict": verdict, "comment": comment}
     )

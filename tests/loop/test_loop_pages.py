@@ -152,3 +152,23 @@ def test_a_draft_notices_assignment_is_no_promise(ward, make_user):
     from public_pages.views import promise_ledger
 
     assert promise_ledger(ward, timezone.localdate()) == []
+
+
+def test_the_api_gives_the_public_answer_and_the_citizens_verdict_to_staff_in_scope(
+    ward, other_ward, make_user
+):
+    clerk = make_user("clerk")
+    petition = answered_petition(ward, clerk)
+    give(petition, "not_resolved", "Vẫn ngập khi mưa")
+    url = reverse("api:petition-detail", args=[petition.pk])
+    data = logged_in(clerk).get(url).json()
+    (official,) = data["public_answer"]
+    assert official["agency"] == ward.bodies["UBND"].name and official["text"] == "Đã nạo vét cống"
+    assert data["citizen_verdict"]["verdict"] == "not_resolved"
+    assert data["citizen_verdict"]["comment"] == "Vẫn ngập khi mưa"
+    assert data["citizen_verdict"]["reopening"] == "pending"
+    assert logged_in(UserFactory(agency=other_ward.bodies["UBND"], is_clerk=True)).get(url).status_code == 404
+
+    Petition.objects.filter(pk=petition.pk).update(kind="khieu_nai")
+    data = logged_in(clerk).get(url).json()
+    assert data["public_answer"][0]["text"] is None  # a complaint: only the outcome is public
