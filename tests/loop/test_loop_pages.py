@@ -172,3 +172,72 @@ def test_the_api_gives_the_public_answer_and_the_citizens_verdict_to_staff_in_sc
     Petition.objects.filter(pk=petition.pk).update(kind="khieu_nai")
     data = logged_in(clerk).get(url).json()
     assert data["public_answer"][0]["text"] is None  # a complaint: only the outcome is public
+
+
+def test_the_tracking_page_runs_the_same_queries_whatever_the_story(
+    ward, make_user, django_assert_max_num_queries
+):
+    clerk = make_user("clerk")
+    petition = answered_petition(ward, clerk)
+    url = reverse("public:track")
+    with django_assert_max_num_queries(16):
+        Client(REMOTE_ADDR="10.99.0.1").get(url, {"ma": petition.tracking_code})
+    # Two more agencies answer it, with extensions and a verdict: the same count.
+    for agency in ("MTTQ", "ĐU"):
+        extra = Assignment.objects.create(
+            area=ward,
+            task="Phối hợp",
+            lead_agency=ward.bodies[agency],
+            deadline_rule="date",
+            deadline=timezone.localdate(),
+            status="accepted",
+        )
+        extra.petitions.add(petition)
+        extra.extensions.create(
+            requested_by=clerk,
+            requested_deadline=timezone.localdate(),
+            reason="x",
+            status="approved",
+            decided_at=timezone.now(),
+        )
+    give(petition, "resolved")
+    with django_assert_max_num_queries(16):
+        page = Client(REMOTE_ADDR="10.99.0.2").get(url, {"ma": petition.tracking_code}).content.decode()
+    assert page.count('data-step="extended"') == 2 and 'data-step="verdict"' in page
+
+
+def test_answer_files_and_withholding_are_scoped_and_for_the_issuing_side(ward, other_ward, make_user):
+    from conclusions.models import AnswerFile
+    from tests.loop.test_answer_loop import issued_work
+
+    clerk = make_user("clerk")
+    (assignment,) = issued_work(ward, clerk, opinions=1)
+    answer(assignment, "Đã sửa", public_file=True)
+    answer_file = AnswerFile.objects.get()
+    download = reverse("conclusions:answer_file", args=[answer_file.pk])
+    withhold = reverse("conclusions:answer_file_withhold", args=[answer_file.pk])
+    assert logged_in(clerk).get(download).status_code == 200
+    outsider = UserFactory(agency=other_ward.bodies["UBND"], is_clerk=True)
+    assert logged_in(outsider).get(download).status_code == 404
+    assert logged_in(outsider).post(withhold, {"withhold-reason": "x"}).status_code == 404
+    handler = UserFactory(agency=ward.bodies["UBND"], is_handler=True)
+    assert logged_in(handler).post(withhold, {"withhold-reason": "x"}).status_code == 403
+    assert logged_in(clerk).post(withhold, {"withhold-reason": "Lộ số điện thoại"}).status_code == 302
+    answer_file.refresh_from_db()
+    assert answer_file.withheld_reason == "Lộ số điện thoại" and answer_file.withheld_by == clerk
+    assert answer_file.history.count() == 2  # created, withheld
+
+
+def test_the_answer_list_runs_the_same_queries_at_two_sizes(ward, make_user, django_assert_max_num_queries):
+    clerk = make_user("clerk")
+    give(answered_petition(ward, clerk), "resolved")
+    monitor = make_user("monitor", agency=ward.bodies["MTTQ"])
+    client = logged_in(monitor)
+    url = reverse("dashboards:answers")
+    with django_assert_max_num_queries(14):
+        assert "Đã được giải quyết" in client.get(url).content.decode()
+    for verdict in ("not_resolved", "no_opinion", "resolved"):
+        give(answered_petition(ward, clerk), verdict)
+    with django_assert_max_num_queries(14):
+        page = client.get(url + "?verdict=resolved").content.decode()
+    assert page.count("Đã được giải quyết") >= 2
