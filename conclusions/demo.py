@@ -260,6 +260,9 @@ def seed(*, stdout, scale: float = 0) -> None:
     _historical_people(old_ward)
     for demo in (SEED_004, TODAY_BO_DE, CAU_GIAY):
         _issue(demo, clerk)
+    from conclusions.demo_loop import seed_loop
+
+    seed_loop(clerk)
     from conclusions.models import Assignment, ConclusionNotice
 
     stdout.write(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
-from conclusions.models import Assignment
-from petitions.ports import FollowUp
+from conclusions.models import AnswerFile, AnswerVersion, Assignment
+from petitions.ports import FollowUp, OfficialAnswer
 
 
 class AssignmentFollowUp(FollowUp):
@@ -46,8 +48,50 @@ class AssignmentFollowUp(FollowUp):
 
         move_deadlines_with_extension(petition=petition, extension=extension, by=by)
 
+    def has_official_answer(self, petition) -> bool:
+        return AnswerVersion.objects.filter(
+            status=AnswerVersion.Status.ACCEPTED, assignment__petitions=petition
+        ).exists()
+
+    def official_answers(self, petition_ids) -> dict[int, list[OfficialAnswer]]:
+        return official_answers(petition_ids)
+
+    def reopening_url(self, reopening) -> str:
+        return reverse("conclusions:reopening", args=[reopening.pk])
+
     def assign_url(self, petition) -> str:
         return reverse("conclusions:petition_assign", args=[petition.pk])
 
     def extend_url(self, petition) -> str:
         return reverse("conclusions:petition_extend", args=[petition.pk])
+
+
+def official_answers(petition_ids) -> dict[int, list[OfficialAnswer]]:
+    """The accepted answer versions of the assignments answering these petitions, with the
+    lead agency, the day of acceptance and the published files: two queries in all."""
+    links = Assignment.petitions.through.objects.filter(petition_id__in=list(petition_ids))
+    published = AnswerFile.objects.filter(publishable=True, withheld_reason="").order_by("pk")
+    versions = (
+        AnswerVersion.objects.filter(
+            status=AnswerVersion.Status.ACCEPTED, assignment__in=links.values("assignment_id")
+        )
+        .select_related("assignment__lead_agency")
+        .prefetch_related(Prefetch("files", queryset=published, to_attr="published_files"))
+        .order_by("decided_at", "pk")
+    )
+    by_assignment = defaultdict(list)
+    for link in links.values_list("assignment_id", "petition_id"):
+        by_assignment[link[0]].append(link[1])
+    answers: dict[int, list[OfficialAnswer]] = defaultdict(list)
+    for version in versions:
+        answer = OfficialAnswer(
+            version_id=version.pk,
+            assignment_id=version.assignment_id,
+            agency=version.assignment.lead_agency.name,
+            answered_on=timezone.localdate(version.decided_at) if version.decided_at else None,
+            text=version.text,
+            public_files=[(item.pk, item.filename) for item in version.published_files],
+        )
+        for petition_id in by_assignment[version.assignment_id]:
+            answers[petition_id].append(answer)
+    return answers

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit, Role, User
 from conclusions import services
 from conclusions.models import Assignment, ConclusionNotice, NoticeItem
-from conclusions.services import DeadlineSpec
+from conclusions.services import DeadlineSpec, ReportedFile
 from core.bounds import DOCUMENT_CHARS, REMARK_CHARS, validate_sensible_date
 from core.deadline_warning import DeadlineWarningMixin
-from core.uploads import ACCEPT_ATTRIBUTE
+from core.uploads import ACCEPT_ATTRIBUTE, validate_upload
 from dialogue.forms import DateInput
 from petitions.models import Petition
 
@@ -204,6 +204,61 @@ class ReportDoneForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Nội dung trả lời gửi người có ý kiến; người dân xem được khi tra cứu."),
     )
+
+
+class ReportDoneFilesForm(ReportDoneForm):
+    """The report with a result file kept with this answer version; the handler says whether
+    the file may be published with the answer."""
+
+    answer_file = forms.FileField(
+        label=_("Tệp kết quả kèm trả lời"), required=False, validators=[validate_upload]
+    )
+    file_public = forms.BooleanField(
+        label=_("Cho phép công khai tệp này trên trang tra cứu"),
+        required=False,
+        help_text=_("Chỉ với kiến nghị, phản ánh, đề xuất; khiếu nại, tố cáo chỉ công khai kết quả."),
+    )
+
+    def service_data(self) -> dict:
+        data = {"answer_to_citizen": self.cleaned_data["answer_to_citizen"]}
+        if self.cleaned_data.get("answer_file"):
+            data["files"] = [
+                ReportedFile(
+                    file=self.cleaned_data["answer_file"], publishable=self.cleaned_data["file_public"]
+                )
+            ]
+        return data
+
+
+class WithholdForm(forms.Form):
+    reason = forms.CharField(
+        max_length=REMARK_CHARS,
+        label=_("Lý do không công khai"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class KeepAnswerForm(forms.Form):
+    explanation = forms.CharField(
+        max_length=REMARK_CHARS,
+        label=_("Giải thích cho người dân"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Người dân đọc được lời giải thích này trên trang tra cứu."),
+    )
+
+
+class ReassignForm(forms.Form):
+    task = forms.CharField(
+        max_length=DOCUMENT_CHARS, label=_("Nội dung công việc"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lead_agency = forms.ModelChoiceField(label=_("Cơ quan chủ trì"), queryset=OrgUnit.objects.none())
+    deadline = forms.DateField(validators=[validate_sensible_date], label=_("Hạn xử lý"), widget=DateInput())
+
+    def __init__(self, *args, petition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_agency"].queryset = OrgUnit.objects.subtree(petition.area).bodies().order_by("name")
 
 
 class ReturnForm(forms.Form):

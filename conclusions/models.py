@@ -579,6 +579,7 @@ class ReminderRule(BaseModel):
         OPINION_WITHOUT_OUTCOME = "opinion_without_outcome", _("Ý kiến chưa được phân loại xử lý")
         PETITION_BEFORE = "petition_before", _("Đơn thư sắp đến hạn thụ lý, giải quyết")
         PETITION_OVERDUE = "petition_overdue", _("Đơn thư quá hạn thụ lý, giải quyết")
+        REOPENING_UNREVIEWED = "reopening_unreviewed", _("Ý kiến người dân mở lại chưa được xem xét")
 
     # Kinds that share a track: on one item only the latest due of them is sent.
     TRACKS = {
@@ -591,6 +592,7 @@ class ReminderRule(BaseModel):
         Kind.OPINION_WITHOUT_OUTCOME: "opinion",
         Kind.PETITION_BEFORE: "petition_deadline",
         Kind.PETITION_OVERDUE: "petition_deadline",
+        Kind.REOPENING_UNREVIEWED: "reopening",
     }
     ASSIGNMENT_KINDS = (Kind.BEFORE, Kind.ON_DAY, Kind.OVERDUE, Kind.ESCALATE_LEADER, Kind.ESCALATE_MONITOR)
     # When two rules of a track fall on the same day, the more urgent one wins.
@@ -691,6 +693,7 @@ class ReminderLog(models.Model):
         CONFERENCE = "conference", _("Hội nghị")
         PETITION = "petition", _("Ý kiến")
         PETITION_DEADLINE = "petition_deadline", _("Thời hạn thụ lý, giải quyết đơn")
+        REOPENING = "reopening", _("Ý kiến mở lại")
 
     subject_type = models.CharField(_("loại"), max_length=20, choices=Subject.choices)
     object_id = models.BigIntegerField(_("mã đối tượng"))
@@ -737,3 +740,104 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_subject_type_display()} #{self.object_id} – {self.rule_id} → {self.recipient_id}"
+
+
+# --- answers ------------------------------------------------------------------------------
+
+
+class AnswerVersion(BaseModel):
+    """One "report done" of an assignment, kept for ever: the answer to the citizen as it was
+    reported (text, files, who, when). A return keeps it with the reason and the next report
+    is a new version; accepting makes it the official answer of every opinion the assignment
+    answers (with the lead agency and the day). At most one version of an assignment is
+    accepted. Versions are never edited: a decision only fills in its own columns once."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Chờ nghiệm thu")
+        RETURNED = "returned", _("Bị trả lại")
+        ACCEPTED = "accepted", _("Đã nghiệm thu – trả lời chính thức")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="answer_versions")
+    number = models.PositiveSmallIntegerField(_("lần báo cáo"))
+    text = BoundedTextField(_("văn bản trả lời người dân"), max_length=DOCUMENT_CHARS)
+    # Empty only for the versions migrated from reports made before versions were kept.
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("báo cáo lúc"))
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    return_reason = BoundedTextField(_("lý do trả lại"), max_length=REMARK_CHARS, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("nghiệm thu/trả lại lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["assignment", "number"]
+        verbose_name = _("lần trả lời")
+        verbose_name_plural = _("các lần trả lời")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "number"], name="answer_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["assignment"], condition=Q(status="accepted"), name="answer_version_one_accepted"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""), name="answer_version_return_reason"
+            ),
+        ]
+        indexes = [
+            # The official answers (accepted) by the day they became official: dashboards, the
+            # report-back section and the promise ledger.
+            models.Index(
+                fields=["decided_at"],
+                include=["assignment"],
+                condition=Q(status="accepted"),
+                name="answer_version_official",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} v{self.number} – {self.get_status_display()}"
+
+    @property
+    def is_official(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+
+def answer_file_path(instance: AnswerFile, filename: str) -> str:
+    return f"answers/{instance.version.assignment_id}/{instance.version.number}/{filename}"
+
+
+class AnswerFile(BaseModel):
+    """A result file reported with an answer. The handler marks whether it may be published;
+    the clerk (or leader) of the issuing side can withhold a publishable file, with a reason.
+    A file is public when it is publishable, not withheld, its version is official and the
+    opinion's kind lets the answer be public (petitions.Petition.answer_text_is_public)."""
+
+    version = models.ForeignKey(AnswerVersion, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(
+        _("tệp kết quả"), upload_to=answer_file_path, validators=[validate_upload], max_length=255
+    )
+    publishable = models.BooleanField(_("được công khai"), default=False)
+    withheld_reason = BoundedTextField(_("lý do không công khai"), max_length=REMARK_CHARS, blank=True)
+    withheld_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["version", "pk"]
+        verbose_name = _("tệp kết quả trả lời")
+        verbose_name_plural = _("tệp kết quả trả lời")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def is_published(self) -> bool:
+        return self.publishable and not self.withheld_reason

@@ -10,6 +10,7 @@ from accounts.panels import home_panels
 from conclusions.models import Assignment, ConclusionNotice, ExtensionRequest
 from dialogue.models import Conference
 from dialogue.panels import conference_panels
+from petitions.models import Reopening
 
 HOME_LIMIT = 5
 
@@ -74,3 +75,18 @@ def awaiting_acceptance(request: HttpRequest, _obj) -> str:
     if not reported:
         return ""
     return render_to_string("conclusions/home_reported.html", {"count": reported}, request=request)
+
+
+@home_panels.register(order=4, slot="clerk")
+@home_panels.register(order=4, slot="leader")
+def reopened_opinions(request: HttpRequest, _obj) -> str:
+    """Opinions a citizen said were not resolved, waiting for the leader's decision."""
+    pending = Reopening.objects.visible_to(request.user).pending()
+    rows = list(pending.select_related("petition", "verdict").order_by("created_at", "pk")[: HOME_LIMIT + 1])
+    if not rows:
+        return ""
+    return render_to_string(
+        "conclusions/home_reopened.html",
+        {"rows": rows[:HOME_LIMIT], "more": len(rows) > HOME_LIMIT, "count": pending.count()},
+        request=request,
+    )

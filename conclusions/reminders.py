@@ -41,7 +41,7 @@ from accounts.models import Notification, User
 from conclusions.models import Assignment, ReminderLog, ReminderRule
 from core.calendar import WorkingCalendar
 from dialogue.models import Conference
-from petitions.models import Petition
+from petitions.models import Petition, Reopening
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +96,14 @@ DEFAULT_RULES = [
         "Đơn thư quá hạn: ngày làm việc kế tiếp, sau đó hằng tuần",
         Kind.PETITION_OVERDUE,
         1,
+        True,
+        7,
+    ),
+    (
+        "reopening-unreviewed",
+        "Ý kiến người dân báo chưa giải quyết, 5 ngày làm việc chưa được lãnh đạo xem xét; nhắc hằng tuần",
+        Kind.REOPENING_UNREVIEWED,
+        5,
         True,
         7,
     ),
@@ -458,6 +466,8 @@ PETITIONS = Source(Subject.PETITION, ("opinion",), "conference__held_on", ("area
 PETITION_ACCEPTANCE = Source(
     Subject.PETITION_DEADLINE, ("petition_deadline",), "acceptance_deadline", ("area_id",)
 )
+# Opinions reopened by a citizen's "not resolved", waiting for the leader's decision.
+REOPENINGS = Source(Subject.REOPENING, ("reopening",), "opened_on", ("petition__area_id",))
 PETITION_RESOLUTION = Source(
     Subject.PETITION_DEADLINE, ("petition_deadline",), "resolution_deadline", ("area_id",)
 )
@@ -510,6 +520,11 @@ def _resolution_candidates(schedule: Schedule):
     )
 
 
+def _reopening_candidates(schedule: Schedule):
+    cutoff = schedule.earliest_reference("reopening")
+    return Reopening.objects.filter(status=Reopening.Status.PENDING, opened_on__lte=cutoff)
+
+
 def _due_keys(candidate: Candidate, source: Source, schedule: Schedule) -> list[Due]:
     """The latest due rule of each track of a pending item. Keys already logged (the item was
     pending for another track) are skipped by the insert itself."""
@@ -534,7 +549,7 @@ def _recipients(source: Source, candidate: Candidate, due: Due, people: People, 
             users.update(people.of_agencies(coordinating.get(candidate.pk, ())))
         return users
     (area,) = candidate.extra
-    if source.subject in (Subject.CONFERENCE, Subject.PETITION_DEADLINE):
+    if source.subject in (Subject.CONFERENCE, Subject.PETITION_DEADLINE, Subject.REOPENING):
         return set(people.of_area(area, "clerk", "leader"))
     return set(people.of_area(area, "clerk"))
 
@@ -629,6 +644,8 @@ def _claim(schedule: Schedule, sweep_id: uuid.UUID) -> None:
             (PETITION_ACCEPTANCE, _acceptance_candidates),
             (PETITION_RESOLUTION, _resolution_candidates),
         ]
+    if schedule.tracks.get("reopening"):
+        sources.append((REOPENINGS, _reopening_candidates))
     for source, candidates_of in sources:
         if not any(schedule.tracks.get(track) for track in source.tracks):
             continue
@@ -733,6 +750,13 @@ def _petition_deadline_item(row: dict, info: dict, schedule: Schedule, rule: Rem
     return DigestItem(group, title, detail, _path("petitions:detail", info["pk"]))
 
 
+def _reopening_item(row: dict, info: dict, schedule: Schedule, rule: ReminderRule) -> DigestItem:
+    opened = row["deadline"]
+    title = f"Ý kiến {info['petition__tracking_code']}: {_short(info['petition__content'], 150)}"
+    detail = f"người dân báo chưa được giải quyết ngày {opened:%d/%m/%Y}, {(schedule.today - opened).days} ngày chưa được xem xét lại"
+    return DigestItem("follow_up", title, detail, _path("conclusions:reopening", info["pk"]))
+
+
 # What a digest shows of each kind of item: the fields read and the line made of them.
 ITEM_SOURCES = {
     Subject.ASSIGNMENT: (
@@ -747,6 +771,7 @@ ITEM_SOURCES = {
         ("pk", "tracking_code", "content", "acceptance_deadline", "accepted_on"),
         _petition_deadline_item,
     ),
+    Subject.REOPENING: (Reopening, ("pk", "petition__tracking_code", "petition__content"), _reopening_item),
 }
 
 

@@ -19,6 +19,8 @@ from accounts.permissions import acts_for_area
 from accounts.services import notifications_send
 from conclusions import policies
 from conclusions.models import (
+    AnswerFile,
+    AnswerVersion,
     Assignment,
     ConclusionNotice,
     ExtensionRequest,
@@ -30,7 +32,7 @@ from dialogue import services as conference_services
 from dialogue.models import Conference
 from petitions import services as petition_services
 from petitions.events import CitizenEvent, announce
-from petitions.models import Petition
+from petitions.models import Petition, Reopening
 from registers import services as register_services
 from registers.models import DocumentType
 from registers.services import register_take
@@ -422,8 +424,20 @@ def assignment_progress(*, assignment: Assignment, by: User, text: str, evidence
     return update
 
 
+@dataclass(frozen=True)
+class ReportedFile:
+    """A result file reported with an answer, and whether the handler allows publishing it."""
+
+    file: object
+    publishable: bool = False
+
+
 @transaction.atomic
-def assignment_report_done(*, assignment: Assignment, by: User, answer_to_citizen: str) -> Assignment:
+def assignment_report_done(
+    *, assignment: Assignment, by: User, answer_to_citizen: str, files=()
+) -> Assignment:
+    """Report the work done: the answer is kept as a new version (never overwriting an earlier
+    one), with its result files, and waits for the issuer's side to accept or return it."""
     assignment = _locked(assignment)
     _require(policies.is_assignee(by, assignment), NOT_YOUR_ASSIGNMENT)
     _require_status(
@@ -431,17 +445,56 @@ def assignment_report_done(*, assignment: Assignment, by: User, answer_to_citize
     )
     if not answer_to_citizen.strip():
         raise ValidationError({"answer_to_citizen": ANSWER_REQUIRED})
+    now = timezone.now()
     assignment.status = Assignment.Status.REPORTED_DONE
     assignment.answer_to_citizen = answer_to_citizen.strip()
-    assignment.reported_at = timezone.now()
+    assignment.reported_at = now
     assignment._history_user = by
     assignment.save()
+    last = assignment.answer_versions.order_by("-number").values_list("number", flat=True).first()
+    version = AnswerVersion(
+        assignment=assignment,
+        number=(last or 0) + 1,
+        text=assignment.answer_to_citizen,
+        reported_by=by,
+        reported_at=now,
+    )
+    version._history_user = by
+    version.save()
+    for reported in files:
+        answer_file = AnswerFile(version=version, file=reported.file, publishable=reported.publishable)
+        answer_file.full_clean(exclude=["version"])
+        answer_file._history_user = by
+        answer_file.save()
     notifications_send(
         recipients=_issuer_recipients(assignment),
         text=f"{assignment.lead_agency.name} báo cáo hoàn thành: {assignment.task[:200]}",
         url=reverse("conclusions:assignment", args=[assignment.pk]),
     )
     return assignment
+
+
+def _decide_submitted_version(assignment: Assignment, by: User, status: str, reason: str = ""):
+    """The version waiting for a decision (the last one reported) gets it, once."""
+    version = (
+        assignment.answer_versions.select_for_update()
+        .filter(status=AnswerVersion.Status.SUBMITTED)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:  # reported before versions existed and not migrated: keep it now
+        last = assignment.answer_versions.order_by("-number").values_list("number", flat=True).first()
+        version = AnswerVersion(
+            assignment=assignment,
+            number=(last or 0) + 1,
+            text=assignment.answer_to_citizen,
+            reported_at=assignment.reported_at or timezone.now(),
+        )
+    version.status, version.return_reason = status, reason
+    version.decided_by, version.decided_at = by, timezone.now()
+    version._history_user = by
+    version.save()
+    return version
 
 
 @transaction.atomic
@@ -459,7 +512,18 @@ def assignment_accept(*, assignment: Assignment, by: User) -> Assignment:
     )
     assignment._history_user = by
     assignment.save()
+    version = _decide_submitted_version(assignment, by, AnswerVersion.Status.ACCEPTED)
     _resolve_answered_petitions(assignment, by)
+    # The answer is now the official answer of every opinion the assignment answers.
+    announce(
+        kind=CitizenEvent.ANSWERED,
+        petition_ids=assignment.petitions.values_list("pk", flat=True),
+        data={
+            "assignment_id": assignment.pk,
+            "answer_version_id": version.pk,
+            "agency": assignment.lead_agency.name,
+        },
+    )
     notifications_send(
         recipients=[*_handlers_of([assignment.lead_agency]), assignment.responsible_person],
         text=f"Đã nghiệm thu: {assignment.task[:200]}",
@@ -503,6 +567,7 @@ def assignment_return(*, assignment: Assignment, by: User, reason: str) -> Assig
     assignment.return_reason = reason.strip()
     assignment._history_user = by
     assignment.save()
+    _decide_submitted_version(assignment, by, AnswerVersion.Status.RETURNED, reason.strip())
     notifications_send(
         recipients=[*_handlers_of([assignment.lead_agency]), assignment.responsible_person],
         text=f"Trả lại để làm tiếp: {assignment.task[:150]} — {reason.strip()[:200]}",
@@ -682,3 +747,80 @@ def move_deadlines_with_extension(*, petition: Petition, extension, by: User) ->
             text=f"Gia hạn giải quyết đến {extension.new_deadline:%d/%m/%Y}: {assignment.task[:150]}",
             url=reverse("conclusions:assignment", args=[assignment.pk]),
         )
+
+
+# --- answers: publication and reopenings --------------------------------------------------
+
+WITHHOLD_NEEDS_REASON = _("Hãy ghi lý do không công khai tệp này.")
+
+
+@transaction.atomic
+def answer_file_withhold(*, answer_file: AnswerFile, by: User, reason: str) -> AnswerFile:
+    """The clerk (or leader) of the issuing side keeps a file the handler marked publishable
+    off the public page, with the reason (kept in its history)."""
+    answer_file = (
+        AnswerFile.objects.select_for_update().select_related("version__assignment").get(pk=answer_file.pk)
+    )
+    _require(policies.is_issuer_side(by, answer_file.version.assignment), NOT_THE_ISSUER)
+    if not reason.strip():
+        raise ValidationError({"reason": WITHHOLD_NEEDS_REASON})
+    answer_file.withheld_reason, answer_file.withheld_by = reason.strip(), by
+    answer_file._history_user = by
+    answer_file.save()
+    return answer_file
+
+
+@transaction.atomic
+def reopening_reassign(
+    *,
+    reopening: Reopening,
+    by: User,
+    task: str,
+    lead_agency: OrgUnit,
+    deadline: date,
+    responsible_person: User | None = None,
+) -> Assignment:
+    """The leader gives a reopened opinion to an agency again: a new assignment (without a
+    notice, as for a written petition) answering it, due on the day the leader gives. The
+    opinion is resolved again when that work is accepted."""
+    reopening = Reopening.objects.select_for_update().select_related("petition__area").get(pk=reopening.pk)
+    petition = reopening.petition
+    petition_services.check_area_leader(by, petition)
+    _require(reopening.status == Reopening.Status.PENDING, petition_services.REOPENING_DECIDED)
+    errors = {}
+    if not task.strip():
+        errors["task"] = _("Hãy ghi nội dung công việc.")
+    if deadline is None:
+        errors["deadline"] = DEADLINE_NEEDS_DATE
+    elif deadline < timezone.localdate():
+        errors["deadline"] = DEADLINE_IN_PAST
+    if errors:
+        raise ValidationError(errors)
+    assignment = Assignment(
+        area=petition.area,
+        task=task.strip(),
+        lead_agency=lead_agency,
+        responsible_person=responsible_person,
+        deadline_rule=Assignment.DeadlineRule.FIXED_DATE,
+        deadline=deadline,
+        deadline_from=timezone.localdate(),
+        deadline_basis=str(_("Giải quyết lại ý kiến người dân chưa hài lòng"))[:255],
+        assigned_by=by,
+    )
+    assignment._history_user = by
+    assignment.save()
+    assignment.petitions.set([petition])
+    petition_services.reopening_decide(
+        reopening=reopening, by=by, status=Reopening.Status.REASSIGNED, explanation=""
+    )
+    announce(
+        kind=CitizenEvent.ASSIGNED,
+        petition_ids=[petition.pk],
+        data={"assignment_id": assignment.pk, "agency": lead_agency.name, "deadline": deadline.isoformat()},
+    )
+    notifications_send(
+        recipients=[*_handlers_of([lead_agency]), responsible_person],
+        text=f"Giải quyết lại ý kiến {petition.tracking_code}: {assignment.task[:200]} (hạn {deadline:%d/%m/%Y})",
+        url=reverse("conclusions:assignment", args=[assignment.pk]),
+    )
+    return assignment

@@ -15,12 +15,17 @@ from conclusions.forms import (
     AssignmentForm,
     DecisionForm,
     ExtensionForm,
+    KeepAnswerForm,
     NoticeForm,
     ProgressForm,
-    ReportDoneForm,
+    ReassignForm,
+    ReportDoneFilesForm,
     ReturnForm,
+    WithholdForm,
 )
 from conclusions.models import (
+    AnswerFile,
+    AnswerVersion,
     Assignment,
     ConclusionNotice,
     ExtensionRequest,
@@ -35,7 +40,7 @@ from core.pagination import LargeListPaginator
 from dialogue.models import Conference
 from petitions import services as petition_services
 from petitions.intake_forms import ExtensionDecisionForm, PetitionAssignmentForm
-from petitions.models import Petition
+from petitions.models import Petition, Reopening
 
 EDITORS = (Role.CLERK, Role.LEADER)
 PAGE_SIZE = 50
@@ -344,7 +349,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": assignment.history.select_related("history_user").order_by("-history_date")[:20],
             "days_overdue": assignment.days_overdue(timezone.localdate()),
             "progress_form": ProgressForm() if working else None,
-            "report_form": ReportDoneForm() if working else None,
+            "report_form": ReportDoneFilesForm() if working else None,
+            # Every answer reported, side by side (a denunciation's case: for its handlers only).
+            "versions": _answer_versions(assignment) if case_files else [],
+            "withhold_form": WithholdForm(prefix="withhold") if is_issuer else None,
             "extension_form": ExtensionForm() if working and not pending_extension else None,
             "review": is_issuer and assignment.status == Assignment.Status.REPORTED_DONE,
             "return_form": ReturnForm()
@@ -354,6 +362,57 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nav_active": "assignments",
         },
     )
+
+
+def _answer_versions(assignment: Assignment) -> list[AnswerVersion]:
+    return list(
+        assignment.answer_versions.select_related("reported_by", "decided_by")
+        .prefetch_related("files")
+        .order_by("number")
+    )
+
+
+def _visible_answer_file(request: HttpRequest, pk: int) -> AnswerFile:
+    answer_file = get_object_or_404(
+        AnswerFile.objects.filter(
+            version__assignment__in=Assignment.objects.visible_to(request.user)
+        ).select_related("version__assignment"),
+        pk=pk,
+    )
+    if not answer_file.version.assignment.case_files_visible_to(request.user):
+        raise PermissionDenied
+    return answer_file
+
+
+@staff_required
+def answer_file_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A result file of an answer version, for the staff who see the assignment's case files."""
+    answer_file = _visible_answer_file(request, pk)
+    services.case_files_downloaded(
+        assignment=answer_file.version.assignment, user=request.user, where=request.path
+    )
+    return FileResponse(open_stored(answer_file.file), as_attachment=True, filename=answer_file.filename)
+
+
+@require_POST
+@role_required(*EDITORS)
+def answer_file_withhold(request: HttpRequest, pk: int) -> HttpResponse:
+    """The clerk keeps a publishable result file off the public page, with a reason."""
+    answer_file = _visible_answer_file(request, pk)
+    form = WithholdForm(request.POST, prefix="withhold")
+    if form.is_valid():
+        try:
+            services.answer_file_withhold(answer_file=answer_file, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Đã ghi: tệp này không công khai."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("conclusions:assignment", pk=answer_file.version.assignment_id)
 
 
 @staff_required
@@ -383,7 +442,9 @@ def _assignment_action(request, pk, form_class, action, success):
                 messages.error(request, error)
         return redirect("conclusions:assignment", pk=pk)
     try:
-        action(assignment, form.cleaned_data if form else {})
+        action(
+            assignment, form if isinstance(form, ReportDoneFilesForm) else (form.cleaned_data if form else {})
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -408,8 +469,8 @@ def assignment_progress(request, pk):
 @submit_once
 def assignment_report(request, pk):
     return _assignment_action(
-        request, pk, ReportDoneForm,
-        lambda a, data: services.assignment_report_done(assignment=a, by=request.user, **data),
+        request, pk, ReportDoneFilesForm,
+        lambda a, form: services.assignment_report_done(assignment=a, by=request.user, **form.service_data()),
         _("Đã báo cáo hoàn thành; chờ nơi giao việc nghiệm thu."),
     )  # fmt: skip
 
@@ -515,3 +576,78 @@ def petition_extend(request: HttpRequest, petition_pk: int) -> HttpResponse:
         {"form": form, "petition": petition, "nav_active": "petitions"},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- reopened opinions (a citizen said "not resolved") ---------------------------------------
+
+
+@staff_required
+def reopening_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reopened opinion: the citizen's verdict, the official answers and their versions'
+    history, and the leader's decision (give the work again, or keep the answer and explain)."""
+    reopening = get_object_or_404(
+        Reopening.objects.visible_to(request.user).select_related(
+            "petition__area", "petition__category", "verdict", "decided_by"
+        ),
+        pk=pk,
+    )
+    petition = reopening.petition
+    decides = request.user.has_role(Role.LEADER) and reopening.status == Reopening.Status.PENDING
+    keep_form = KeepAnswerForm(request.POST if request.POST.get("decision") == "keep" else None)
+    reassign_form = ReassignForm(
+        request.POST if request.POST.get("decision") == "reassign" else None, petition=petition
+    )
+    if request.method == "POST":
+        if not decides:
+            raise PermissionDenied
+        done = _decide_reopening(request, reopening, keep_form, reassign_form)
+        if done:
+            return done
+    return render(
+        request,
+        "conclusions/reopening.html",
+        {
+            "reopening": reopening,
+            "petition": petition,
+            "answers": _answers_with_assignments(petition),
+            "decides": decides,
+            "keep_form": keep_form,
+            "reassign_form": reassign_form,
+            "nav_active": "petitions",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _answers_with_assignments(petition: Petition) -> list[AnswerVersion]:
+    return list(
+        AnswerVersion.objects.filter(
+            status=AnswerVersion.Status.ACCEPTED,
+            assignment__in=Assignment.objects.filter(petitions=petition).values("pk"),
+        )
+        .select_related("assignment__lead_agency")
+        .order_by("decided_at")
+    )
+
+
+def _decide_reopening(request, reopening, keep_form, reassign_form):
+    decision = request.POST.get("decision")
+    try:
+        if decision == "keep" and keep_form.is_valid():
+            petition_services.reopening_decide(
+                reopening=reopening,
+                by=request.user,
+                status=Reopening.Status.KEPT,
+                explanation=keep_form.cleaned_data["explanation"],
+            )
+            messages.success(request, _("Đã giữ nguyên kết quả; người dân xem được lời giải thích."))
+            return redirect("conclusions:reopening", pk=reopening.pk)
+        if decision == "reassign" and reassign_form.is_valid():
+            assignment = services.reopening_reassign(
+                reopening=reopening, by=request.user, **reassign_form.cleaned_data
+            )
+            messages.success(request, _("Đã giao giải quyết lại."))
+            return redirect("conclusions:assignment", pk=assignment.pk)
+    except ValidationError as error:
+        show_service_error(keep_form if decision == "keep" else reassign_form, error)
+    return None

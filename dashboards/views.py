@@ -26,6 +26,7 @@ from dashboards import links, metrics, policies, services, summaries
 from dashboards.forms import AnswerForm, RemarkForm, ReviewFilterForm, SupervisionForm
 from dashboards.models import SupervisionRemark
 from dialogue.models import Conference
+from petitions.models import Reopening
 
 REVIEW_ROLES = (Role.LEADER, Role.CLERK, Role.MONITOR)
 REMINDERS = (Role.LEADER, Role.CLERK)
@@ -98,6 +99,13 @@ def overdue_review(request: HttpRequest) -> HttpResponse:
             "more_agencies": totals.pop("agencies") - len(shown),
             "totals": links.with_review_links({**totals, "lead_agency": None}, list_filters),
             "extensions": list(extensions[:EXTENSIONS_SHOWN]) if may_decide else [],
+            # Opinions a citizen said were not resolved, waiting for the leader (issue 17).
+            "reopenings": list(
+                Reopening.objects.visible_to(user)
+                .pending()
+                .select_related("petition__area")
+                .order_by("created_at", "pk")[:EXTENSIONS_SHOWN]
+            ),
             "can_remind": user.has_role(*REMINDERS),
             "today": today,
             "due_soon_days": DUE_SOON_DAYS,

@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.admin import ScopedAdminMixin, TopLevelAdminMixin
 from core.admin import CheckedInitialMixin
 from petitions.deadlines import RULE_DEFAULTS
-from petitions.models import Category, IdentityDisclosure, ReceptionSession, StatutoryRule
+from petitions.models import Category, IdentityDisclosure, ReceptionSession, StatutoryRule, VerdictWindow
 
 
 @admin.register(Category)
@@ -38,6 +38,14 @@ class StatutoryRuleAdmin(TopLevelAdminMixin, SimpleHistoryAdmin):
     list_filter = ["step"]
     save_as = True  # a new version of a rule starts as a copy of the old one
     form = StatutoryRuleForm
+
+
+@admin.register(VerdictWindow)
+class VerdictWindowAdmin(TopLevelAdminMixin, SimpleHistoryAdmin):
+    """How many days after an answer its citizen may say whether the problem was solved
+    (30 without a row). A change: end the old row the day before, add the new one."""
+
+    list_display = ["days", "valid_from", "valid_to"]
 
 
 @admin.register(ReceptionSession)

@@ -106,6 +106,25 @@ class MessageLogSerializer(serializers.Serializer):
     messages = MessageEntrySerializer(many=True)
 
 
+class PublicAnswerSerializer(serializers.Serializer):
+    """An agency's official answer as the tracking page shows it: the text only for kiến nghị,
+    phản ánh, đề xuất (null for a complaint or denunciation, whose outcome alone is public)."""
+
+    agency = serializers.CharField()
+    answered_on = serializers.DateField(allow_null=True)
+    text = serializers.CharField(allow_null=True)
+    public_files = serializers.ListField(child=serializers.CharField())
+
+
+class CitizenVerdictSerializer(serializers.Serializer):
+    verdict = serializers.CharField()
+    verdict_display = serializers.CharField()
+    answered_on = serializers.DateField()
+    given_at = serializers.DateTimeField()
+    comment = serializers.CharField(allow_blank=True)
+    reopening = serializers.CharField(allow_null=True)
+
+
 class PetitionDetailSerializer(PetitionSerializer):
     # Output only. `required=False` rather than `read_only=True` so that the schema says these
     # keys may be absent: they are, for a denunciation.
@@ -116,6 +135,8 @@ class PetitionDetailSerializer(PetitionSerializer):
 
     IDENTITY_FIELDS = ("petitioner_name", "petitioner_address", "petitioner_phone", "petitioner_email")
     message_log = serializers.SerializerMethodField()
+    public_answer = serializers.SerializerMethodField()
+    citizen_verdict = serializers.SerializerMethodField()
 
     class Meta(PetitionSerializer.Meta):
         fields = [
@@ -131,6 +152,9 @@ class PetitionDetailSerializer(PetitionSerializer):
             "transferred_to",
             "transferred_on",
             "rejection_reason",
+            "resolved_on",
+            "public_answer",
+            "citizen_verdict",
             "created_at",
             "updated_at",
             "message_log",
@@ -142,6 +166,38 @@ class PetitionDetailSerializer(PetitionSerializer):
         """The messages to the citizen (filled by messaging, above this app: a port)."""
         log = ports.message_log()(petition, self.context["request"].user)
         return MessageLogSerializer(log).data
+
+    @extend_schema_field(PublicAnswerSerializer(many=True))
+    def get_public_answer(self, petition: Petition) -> list[dict]:
+        """The official answers (issue 17), as the citizen sees them on the tracking page."""
+        answers = ports.follow_up().official_answers([petition.pk]).get(petition.pk, [])
+        public = petition.answer_text_is_public
+        return [
+            {
+                "agency": answer.agency,
+                "answered_on": answer.answered_on,
+                "text": answer.text if public else None,
+                "public_files": [name for _pk, name in answer.public_files] if public else [],
+            }
+            for answer in answers
+        ]
+
+    @extend_schema_field(CitizenVerdictSerializer(allow_null=True))
+    def get_citizen_verdict(self, petition: Petition) -> dict | None:
+        """What the citizen said of the latest answer, and the reopening it caused if any. A
+        denunciation's comment is left out (it may name the denouncer)."""
+        verdict = petition.verdicts.select_related("reopening").order_by("-created_at", "-pk").first()
+        if verdict is None:
+            return None
+        reopening = getattr(verdict, "reopening", None)
+        return {
+            "verdict": verdict.verdict,
+            "verdict_display": verdict.get_verdict_display(),
+            "answered_on": verdict.answered_on,
+            "given_at": verdict.created_at,
+            "comment": "" if petition.is_confidential else verdict.comment,
+            "reopening": reopening.status if reopening else None,
+        }
 
     def to_representation(self, petition: Petition) -> dict:
         data = super().to_representation(petition)

@@ -460,6 +460,16 @@ class Petition(SearchableModel, BaseModel):
     def is_confidential(self) -> bool:
         return self.kind == self.Kind.DENUNCIATION
 
+    # Kinds whose answer text is published on the tracking page. A complaint's decision goes
+    # to the complainant (Luật Khiếu nại 2011, Điều 32) and a denunciation's conclusion keeps
+    # the denouncer's identity and case protected (Luật Tố cáo 2018, Điều 47): for those only
+    # the outcome ("đã có kết quả giải quyết") is public.
+    PUBLIC_ANSWER_KINDS = (Kind.RECOMMENDATION, Kind.REFLECTION, Kind.PROPOSAL)
+
+    @property
+    def answer_text_is_public(self) -> bool:
+        return self.kind in self.PUBLIC_ANSWER_KINDS
+
     @classmethod
     def open_condition(cls) -> Q:
         return Q(outcome__in=cls.OPEN_OUTCOMES, resolved_on__isnull=True)
@@ -583,3 +593,116 @@ class IdentityDisclosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} – {self.user} – #{self.petition_id}"
+
+
+# --- the citizen's verdict on the answer (issue 17) ----------------------------------------
+
+
+class VerdictWindow(BaseModel):
+    """How long after an opinion is answered its citizen may say whether the problem was
+    solved, kept as data (versions in time, like the statutory rules). Without a row in force
+    the default of VERDICT_WINDOW_DAYS applies; the admin edits it."""
+
+    days = models.PositiveSmallIntegerField(_("số ngày được đánh giá"), default=30)
+    valid_from = models.DateField(_("áp dụng từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("áp dụng đến hết ngày"), null=True, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("thời hạn người dân đánh giá kết quả")
+        verbose_name_plural = _("thời hạn người dân đánh giá kết quả")
+        constraints = [models.CheckConstraint(condition=Q(days__gt=0), name="verdict_window_days_positive")]
+
+    def __str__(self) -> str:
+        return _("%(days)s ngày") % {"days": self.days}
+
+
+VERDICT_WINDOW_DAYS = 30  # FixMyStreet asks after four weeks; an admin changes it (VerdictWindow)
+
+
+def verdict_window_days(on) -> int:
+    window = VerdictWindow.objects.in_force_on(on).order_by("-valid_from").first()
+    return window.days if window else VERDICT_WINDOW_DAYS
+
+
+class CitizenVerdict(BaseModel):
+    """What the citizen said of the official answer, through the tracking page (the tracking
+    code is the key only they hold). One per answer: `answered_on` is the opinion's resolution
+    day it judges, so an opinion answered again after a reopening can be judged again."""
+
+    class Verdict(models.TextChoices):
+        RESOLVED = "resolved", _("Đã được giải quyết")
+        NOT_RESOLVED = "not_resolved", _("Chưa được giải quyết")
+        NO_OPINION = "no_opinion", _("Không có ý kiến")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="verdicts")
+    answered_on = models.DateField(_("ngày giải quyết được đánh giá"))
+    verdict = models.CharField(_("đánh giá"), max_length=16, choices=Verdict.choices)
+    comment = BoundedTextField(_("ý kiến thêm"), max_length=REMARK_CHARS, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("đánh giá của người dân")
+        verbose_name_plural = _("đánh giá của người dân")
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "answered_on"], name="verdict_once_per_answer")
+        ]
+        indexes = [models.Index(fields=["verdict", "-created_at"], name="verdict_kind_given")]
+
+    def __str__(self) -> str:
+        return f"#{self.petition_id} – {self.get_verdict_display()}"
+
+
+class ReopeningQuerySet(ScopedQuerySet):
+    scope_field = "petition__area"
+
+    def pending(self):
+        return self.filter(status=Reopening.Status.PENDING)
+
+
+class Reopening(BaseModel):
+    """A "not resolved" verdict reopens the opinion for review: the leader decides to give the
+    work again (a new assignment) or to keep the answer with an explanation the citizen reads
+    on the tracking page. While pending, the opinion is open again (resolved_on cleared and
+    kept here to restore if the answer is kept)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ lãnh đạo xem xét")
+        REASSIGNED = "reassigned", _("Giao giải quyết lại")
+        KEPT = "kept", _("Giữ nguyên kết quả, có giải thích")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="reopenings")
+    verdict = models.OneToOneField(CitizenVerdict, on_delete=models.PROTECT, related_name="reopening")
+    # The day the verdict reopened it: reminders chase a reopening nobody reviews from here.
+    opened_on = models.DateField(_("ngày mở lại"))
+    previous_resolved_on = models.DateField(_("ngày giải quyết trước đó"))
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    explanation = BoundedTextField(_("giải thích cho người dân"), max_length=REMARK_CHARS, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
+
+    objects = ReopeningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("ý kiến mở lại")
+        verbose_name_plural = _("ý kiến mở lại")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="kept") | ~Q(explanation=""), name="reopening_kept_explained"
+            ),
+            models.UniqueConstraint(
+                fields=["petition"], condition=Q(status="pending"), name="reopening_one_pending"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["opened_on"], condition=Q(status="pending"), name="reopening_pending"),
+            models.Index(fields=["status", "petition"], name="reopening_status_petition"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.petition_id} – {self.get_status_display()}"

@@ -2,15 +2,16 @@
 
 from itertools import groupby
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from accounts.models import OrgUnit, Role
 from accounts.panels import home_panels
 from dialogue.models import Conference
 from dialogue.panels import conference_panels
-from petitions.models import Petition
+from petitions.models import CitizenVerdict, Petition
 
 REPORT_BACK_LIMIT = 30
 Outcome = Petition.Outcome
@@ -65,10 +66,41 @@ def report_back_panel(request: HttpRequest, conference: Conference) -> str:
         .order_by("received_on", "pk")
     )
     rows = list(earlier[: REPORT_BACK_LIMIT + 1])
+    answered = _answered_since_last_conference(conference, areas)
     return render_to_string(
         "petitions/panels/report_back.html",
-        {"conference": conference, "rows": rows[:REPORT_BACK_LIMIT], "more": len(rows) > REPORT_BACK_LIMIT},
+        {
+            "conference": conference,
+            "rows": rows[:REPORT_BACK_LIMIT],
+            "more": len(rows) > REPORT_BACK_LIMIT,
+            "answered": answered[:REPORT_BACK_LIMIT],
+            "more_answered": len(answered) > REPORT_BACK_LIMIT,
+        },
         request=request,
+    )
+
+
+def _answered_since_last_conference(conference: Conference, areas: list[int]) -> list[Petition]:
+    """The chair reports back to the people: the opinions of the area resolved since its last
+    conference (before this one), with what each citizen said of the answer (issue 17)."""
+    last = (
+        Conference.objects.filter(host_area__in=areas, starts_at__lt=conference.starts_at)
+        .exclude(status=Conference.Status.CANCELLED)
+        .exclude(pk=conference.pk)
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    resolved = Petition.objects.filter(area__in=areas, resolved_on__isnull=False).exclude(
+        conference=conference.pk
+    )
+    if last is not None:
+        resolved = resolved.filter(resolved_on__gte=timezone.localdate(last))
+    verdicts = CitizenVerdict.objects.order_by("-created_at")
+    return list(
+        resolved.select_related("category")
+        .prefetch_related(Prefetch("verdicts", queryset=verdicts, to_attr="verdict_list"))
+        .order_by("-resolved_on", "pk")[: REPORT_BACK_LIMIT + 1]
     )
 
 

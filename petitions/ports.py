@@ -9,12 +9,26 @@ URL name of a higher app is written in `petitions` (tests/test_layers.py checks 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Exists, QuerySet
 
 from core.panels import PanelRegistry
 from core.ports import Port
+
+
+@dataclass(frozen=True)
+class OfficialAnswer:
+    """An agency's accepted answer to an opinion, as conclusions keeps it (an AnswerVersion)."""
+
+    version_id: int
+    assignment_id: int
+    agency: str
+    answered_on: date
+    text: str
+    # (id, file name) of the files the handler marked publishable and nobody withheld.
+    public_files: list[tuple[int, str]] = field(default_factory=list)
 
 
 class FollowUp:
@@ -49,6 +63,19 @@ class FollowUp:
 
     def follow_extension(self, *, petition, extension, by) -> None:
         """The petition's resolution deadline was extended: move the work that followed it."""
+        raise NotImplementedError
+
+    def has_official_answer(self, petition) -> bool:
+        """Some work answering the petition has an accepted (official) answer."""
+        raise NotImplementedError
+
+    def official_answers(self, petition_ids) -> dict[int, list[OfficialAnswer]]:
+        """Each petition's official answers, one per accepting agency, oldest first: a fixed
+        number of queries for any number of petitions."""
+        raise NotImplementedError
+
+    def reopening_url(self, reopening) -> str:
+        """The leader's review page of a reopened opinion."""
         raise NotImplementedError
 
     def assign_url(self, petition) -> str:

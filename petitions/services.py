@@ -15,7 +15,7 @@ from dialogue.models import Conference
 from petitions import ports
 from petitions.contact import contact_errors, normalize_email, normalize_phone
 from petitions.events import CitizenEvent, announce
-from petitions.models import Category, Petition
+from petitions.models import Category, CitizenVerdict, Petition, Reopening, verdict_window_days
 from registers.models import DocumentType, RegisterEntry
 from registers.services import area_body, register_take
 
@@ -670,3 +670,111 @@ def petitioner_name_shown_to(*, petition: Petition, user: User, where: str) -> s
     if named and petition.identity_visible_to(user):
         return petition.petitioner_name
     return shown
+
+
+# --- the citizen's verdict and the reopening it may cause (issue 17) ------------------------
+
+VERDICT_NOT_ANSWERED = _("Ý kiến này chưa có kết quả trả lời chính thức nên chưa đánh giá được.")
+VERDICT_ALREADY_GIVEN = _("Bạn đã đánh giá kết quả giải quyết ý kiến này rồi.")
+VERDICT_WINDOW_CLOSED = _("Đã hết thời hạn đánh giá (%(days)s ngày kể từ ngày giải quyết xong %(day)s).")
+VERDICT_UNKNOWN = _("Hãy chọn một trong các câu trả lời.")
+EXPLANATION_REQUIRED = _("Hãy ghi lời giải thích cho người dân vì sao giữ nguyên kết quả.")
+NOT_AREA_LEADER = _("Chỉ lãnh đạo của địa bàn mới quyết định về ý kiến được mở lại.")
+REOPENING_DECIDED = _("Ý kiến mở lại này đã được quyết định.")
+
+
+def verdict_closes_on(petition: Petition) -> date | None:
+    """The last day the citizen may judge the current answer, or None if there is none."""
+    if petition.resolved_on is None:
+        return None
+    days = verdict_window_days(petition.resolved_on)
+    return date.fromordinal(petition.resolved_on.toordinal() + days)
+
+
+def verdict_open_for(petition: Petition, today: date | None = None) -> bool:
+    """The tracking page asks for a verdict: an official answer, within the window, none yet."""
+    try:
+        verdict_check(petition=petition, today=today)
+    except ValidationError:
+        return False
+    return True
+
+
+def verdict_check(*, petition: Petition, today: date | None = None) -> None:
+    """Refuse, with the reason, a verdict the citizen may not give now."""
+    today = today or timezone.localdate()
+    closes_on = verdict_closes_on(petition)
+    if closes_on is None or not ports.follow_up().has_official_answer(petition):
+        raise ValidationError(VERDICT_NOT_ANSWERED, code="not_answered")
+    if petition.verdicts.filter(answered_on=petition.resolved_on).exists():
+        raise ValidationError(VERDICT_ALREADY_GIVEN, code="twice")
+    if today > closes_on:
+        raise ValidationError(
+            VERDICT_WINDOW_CLOSED,
+            code="closed",
+            params={
+                "days": verdict_window_days(petition.resolved_on),
+                "day": f"{petition.resolved_on:%d/%m/%Y}",
+            },
+        )
+
+
+@transaction.atomic
+def verdict_give(*, petition: Petition, verdict: str, comment: str = "", today: date | None = None):
+    """The citizen (holder of the tracking code) says whether the answer solved the problem.
+    "Not resolved" reopens the opinion for the leader's review. Bad input changes nothing."""
+    petition = Petition.objects.select_for_update().select_related("area").get(pk=petition.pk)
+    if verdict not in CitizenVerdict.Verdict.values:
+        raise ValidationError({"verdict": VERDICT_UNKNOWN})
+    verdict_check(petition=petition, today=today)
+    given = CitizenVerdict(
+        petition=petition, answered_on=petition.resolved_on, verdict=verdict, comment=comment.strip()
+    )
+    given.full_clean()
+    given.save()
+    if verdict == CitizenVerdict.Verdict.NOT_RESOLVED:
+        Reopening.objects.create(
+            petition=petition,
+            verdict=given,
+            opened_on=today or timezone.localdate(),
+            previous_resolved_on=petition.resolved_on,
+        )
+        petition.resolved_on = None  # open again until the leader decides
+        petition._history_user = None
+        petition.save(update_fields=["resolved_on", "updated_at"])
+    return given
+
+
+def check_area_leader(user: User, petition: Petition) -> None:
+    leader = user.has_role(Role.LEADER)
+    if not (leader and any(petition.area.path.startswith(path) for path in user.scope_paths)):
+        raise ValidationError(NOT_AREA_LEADER)
+
+
+@transaction.atomic
+def reopening_decide(*, reopening: Reopening, by: User, status: str, explanation: str = "") -> Reopening:
+    """The leader's decision on a reopened opinion. "Kept": the answer stands, with an
+    explanation the citizen reads on the tracking page, and the opinion is resolved again on
+    its earlier day (so the same answer cannot be judged twice). "Reassigned" is recorded by
+    conclusions when it gives the new assignment (conclusions.services.reopening_reassign)."""
+    reopening = Reopening.objects.select_for_update().select_related("petition__area").get(pk=reopening.pk)
+    check_area_leader(by, reopening.petition)
+    if reopening.status != Reopening.Status.PENDING:
+        raise ValidationError(REOPENING_DECIDED)
+    if status == Reopening.Status.KEPT and not explanation.strip():
+        raise ValidationError({"explanation": EXPLANATION_REQUIRED})
+    reopening.status, reopening.explanation = status, explanation.strip()
+    reopening.decided_by, reopening.decided_on = by, timezone.localdate()
+    reopening._history_user = by
+    reopening.save()
+    if status == Reopening.Status.KEPT:
+        petition = Petition.objects.select_for_update().get(pk=reopening.petition_id)
+        petition.resolved_on = reopening.previous_resolved_on
+        petition._history_user = by
+        petition.save(update_fields=["resolved_on", "updated_at"])
+        announce(
+            kind=CitizenEvent.CLOSED,
+            petition_ids=[petition.pk],
+            data={"reopening_id": reopening.pk, "explanation": reopening.explanation},
+        )
+    return reopening

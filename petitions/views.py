@@ -156,6 +156,16 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "repeats": petition.repeats.select_related("conference").order_by("received_on", "pk"),
             # The assignments answering it (conclusions, above this app: through the port).
             "assignments": ports.follow_up().assignments_of(petition),
+            # The official answers (a denunciation's: for those who may see its case only), what
+            # the citizen said of them and the reopenings that caused (issue 17).
+            "official_answers": ports.follow_up().official_answers([petition.pk]).get(petition.pk, [])
+            if petition.identity_visible_to(request.user)
+            else [],
+            "verdicts": petition.verdicts.order_by("created_at"),
+            "reopenings": [
+                (reopening, ports.follow_up().reopening_url(reopening))
+                for reopening in petition.reopenings.select_related("decided_by").order_by("created_at")
+            ],
             "form": form,
             "history": petition.history.select_related("history_user").order_by("-history_date")[:20],
             "detail_panels": ports.detail_panels.render(request, petition),

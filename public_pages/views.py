@@ -8,32 +8,40 @@ own models and querysets (`ConclusionNotice.objects.issued()`, `Assignment.objec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import OrgUnit
-from conclusions.models import Assignment, ConclusionNotice
+from conclusions.follow_up import official_answers
+from conclusions.models import AnswerFile, AnswerVersion, Assignment, ConclusionNotice, ExtensionRequest
 from core.bounds import SEARCH_CHARS
 from core.cache import CacheUnavailableError
 from core.files import open_stored
+from core.forms import show_service_error
 from core.net import client_ip
 from dialogue.models import Conference
 from messaging import services as message_services
 from messaging.models import MessageOptOut
+from petitions import services as petition_services
 from petitions.intake_forms import TrackingForm
-from petitions.models import Petition
+from petitions.models import CitizenVerdict, Petition, Reopening
+from public_pages.forms import VerdictForm
 
 # Lookups per client address per window: enough for a family checking its letters, far too
 # few to enumerate 32^10 codes. Through Django's cache (Redis in production, so every web
@@ -80,67 +88,251 @@ class PublicStep:
     label: str
     on: date | None = None
     detail: str = ""
+    # The official answer's published files: (id, name), downloaded with the tracking code.
+    files: list = field(default_factory=list)
+    kind: str = ""
 
 
-def public_steps(petition: Petition, assignments: list) -> list[PublicStep]:
-    """What the citizen may know, in order: received, accepted, assigned (agency, deadline),
-    answered; or transferred, declined, merged. Nothing about who sent it."""
-    steps = [PublicStep(_("Đã tiếp nhận"), petition.received_on)]
+def _sorted_steps(steps: list[PublicStep]) -> list[PublicStep]:
+    """In the order things happened; a step without a day (what is still awaited) last.
+    Steps of one day keep the order they were built in (received before classified...)."""
+    return sorted(steps, key=lambda step: step.on or date.max)
+
+
+def _outcome_steps(petition: Petition) -> list[PublicStep] | None:
+    """Received, then classified (or "being classified"); a petition closed without work
+    (merged, declined, transferred) ends there."""
     outcome = Petition.Outcome
+    steps = [PublicStep(_("Đã tiếp nhận"), petition.received_on, kind="received")]
+    decided_on = petition.outcome_decided_on or petition.accepted_on
     if petition.outcome == outcome.DUPLICATE:
         steps.append(
-            PublicStep(_("Đã gộp với đơn, ý kiến trước có cùng nội dung"), petition.outcome_decided_on)
+            PublicStep(_("Đã gộp với đơn, ý kiến trước có cùng nội dung"), decided_on, kind="merged")
         )
         return steps
     if petition.outcome == outcome.REJECTED:
-        steps.append(PublicStep(_("Không thụ lý"), petition.outcome_decided_on))
+        # The reason is the office's; a denunciation's may speak of the case: not shown then.
+        reason = "" if petition.is_confidential else petition.rejection_reason
+        steps.append(PublicStep(_("Không thụ lý"), decided_on, reason, kind="declined"))
         return steps
     if petition.outcome == outcome.TRANSFERRED:
         steps.append(
             PublicStep(
-                _("Đã chuyển đến cơ quan có thẩm quyền"), petition.transferred_on, petition.transferred_to
+                _("Đã chuyển đến cơ quan có thẩm quyền"),
+                petition.transferred_on,
+                petition.transferred_to,
+                kind="transferred",
             )
         )
         return steps
+    if petition.outcome == outcome.PENDING and not petition.accepted_on:
+        detail = (
+            _("hạn thụ lý %(day)s") % {"day": f"{petition.acceptance_deadline:%d/%m/%Y}"}
+            if petition.acceptance_deadline
+            else ""
+        )
+        steps.append(PublicStep(_("Đang phân loại"), None, detail, kind="classifying"))
+        return steps
+    classified = _("Đã phân loại: %(kind)s, lĩnh vực %(category)s") % {
+        "kind": petition.get_kind_display(),
+        "category": petition.category.name,
+    }
+    steps.append(PublicStep(classified, decided_on, kind="classified"))
     if petition.accepted_on:
         detail = (
             _("hạn giải quyết %(day)s") % {"day": f"{petition.resolution_deadline:%d/%m/%Y}"}
             if petition.resolution_deadline
             else ""
         )
-        steps.append(PublicStep(_("Đã thụ lý"), petition.accepted_on, detail))
-    elif petition.acceptance_deadline and petition.outcome == outcome.PENDING:
-        steps.append(
-            PublicStep(
-                _("Chờ thụ lý"),
-                None,
-                _("hạn thụ lý %(day)s") % {"day": f"{petition.acceptance_deadline:%d/%m/%Y}"},
-            )
-        )
+        steps.append(PublicStep(_("Đã thụ lý"), petition.accepted_on, detail, kind="accepted"))
+    return steps
+
+
+def _work_steps(petition: Petition, assignments: list, answers: list) -> list[PublicStep]:
+    """Assigned (agency, deadline), extended (new deadline), answered (official answer and its
+    public files: the text only for kiến nghị, phản ánh, đề xuất)."""
+    steps = []
     for assignment in assignments:
+        first_deadline = (
+            assignment.approved_extensions[0].previous_deadline
+            if assignment.approved_extensions
+            else assignment.deadline
+        )
         steps.append(
             PublicStep(
                 _("Giao %(agency)s giải quyết") % {"agency": assignment.lead_agency.name},
-                None,
-                f"{_('hạn')} {assignment.deadline:%d/%m/%Y} · {assignment.get_status_display()}"
-                if assignment.deadline
-                else assignment.get_status_display(),
+                assignment.deadline_from or (assignment.notice.issued_on if assignment.notice_id else None),
+                _("hạn %(day)s") % {"day": f"{first_deadline:%d/%m/%Y}"} if first_deadline else "",
+                kind="assigned",
             )
         )
+        for extension in assignment.approved_extensions:
+            steps.append(
+                PublicStep(
+                    _("Gia hạn giải quyết"),
+                    timezone.localdate(extension.decided_at) if extension.decided_at else None,
+                    _("hạn mới %(day)s") % {"day": f"{extension.requested_deadline:%d/%m/%Y}"},
+                    kind="extended",
+                )
+            )
+    for extension in petition.statutory_extensions.all():
+        steps.append(
+            PublicStep(
+                _("Gia hạn giải quyết"),
+                extension.decided_on,
+                _("hạn mới %(day)s") % {"day": f"{extension.new_deadline:%d/%m/%Y}"},
+                kind="extended",
+            )
+        )
+    for answer in answers:
+        public = petition.answer_text_is_public
+        steps.append(
+            PublicStep(
+                _("%(agency)s đã trả lời") % {"agency": answer.agency},
+                answer.answered_on,
+                answer.text if public else str(OUTCOME_ONLY),
+                answer.public_files if public else [],
+                kind="answered",
+            )
+        )
+    return steps
+
+
+OUTCOME_ONLY = _(
+    "Đã có kết quả giải quyết. Quyết định, kết luận được gửi trực tiếp cho người khiếu nại, tố cáo; "
+    "nội dung vụ việc không công khai."
+)
+
+
+def _verdict_steps(petition: Petition) -> list[PublicStep]:
+    """What the citizen said of each answer, and what the leader decided on a reopening (the
+    comment is not shown: it may name people)."""
+    steps = []
+    for verdict in petition.public_verdicts:
+        steps.append(
+            PublicStep(
+                _("Người dân đánh giá: %(verdict)s") % {"verdict": verdict.get_verdict_display()},
+                timezone.localdate(verdict.created_at),
+                kind="verdict",
+            )
+        )
+    for reopening in petition.public_reopenings:
+        if reopening.status == Reopening.Status.KEPT:
+            steps.append(
+                PublicStep(
+                    _("Lãnh đạo xem xét lại, giữ nguyên kết quả"),
+                    reopening.decided_on,
+                    reopening.explanation,
+                    kind="kept",
+                )
+            )
+        elif reopening.status == Reopening.Status.REASSIGNED:
+            steps.append(
+                PublicStep(_("Lãnh đạo giao giải quyết lại"), reopening.decided_on, kind="reassigned")
+            )
+        else:
+            steps.append(
+                PublicStep(
+                    _("Đã mở lại, chờ lãnh đạo xem xét"),
+                    timezone.localdate(reopening.created_at),
+                    kind="reopened",
+                )
+            )
+    return steps
+
+
+def public_steps(petition: Petition, assignments: list, answers: list | None = None) -> list[PublicStep]:
+    """The story of the opinion as the citizen may know it: received; classified (or being
+    classified); assigned (agency, deadline); extended; answered (the official answer and its
+    public files); the citizen's verdict and a reopening; closed. Or transferred (to whom),
+    merged, declined (with the reason). Nothing about who sent it."""
+    steps = _outcome_steps(petition)
+    if petition.outcome in (
+        Petition.Outcome.DUPLICATE,
+        Petition.Outcome.REJECTED,
+        Petition.Outcome.TRANSFERRED,
+    ):
+        return steps
+    if steps[-1].kind == "classifying":
+        return steps
+    steps += _work_steps(petition, assignments, answers or [])
     if petition.answered_at_conference:
         steps.append(
-            PublicStep(_("Đã trả lời tại hội nghị"), petition.received_on, petition.conference_answer)
+            PublicStep(
+                _("Đã trả lời tại hội nghị"),
+                petition.received_on,
+                petition.conference_answer,
+                kind="answered",
+            )
         )
+    if petition.final_answer_on and petition.final_answer:
+        public = petition.answer_is_public and petition.answer_text_is_public
+        steps.append(
+            PublicStep(
+                _("Đã có văn bản trả lời, quyết định"),
+                petition.final_answer_on,
+                petition.final_answer if public else str(OUTCOME_ONLY),
+                kind="answered",
+            )
+        )
+    steps += _verdict_steps(petition)
     if petition.resolved_on:
-        answer = petition.final_answer if petition.answer_is_public else ""
-        steps.append(PublicStep(_("Đã giải quyết xong"), petition.resolved_on, answer))
-    return steps
+        steps.append(PublicStep(_("Đã giải quyết xong"), petition.resolved_on, kind="closed"))
+    return _sorted_steps(steps)
 
 
 def index(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:SEARCH_CHARS]
     areas = list(OrgUnit.objects.areas().search(query).order_by("path")[:AREA_RESULTS]) if query else []
     return render(request, "public/index.html", {"form": TrackingForm(), "query": query, "areas": areas})
+
+
+def _tracked_petition(code: str) -> Petition | None:
+    """The petition with everything its timeline shows, in a fixed number of queries."""
+    extensions = ExtensionRequest.objects.filter(status=ExtensionRequest.Status.APPROVED).order_by(
+        "decided_at"
+    )
+    assignments = (
+        Assignment.objects.started()
+        .select_related("lead_agency", "notice")
+        .prefetch_related(Prefetch("extensions", queryset=extensions, to_attr="approved_extensions"))
+        .order_by("deadline")
+    )
+    return (
+        Petition.objects.select_related("area", "category")
+        .prefetch_related(
+            Prefetch("assignments", queryset=assignments, to_attr="public_assignments"),
+            "statutory_extensions",
+            Prefetch(
+                "verdicts", queryset=CitizenVerdict.objects.order_by("created_at"), to_attr="public_verdicts"
+            ),
+            Prefetch(
+                "reopenings", queryset=Reopening.objects.order_by("created_at"), to_attr="public_reopenings"
+            ),
+        )
+        .filter(tracking_code=code)
+        .first()
+    )
+
+
+def _track_page(request, form, petition, *, verdict_form=None, status=200):
+    answers = official_answers([petition.pk]).get(petition.pk, [])
+    asks_verdict = petition_services.verdict_open_for(petition)
+    if asks_verdict and verdict_form is None:
+        verdict_form = VerdictForm(initial={"ma": petition.tracking_code})
+    return render(
+        request,
+        "public/track.html",
+        {
+            "form": form,
+            "petition": petition,
+            "steps": public_steps(petition, petition.public_assignments, answers),
+            "verdict_form": verdict_form if asks_verdict else None,
+            "verdict_closes_on": petition_services.verdict_closes_on(petition) if asks_verdict else None,
+            "opt_out_url": _opt_out_url(petition),
+        },
+        status=status,
+    )
 
 
 def track(request: HttpRequest) -> HttpResponse:
@@ -153,29 +345,83 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackingForm(request.GET)
     if not form.is_valid():
         return render(request, "public/track.html", {"form": form}, status=400)
-    petition = (
-        Petition.objects.select_related("area", "category")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.started().select_related("lead_agency").order_by("deadline"),
-                to_attr="public_assignments",
-            )
-        )
-        .filter(tracking_code=form.cleaned_data["ma"])
-        .first()
-    )
+    petition = _tracked_petition(form.cleaned_data["ma"])
     if petition is None:
         return render(request, "public/track.html", {"form": form, "error": NOT_FOUND}, status=404)
-    return render(
-        request,
-        "public/track.html",
-        {
-            "form": form,
-            "petition": petition,
-            "steps": public_steps(petition, petition.public_assignments),
-            "opt_out_url": _opt_out_url(petition),
-        },
+    return _track_page(request, form, petition)
+
+
+@require_POST
+def verdict(request: HttpRequest) -> HttpResponse:
+    """The citizen's verdict, posted from the tracking page. Counted against the same limit as
+    the lookup (the code is the key); bad input changes nothing and says why."""
+    if not lookup_allowed(request):
+        return render(request, "public/track.html", {"form": TrackingForm(), "error": TOO_MANY}, status=429)
+    verdict_form = VerdictForm(request.POST)
+    code_form = TrackingForm({"ma": request.POST.get("ma", "")})
+    if not code_form.is_valid():
+        return render(request, "public/track.html", {"form": code_form}, status=400)
+    petition = _tracked_petition(code_form.cleaned_data["ma"])
+    if petition is None:
+        return render(request, "public/track.html", {"form": code_form, "error": NOT_FOUND}, status=404)
+    try:  # unanswered, already judged, or the window has closed: the service says which
+        petition_services.verdict_check(petition=petition)
+    except ValidationError as error:
+        return render(
+            request, "public/track.html", {"form": code_form, "error": " ".join(error.messages)}, status=400
+        )
+    if not verdict_form.is_valid():
+        return _track_page(request, code_form, petition, verdict_form=verdict_form, status=400)
+    try:
+        given = petition_services.verdict_give(
+            petition=petition,
+            verdict=verdict_form.cleaned_data["verdict"],
+            comment=verdict_form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        show_service_error(verdict_form, error)
+        return _track_page(request, code_form, petition, verdict_form=verdict_form, status=400)
+    messages.success(
+        request, THANKS_REOPENED if given.verdict == CitizenVerdict.Verdict.NOT_RESOLVED else THANKS
+    )
+    return redirect(f"{reverse('public:track')}?{urlencode({'ma': petition.tracking_code})}")
+
+
+THANKS = _("Cảm ơn bạn đã cho biết đánh giá.")
+THANKS_REOPENED = _("Cảm ơn bạn. Ý kiến đã được mở lại để lãnh đạo xem xét; kết quả sẽ hiện trên trang này.")
+
+
+def answer_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A published result file of an official answer, for the holder of the tracking code of
+    an opinion it answers (kiến nghị, phản ánh, đề xuất only). Counted like a lookup."""
+    if not lookup_allowed(request):
+        raise Http404
+    form = TrackingForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    petition = get_object_or_404(
+        Petition.objects.filter(kind__in=Petition.PUBLIC_ANSWER_KINDS), tracking_code=form.cleaned_data["ma"]
+    )
+    published = get_object_or_404(
+        AnswerFile.objects.filter(
+            publishable=True,
+            withheld_reason="",
+            version__status=AnswerVersion.Status.ACCEPTED,
+            version__assignment__petitions=petition,
+        ),
+        pk=pk,
+    )
+    return FileResponse(open_stored(published.file), as_attachment=True, filename=published.filename)
+
+
+def _public_opinion_condition(prefix: str = "") -> Q:
+    """Opinions as the public sees them on the area's pages: classified (not those still
+    waiting to be classified, as typed), not a duplicate typed by mistake, no denunciation.
+    `prefix` reaches them through a relation ("petitions__")."""
+    outcome, kind = f"{prefix}outcome", f"{prefix}kind"
+    unclassified = Q(**{outcome: Petition.Outcome.PENDING, f"{prefix}accepted_on__isnull": True})
+    return (
+        ~Q(**{kind: Petition.Kind.DENUNCIATION}) & ~unclassified & ~Q(**{outcome: Petition.Outcome.DUPLICATE})
     )
 
 
@@ -204,14 +450,59 @@ def opt_out(request: HttpRequest, code: str, token: str) -> HttpResponse:
 
 
 def _public_opinions():
-    """Opinions as the public sees them: no denunciation, never a draft notice's work."""
+    """Opinions as the public sees them: classified, never a draft notice's work."""
     assignments = Assignment.objects.started().select_related("lead_agency").order_by("deadline", "pk")
     return (
-        Petition.objects.exclude(kind=Petition.Kind.DENUNCIATION)
+        Petition.objects.filter(_public_opinion_condition())
         .select_related("category")
         .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="public_assignments"))
         .order_by("position", "pk")
     )
+
+
+def promise_ledger(unit: OrgUnit, today: date) -> list[dict]:
+    """For each ward of the area (the area itself, or the wards below it), the promises made
+    at its conferences (the assignments of its issued notices) and how they were kept, and what
+    the citizens said of the answers. Two aggregate queries whatever the area holds."""
+    promises = Assignment.objects.filter(
+        notice__status=ConclusionNotice.Status.ISSUED,
+        notice__conference__isnull=False,
+        notice__conference__host_area__path__startswith=unit.path,
+    )
+    accepted = Q(status=Assignment.Status.ACCEPTED)
+    on_time = accepted & Q(accepted_at__date__lte=F("deadline"))
+    rows = (
+        promises.order_by()
+        .values("notice__conference__host_area", "notice__conference__host_area__name")
+        .annotate(
+            made=Count("pk"),
+            kept_on_time=Count("pk", filter=on_time),
+            kept_late=Count("pk", filter=accepted & ~Q(accepted_at__date__lte=F("deadline"))),
+            open=Count("pk", filter=~accepted & Q(deadline__gte=today)),
+            overdue=Count("pk", filter=~accepted & Q(deadline__lt=today)),
+        )
+        .order_by("notice__conference__host_area__name")
+    )
+    verdicts = (
+        CitizenVerdict.objects.filter(petition__assignments__in=promises.values("pk"))
+        .order_by()
+        .values("petition__area", "verdict")
+        .annotate(count=Count("pk", distinct=True))
+    )
+    said: dict = {}
+    for row in verdicts:
+        said.setdefault(row["petition__area"], {})[row["verdict"]] = row["count"]
+    return [
+        {
+            "area": row["notice__conference__host_area__name"],
+            **{key: row[key] for key in ("made", "kept_on_time", "kept_late", "open", "overdue")},
+            "verdicts": [
+                (label, said.get(row["notice__conference__host_area"], {}).get(value, 0))
+                for value, label in CitizenVerdict.Verdict.choices
+            ],
+        }
+        for row in rows
+    ]
 
 
 def _public_conferences():
@@ -229,9 +520,7 @@ def area(request: HttpRequest, pk: int) -> HttpResponse:
     conferences = (
         _public_conferences()
         .filter(host_area=unit)
-        .annotate(
-            public_opinion_count=Count("petitions", filter=~Q(petitions__kind=Petition.Kind.DENUNCIATION))
-        )
+        .annotate(public_opinion_count=Count("petitions", filter=_public_opinion_condition("petitions__")))
         .prefetch_related(
             Prefetch("notices", queryset=notices, to_attr="issued_notices"),
             # Sliced per conference (a window function in the one prefetch query).
@@ -242,7 +531,12 @@ def area(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-starts_at", "-pk")
     )
     page = Paginator(conferences, CONFERENCES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "public/area.html", {"area": unit, "page": page, "today": timezone.localdate()})
+    today = timezone.localdate()
+    return render(
+        request,
+        "public/area.html",
+        {"area": unit, "page": page, "today": today, "ledger": promise_ledger(unit, today)},
+    )
 
 
 def conference_opinions(request: HttpRequest, pk: int) -> HttpResponse:

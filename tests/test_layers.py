@@ -48,6 +48,12 @@ def _own_choice_values(app: str) -> set[str]:
         for model in apps.get_app_config(label).get_models():
             for field in model._meta.fields:
                 values.update(str(value) for value, _label in field.flatchoices)
+    if "petitions" in LAYERS[: LAYERS.index(app) + 1]:
+        # The kinds of citizen event (petitions/events.py) are petitions' own words, stored in
+        # message keys, even where one reads like a higher app's status ("assigned").
+        from petitions.events import CitizenEvent
+
+        values.update(CitizenEvent.ALL)
     return values
 
 

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conclusions', '0013_notice_verify_code_and_signatures'),
-        ('conclusions', '0013_notices_onto_register'),
+        ("conclusions", "0013_notice_verify_code_and_signatures"),
+        ("conclusions", "0013_notices_onto_register"),
     ]
 
-    operations = [
-    ]
+    operations = []

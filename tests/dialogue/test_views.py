@@ -109,7 +109,9 @@ def test_detail_queries_do_not_grow(ward, make_user, rows, django_assert_max_num
     for _ in range(rows):
         petition_for(conference)
     client = login(make_user("clerk"))
-    with django_assert_max_num_queries(17):  # +1: the history card (one query)
+    # +1: the history card (one query); +2: the report-back's answered opinions and their
+    # verdicts (issue 17)
+    with django_assert_max_num_queries(19):
         page = client.get(reverse("dialogue:detail", args=[conference.pk]))
     assert page.status_code == 200
 

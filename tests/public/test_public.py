@@ -43,7 +43,10 @@ def test_tracking_shows_the_steps_never_the_identity(ward):
 def test_public_answer_only_when_marked_public(ward):
     clerk = clerk_of(ward)
     petition = services.petition_accept(
-        petition=letter(ward, clerk), by=clerk, accepted_on=date(2026, 2, 13), complexity="normal"
+        petition=letter(ward, clerk, kind=Petition.Kind.RECOMMENDATION),
+        by=clerk,
+        accepted_on=date(2026, 2, 13),
+        complexity="normal",
     )
     services.petition_record_answer(
         petition=petition, by=clerk, text="Nội dung kín", answered_on=date(2026, 3, 1)
@@ -52,6 +55,21 @@ def test_public_answer_only_when_marked_public(ward):
     Petition.objects.filter(pk=petition.pk).update(answer_is_public=True, final_answer="Bồi thường bổ sung")
     page = track(petition.tracking_code).content.decode()
     assert "Đã giải quyết xong" in page and "Bồi thường bổ sung" in page
+
+
+def test_a_complaints_answer_is_never_public_only_its_outcome(ward):
+    """Issue 17: for complaints and denunciations only the outcome is public, even when the
+    clerk ticked "public" (the decision goes to the complainant)."""
+    clerk = clerk_of(ward)
+    petition = services.petition_accept(
+        petition=letter(ward, clerk), by=clerk, accepted_on=date(2026, 2, 13), complexity="normal"
+    )
+    services.petition_record_answer(
+        petition=petition, by=clerk, text="Bồi thường bổ sung", answered_on=date(2026, 3, 1), is_public=True
+    )
+    page = track(petition.tracking_code).content.decode()
+    assert "Đã giải quyết xong" in page and "Đã có kết quả giải quyết" in page
+    assert "Bồi thường bổ sung" not in page
 
 
 def test_bad_and_unknown_codes(ward):
@@ -99,7 +117,13 @@ def test_area_page_query_count_is_constant(ward, conferences, django_assert_max_
 def test_area_page_never_shows_drafts_names_or_denunciations(ward):
     leader, clerk = leader_of(ward), clerk_of(ward)
     conference = held_conference(ward, 1)
-    petition_for(conference, content="Ý kiến công khai về thoát nước", petitioner_name="Ông Tên Riêng Qwerty")
+    # Classified (issue 17: the area page lists only classified opinions).
+    petition_for(
+        conference,
+        content="Ý kiến công khai về thoát nước",
+        petitioner_name="Ông Tên Riêng Qwerty",
+        outcome="in_authority",
+    )
     petition_for(conference, content="Nội dung tố cáo kín", kind="to_cao", petitioner_name=DENOUNCER)
     notice = draft_notice(ward, clerk, conference=conference, signer=leader)
     assign(
