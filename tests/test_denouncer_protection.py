@@ -11,6 +11,7 @@ reached with a GET (405) or when no object of the data fits its arguments (NoRev
 
 from __future__ import annotations
 
+import html
 import io
 import itertools
 import json
@@ -96,8 +97,11 @@ def readable(response) -> str:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     kind = response.get("Content-Type", "")
     if body.startswith(b"PK\x03\x04"):  # xlsx, docx: XML inside a zip
+        # Read as characters: with lxml installed (pyHanko brings it) openpyxl writes Vietnamese
+        # letters as character references (&#7841;), which a search of the raw XML would miss.
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            return " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+            raw = " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+        return html.unescape(raw)
     if body.startswith(b"%PDF"):
         with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
             pdf.write(body)
