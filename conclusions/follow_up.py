@@ -1,4 +1,5 @@
-"""The follow-up port of petitions (petitions/ports.py), answered from the assignments."""
+"""The ports of petitions (petitions/ports.py) that conclusions fills: the follow-up of
+opinions, answered from the assignments, and a conference's issued notice."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from conclusions.models import Assignment
-from petitions.ports import FollowUp
+from conclusions.models import Assignment, ConclusionNotice
+from petitions.ports import ConferenceNotices, FollowUp, IssuedNotice
 
 
 class AssignmentFollowUp(FollowUp):
@@ -49,3 +51,21 @@ class AssignmentFollowUp(FollowUp):
 
     def extend_url(self, petition) -> str:
         return reverse("conclusions:petition_extend", args=[petition.pk])
+
+
+class NoticesOfConference(ConferenceNotices):
+    def issued_for(self, conference) -> IssuedNotice | None:
+        notice = (
+            ConclusionNotice.objects.issued()
+            .filter(conference=conference)
+            .only("pk", "number_label", "issued_on")
+            .order_by("-issued_on", "-pk")
+            .first()
+        )
+        if notice is None:
+            return None
+        return IssuedNotice(
+            label=_("số %(number)s ngày %(day)s")
+            % {"number": notice.number_label, "day": f"{notice.issued_on:%d/%m/%Y}"},
+            url=reverse("conclusions:notice", args=[notice.pk]),
+        )

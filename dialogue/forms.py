@@ -16,6 +16,7 @@ from core.uploads import ACCEPT_ATTRIBUTE
 from dialogue.defaults import VOTER_MEETING_BASIS
 from dialogue.models import Conference, ConferenceAttachment, ConferenceBasis, ConferenceChair
 from dialogue.services import (
+    CANNOT_HOLD_IN_FUTURE,
     MAX_CHAIRS,
     TOO_MANY_CHAIRS,
     VOTER_MEETING_FIELDS,
@@ -179,6 +180,16 @@ class ConferenceForm(forms.ModelForm):
 
 
 class HoldForm(forms.Form):
+    """The minutes, and when the conference actually began: planned times slip, and the day
+    held is where deadlines may count from. The time is fixed once a notice is issued."""
+
+    actual_date = forms.DateField(
+        label=_("Ngày tổ chức thực tế"), widget=DateInput(), validators=[validate_sensible_date]
+    )
+    actual_time = forms.TimeField(
+        label=_("Giờ bắt đầu thực tế"),
+        widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "14:00", "inputmode": "numeric"}),
+    )
     participant_count = forms.IntegerField(label=_("Số người dự"), min_value=1, max_value=100_000)
     minutes = forms.CharField(
         max_length=MINUTES_CHARS,
@@ -192,6 +203,28 @@ class HoldForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(self, *args, conference: Conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        if conference.status in (Conference.Status.PLANNED, Conference.Status.HELD):
+            local = timezone.localtime(conference.starts_at)
+            self.initial.setdefault("actual_date", local.date())
+            self.initial.setdefault("actual_time", local.time().replace(second=0, microsecond=0))
+        else:
+            del self.fields["actual_date"], self.fields["actual_time"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        day, time = data.pop("actual_date", None), data.pop("actual_time", None)
+        if day and time:
+            starts_at = timezone.make_aware(datetime.combine(day, time))
+            if starts_at > timezone.now():
+                self.add_error("actual_date", CANNOT_HOLD_IN_FUTURE)
+            data["starts_at"] = starts_at
+        return data
+
+    # The services' argument `starts_at` is typed in two fields; its errors go beside the date.
+    FIELD_OF = {"starts_at": "actual_date"}
 
 
 class CancelForm(forms.Form):

@@ -77,6 +77,7 @@ def petitions_add_to_conference(
             {f"row {index + 1}": list(errors.values()) for index, errors in problems.items() if errors}
         )
     position = _next_position(conference)
+    after_notice = conference_notice_issued(conference=conference) is not None
     petitions = []
     for offset, draft in enumerate(drafts):
         petition = Petition(
@@ -97,6 +98,7 @@ def petitions_add_to_conference(
             answered_at_conference=draft.answered_at_conference,
             conference_answer=draft.conference_answer.strip() if draft.answered_at_conference else "",
             answered_by=draft.answered_by.strip() if draft.answered_at_conference else "",
+            after_notice=after_notice,
             created_by=by,
         )
         if draft.answered_at_conference:
@@ -108,6 +110,25 @@ def petitions_add_to_conference(
         petition.save()
         petitions.append(petition)
     return petitions
+
+
+AFTER_NOTICE_WARNING = _(
+    "Hội nghị này đã có thông báo kết luận %(notice)s. Ý kiến nhập thêm bây giờ không nằm trong "
+    "thông báo đó (thông báo đã ban hành không sửa được): mỗi ý kiến cần được xử lý riêng — giao "
+    "việc không kèm thông báo, hoặc ban hành thông báo đính chính, bổ sung."
+)
+
+
+def conference_notice_issued(*, conference: Conference) -> ports.IssuedNotice | None:
+    """The conference's issued conclusion notice (asked of conclusions through the port), or
+    None: opinions added while there is one are outside it."""
+    return ports.conference_notices().issued_for(conference)
+
+
+def after_notice_warning(*, conference: Conference) -> str:
+    """The warning every entry path shows (fast entry, Excel import, API), or ""."""
+    notice = conference_notice_issued(conference=conference)
+    return str(AFTER_NOTICE_WARNING % {"notice": notice.label}) if notice else ""
 
 
 def _duplicate_error(petition: Petition, duplicate_of: Petition | None):

@@ -1,0 +1,100 @@
+"""Issue 19 in a real browser, the traps left after the first round: opinions typed in after
+the notice (6), the "mark held" form and the assignment page (7), the dashboard's period (9),
+duplicates while typing (10), the public pages on a phone (12) and the menu's index pages.
+Each test plays the old scenario and checks the new behaviour."""
+
+import pytest
+from playwright.sync_api import expect
+
+from conclusions.models import Assignment
+from petitions.models import Petition
+from tests.browser.test_evening_pages import office, shoot, sign_in  # noqa: F401 — a fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_opinions_typed_after_the_notice_are_flagged_and_handled_on_their_own(page, office):  # noqa: F811
+    """Trap 6: the old entry page took opinions for a conference whose notice was issued
+    without a word, and nothing showed they were outside the notice."""
+    issued = office["issued"]
+    conference_pk = issued.conference_id
+    sign_in(page, "clerk")
+    page.goto(f"/y-kien/hoi-nghi/{conference_pk}/nhap/")
+    warning = page.locator("[data-after-notice-warning]")
+    expect(warning).to_contain_text(f"đã có thông báo kết luận số {issued.number_label}")
+    expect(warning).to_contain_text("giao việc không kèm thông báo")
+    page.locator("#id_rows-0-petitioner_name").fill("Bà Đỗ Thị Lan")
+    page.locator("#id_rows-0-category").select_option(index=1)
+    page.locator("#id_rows-0-content").fill("Sửa mặt đường ngõ 45 Bồ Đề bị lún sau mưa")
+    page.get_by_role("button", name="Lưu tất cả").click()
+    expect(page.get_by_text("Đã lưu 1 ý kiến.")).to_be_visible()
+    expect(page.locator(".messages .alert-warning")).to_contain_text("cần được xử lý riêng")
+    late = Petition.objects.get(conference=conference_pk, after_notice=True)
+    # The earlier opinions, typed before the notice, are not flagged.
+    assert Petition.objects.filter(conference=conference_pk, after_notice=False).count() == 2
+
+    # The conference page shows it as such, with a count that opens the list of them.
+    panel = page.locator("[data-after-notice]")
+    expect(panel).to_contain_text("1 ý kiến nhập sau khi đã ban hành thông báo kết luận")
+    expect(page.get_by_text("Nhập sau thông báo · cần xử lý riêng")).to_be_visible()
+    panel.get_by_role("link").click()
+    expect(page.get_by_role("link", name="Sửa mặt đường ngõ 45", exact=False)).to_be_visible()
+
+    # The notice's page lists it, with the way to give it on its own.
+    page.goto(f"/ket-luan/thong-bao/{issued.pk}/")
+    section = page.locator("section[data-after-notice]")
+    expect(section).to_contain_text("Sửa mặt đường ngõ 45 Bồ Đề")
+    section.get_by_role("link", name="Giao việc không kèm thông báo").click()
+    expect(page.get_by_role("heading", name="Giao việc giải quyết đơn", exact=False)).to_be_visible()
+    page.get_by_label("Nội dung công việc").fill("Khảo sát, sửa mặt đường ngõ 45")
+    page.get_by_label("Cơ quan chủ trì").select_option(label=office["ward"].bodies["UBND"].name)
+    page.get_by_label("Hạn xử lý").fill("30/12/2026")
+    page.get_by_role("button", name="Giao việc").click()
+    expect(page.get_by_text("Đã giao việc giải quyết đơn.")).to_be_visible()
+    assert Assignment.objects.filter(petitions=late, notice__isnull=True).count() == 1
+
+
+def test_mark_held_corrects_the_actual_date_and_time(page, office):  # noqa: F811
+    """Trap 7: the "mark held" form kept the planned time; a conference moved forward a day
+    could not say so (and one held early could not be marked held at all)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from dialogue.models import Conference
+    from tests.factories import conference_for
+
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    planned = timezone.localtime(timezone.now() + timedelta(days=1), hanoi).replace(
+        hour=14, minute=0, second=0, microsecond=0
+    )
+    conference = conference_for(office["ward"], title="Hội nghị đối thoại tháng 12", starts_at=planned)
+    actually = planned - timedelta(days=2)
+    sign_in(page, "clerk")
+    page.goto(f"/hoi-nghi/{conference.pk}/to-chuc/")
+    date_box, time_box = page.get_by_label("Ngày tổ chức thực tế"), page.get_by_label("Giờ bắt đầu thực tế")
+    expect(date_box).to_have_value(f"{planned:%d/%m/%Y}")
+    expect(time_box).to_have_value("14:00")
+    page.get_by_label("Số người dự").fill("85")
+    page.get_by_label("Biên bản hội nghị").fill("Hội nghị họp sớm hai ngày theo đề nghị của Mặt trận.")
+    # Still the planned (future) time: refused beside the date, nothing saved.
+    page.get_by_role("button", name="Lưu biên bản").click()
+    expect(
+        page.locator(".invalid-feedback, .text-danger").filter(has_text="chưa diễn ra").first
+    ).to_be_visible()
+    assert Conference.objects.get(pk=conference.pk).status == Conference.Status.PLANNED
+
+    page.get_by_label("Ngày tổ chức thực tế").fill(f"{actually:%d/%m/%Y}")
+    page.get_by_label("Giờ bắt đầu thực tế").fill("08:30")
+    page.get_by_role("button", name="Lưu biên bản").click()
+    expect(page.get_by_text("Đã ghi biên bản hội nghị.", exact=False)).to_be_visible()
+    conference.refresh_from_db()
+    assert conference.status == Conference.Status.HELD
+    assert conference.starts_at == datetime.combine(actually.date(), datetime.min.time(), hanoi).replace(
+        hour=8, minute=30
+    )
+    assert conference.held_on == actually.date()
+    history = page.locator("section", has=page.get_by_role("heading", name="Lịch sử thay đổi"))
+    expect(history).to_contain_text("Trần Thị Thu Hà")  # who corrected it, kept in history
+    expect(history).to_contain_text("thời gian")
