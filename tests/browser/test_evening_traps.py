@@ -98,3 +98,27 @@ def test_mark_held_corrects_the_actual_date_and_time(page, office):  # noqa: F81
     history = page.locator("section", has=page.get_by_role("heading", name="Lịch sử thay đổi"))
     expect(history).to_contain_text("Trần Thị Thu Hà")  # who corrected it, kept in history
     expect(history).to_contain_text("thời gian")
+
+
+def test_assignment_page_lines_up_status_and_deadline_and_names_evidence_files(page, office):  # noqa: F811
+    """Trap 7: the status badge and the deadline floated out of line beside the remarks button,
+    and every evidence link read "Tệp kết quả" whatever the file."""
+    task = office["issued"].assignments.first()
+    sign_in(page, "handler")
+    page.goto(f"/ket-luan/viec/{task.pk}/")
+    page.get_by_label("Tiến độ, kết quả").fill("Đã khảo sát hiện trường, lập biên bản.")
+    page.get_by_label("Tệp kết quả (nếu có)").set_input_files(
+        files=[{"name": "bien-ban-khao-sat-ngo-45.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+    )
+    page.get_by_role("button", name="Ghi tiến độ").click()
+    expect(page.get_by_role("link", name="Tệp kết quả: bien-ban-khao-sat-ngo-45.pdf")).to_be_visible()
+
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        badge = page.locator("[data-status-badge]").bounding_box()
+        deadline = page.locator("[data-deadline]").bounding_box()
+        # On one line, centred on each other (the old badge sat above, the deadline below it).
+        assert abs((badge["y"] + badge["height"] / 2) - (deadline["y"] + deadline["height"] / 2)) < 4
+        assert deadline["x"] >= badge["x"] + badge["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shoot(page, "handler", f"/ket-luan/viec/{task.pk}/")
