@@ -209,7 +209,24 @@ def area(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-starts_at", "-pk")
     )
     page = Paginator(conferences, CONFERENCES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "public/area.html", {"area": unit, "page": page, "today": timezone.localdate()})
+    return render(
+        request,
+        "public/area.html",
+        {
+            "area": unit,
+            "page": page,
+            # After the 2025 merger a new ward's records start afresh: its page links to the
+            # records of the wards it took over, and an old ward's page to the new one.
+            "predecessors": OrgUnit.objects.areas()
+            .filter(successor=unit)
+            .only("pk", "name")
+            .order_by("name"),
+            "successor": OrgUnit.objects.areas().filter(pk=unit.successor_id).only("pk", "name").first()
+            if unit.successor_id
+            else None,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def conference_opinions(request: HttpRequest, pk: int) -> HttpResponse:

@@ -108,7 +108,13 @@ def test_assignment_page_lines_up_status_and_deadline_and_names_evidence_files(p
     page.goto(f"/ket-luan/viec/{task.pk}/")
     page.get_by_label("Tiến độ, kết quả").fill("Đã khảo sát hiện trường, lập biên bản.")
     page.get_by_label("Tệp kết quả (nếu có)").set_input_files(
-        files=[{"name": "bien-ban-khao-sat-ngo-45.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+        files=[
+            {
+                "name": "bien-ban-khao-sat-ngo-45.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4\n%%EOF\n",
+            }
+        ]
     )
     page.get_by_role("button", name="Ghi tiến độ").click()
     expect(page.get_by_role("link", name="Tệp kết quả: bien-ban-khao-sat-ngo-45.pdf")).to_be_visible()
@@ -122,3 +128,40 @@ def test_assignment_page_lines_up_status_and_deadline_and_names_evidence_files(p
         assert deadline["x"] >= badge["x"] + badge["width"]
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     shoot(page, "handler", f"/ket-luan/viec/{task.pk}/")
+
+
+def test_public_area_page_on_a_phone_shows_cards_and_the_merged_wards_records(page, ward):
+    """Trap 12: at 390 px the opinions table squeezed to one word per line, and a ward formed
+    by the 2025 merger showed nothing of the wards it took over."""
+    from accounts.models import OrgUnit
+    from tests.conclusions.helpers import leader_of
+    from tests.factories import ward_with_bodies
+    from tests.petitions.written_helpers import clerk_of
+    from tests.public.test_public import _issued_conference
+
+    _issued_conference(ward, leader_of(ward), clerk_of(ward), opinions=3)
+    old = ward_with_bodies(ward.parent, "Ngọc Thụy")
+    OrgUnit.objects.filter(pk=old.pk).update(successor=ward)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/cong-khai/dia-ban/{ward.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    rows = page.locator("tbody tr")
+    assert rows.count() == 3
+    card = rows.first.bounding_box()
+    content = rows.first.locator("td[data-label='Nội dung']").bounding_box()
+    assert card["width"] > 300 and content["width"] > 250  # a card, its text across the width
+    assert page.locator("thead").bounding_box()["height"] <= 1  # headers only for screen readers
+    assert "Cơ quan giải quyết" in rows.first.locator("td").nth(2).evaluate(
+        "td => getComputedStyle(td, '::before').content"
+    )
+    shoot(page, "", f"/cong-khai/dia-ban/{ward.pk}/")
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    assert page.locator("thead").bounding_box()["height"] > 20  # a table again on a wide screen
+    records = page.locator("[data-predecessors]")
+    expect(records).to_contain_text("Hồ sơ của các đơn vị trước sắp xếp")
+    records.get_by_role("link", name="Phường Ngọc Thụy").click()
+    expect(page.get_by_role("heading", name="Phường Ngọc Thụy", exact=False)).to_be_visible()
+    page.locator("[data-successor]").get_by_role("link", name="Phường Bồ Đề").click()
+    expect(page).to_have_url(f"{page.url.split('/cong-khai/')[0]}/cong-khai/dia-ban/{ward.pk}/")
