@@ -165,3 +165,29 @@ def test_public_area_page_on_a_phone_shows_cards_and_the_merged_wards_records(pa
     expect(page.get_by_role("heading", name="Phường Ngọc Thụy", exact=False)).to_be_visible()
     page.locator("[data-successor]").get_by_role("link", name="Phường Bồ Đề").click()
     expect(page).to_have_url(f"{page.url.split('/cong-khai/')[0]}/cong-khai/dia-ban/{ward.pk}/")
+
+
+def test_dashboard_offers_both_views_of_a_period_defaulting_to_work_arising(page, office):  # noqa: F811
+    """Trap 9: the board counted only work due in the period, with no word about it."""
+    sign_in(page, "monitor")
+    page.goto("/theo-doi/giam-sat/")
+    views = page.locator("[data-work-basis]")
+    expect(views).to_contain_text("Việc được giao trong kỳ")
+    arising = page.get_by_role("radio", name="Việc từ hội nghị tổ chức trong kỳ")
+    due = page.get_by_role("radio", name="Việc đến hạn trong kỳ")
+    expect(arising).to_be_checked()
+    expect(page.get_by_role("heading", name="Việc từ hội nghị tổ chức trong kỳ, chưa xong")).to_be_visible()
+    figure = page.locator("[data-figure='assignments-open']")
+    count = int(figure.inner_text())
+    figure.click()
+    expect(page.locator("[data-arising]")).to_contain_text("Việc phát sinh từ")
+    assert page.locator("table tbody tr").count() == count or count == 0
+
+    page.go_back()
+    due.check()  # by keyboard too: the radios are one labelled group
+    page.get_by_role("button", name="Xem").click()
+    expect(page.get_by_role("radio", name="Việc đến hạn trong kỳ")).to_be_checked()
+    expect(page.get_by_role("heading", name="Việc được giao có hạn trong kỳ, chưa xong")).to_be_visible()
+    page.locator("[data-figure='assignments-open']").click()
+    expect(page.locator("[data-arising]")).to_have_count(0)
+    assert "deadline_from=" in page.url
