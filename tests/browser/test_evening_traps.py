@@ -191,3 +191,44 @@ def test_dashboard_offers_both_views_of_a_period_defaulting_to_work_arising(page
     page.locator("[data-figure='assignments-open']").click()
     expect(page.locator("[data-arising]")).to_have_count(0)
     assert "deadline_from=" in page.url
+
+
+def test_duplicates_are_flagged_while_typing(page, office):  # noqa: F811
+    """Trap 10: the old pages checked only on save, and only by ID number or phone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import conference_for, petition_for
+    from tests.petitions.written_helpers import letter
+
+    ward, clerk = office["ward"], office["clerk"]
+    held = timezone.localtime() - timedelta(days=14)
+    earlier = conference_for(ward, status="held", starts_at=held.replace(hour=14, minute=0))
+    petition_for(earlier, content="Đề nghị sửa chữa hệ thống đèn chiếu sáng ngõ 110 Nguyễn Sơn bị hỏng")
+    tonight = conference_for(
+        ward, status="held", starts_at=held.replace(hour=19, minute=0) + timedelta(days=13)
+    )
+    sign_in(page, "clerk")
+
+    page.goto(f"/y-kien/hoi-nghi/{tonight.pk}/nhap/")
+    page.locator("#id_rows-0-content").press_sequentially(
+        "sua chua den chieu sang ngo 110 nguyen son", delay=10
+    )
+    found = page.locator("[data-row]").first.locator("[data-duplicate-check]")
+    expect(found).to_contain_text("Nội dung tương tự đã nhận tại địa bàn")  # before any save
+    expect(found).to_contain_text("đèn chiếu sáng ngõ 110 Nguyễn Sơn")
+    # A row added by Enter is checked too.
+    page.locator("#id_rows-0-content").press("Enter")
+    page.locator("#id_rows-1-content").press_sequentially("Lắp camera an ninh tại ngã ba chợ", delay=5)
+    page.wait_for_timeout(1500)  # past the debounce: nothing like it, nothing shown
+    expect(page.locator("[data-row]").nth(1).locator("[data-duplicates]")).to_be_empty()
+    page.locator("#id_rows-1-content").fill("")
+    page.locator("#id_rows-1-content").press_sequentially("Đèn chiếu sáng ngõ 110 Nguyễn Sơn hỏng", delay=5)
+    expect(page.locator("[data-row]").nth(1).locator("[data-duplicate-check]")).to_be_visible()
+
+    letter(ward, clerk, received_on=timezone.localdate() - timedelta(days=20))
+    page.goto("/y-kien/don/moi/")
+    page.get_by_label("Điện thoại").press_sequentially("0912345678", delay=10)
+    expect(page.locator("#duplicate-check")).to_contain_text("Cùng người gửi")
+    expect(page.locator("#duplicate-check")).to_contain_text("Bà Lê Thị Hoa")
