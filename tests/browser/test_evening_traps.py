@@ -232,3 +232,18 @@ def test_duplicates_are_flagged_while_typing(page, office):  # noqa: F811
     page.get_by_label("Điện thoại").press_sequentially("0912345678", delay=10)
     expect(page.locator("#duplicate-check")).to_contain_text("Cùng người gửi")
     expect(page.locator("#duplicate-check")).to_contain_text("Bà Lê Thị Hoa")
+
+
+@pytest.mark.parametrize(
+    "entry, heading, path",
+    [("Theo dõi", "Theo dõi", "/theo-doi/"), ("Báo cáo", "Báo cáo", "/theo-doi/bao-cao/")],
+)
+def test_the_menu_opens_the_section_indexes(page, office, entry, heading, path):  # noqa: F811
+    """The menu's "Theo dõi" and "Báo cáo" opened one page of each section (the overdue review,
+    the statistics); they now open the sections' index pages, which list the rest."""
+    sign_in(page, "clerk")
+    page.locator(".app-header").get_by_role("link", name=entry, exact=True).click()
+    expect(page).to_have_url(f"{page.url.split('/theo-doi/')[0]}{path}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+    link = page.locator(".app-header").get_by_role("link", name=entry, exact=True)
+    expect(link).to_have_attribute("aria-current", "page")
