@@ -54,6 +54,7 @@ def test_the_default_counts_the_work_of_conferences_held_in_the_period(boards):
     assert page.context["assignments"]["open"].value == 4
     html = page.content.decode()
     assert "Việc từ hội nghị tổ chức trong kỳ, chưa xong" in html
+    assert "Việc từ hội nghị tổ chức trong kỳ; theo dõi yếu nhất" in html  # the rankings say so too
     assert 'value="arising" class="form-check-input" id="id_work_0" checked' in html.replace("required ", "")
 
 
