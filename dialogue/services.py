@@ -168,9 +168,9 @@ def conference_hold(
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if conference.status != Conference.Status.PLANNED:
         raise ValidationError(CANNOT_HOLD)
-    _set_actual_start(conference, starts_at)
+    _set_actual_start(conference, starts_at)  # a corrected time in the future: beside it
     if conference.starts_at > timezone.now():
-        raise ValidationError({"starts_at": CANNOT_HOLD_IN_FUTURE})
+        raise ValidationError(CANNOT_HOLD_IN_FUTURE)
     conference.status = Conference.Status.HELD
     conference.held_on = conference.local_date
     return _write_minutes(conference, by, participant_count, minutes, report_summary)
