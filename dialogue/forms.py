@@ -25,6 +25,7 @@ from dialogue.services import (
     requirements_in_force,
 )
 
+DATE_AND_TIME_TOGETHER = _("Hãy ghi cả ngày và giờ tổ chức thực tế.")
 CHAIR_LINE_INVALID = _("Dòng %(line)s: hãy viết “Họ và tên – Chức vụ”.")
 CHAIRS_REQUIRED = _("Hội nghị cần ít nhất một người chủ trì.")
 CHAIR_TOO_LONG = _("Dòng %(line)s: họ tên tối đa %(name)s ký tự, chức vụ tối đa %(title)s ký tự.")
@@ -183,11 +184,16 @@ class HoldForm(forms.Form):
     """The minutes, and when the conference actually began: planned times slip, and the day
     held is where deadlines may count from. The time is fixed once a notice is issued."""
 
+    # Shown filled with the planned time; left empty (an API-like post), the plan stands.
     actual_date = forms.DateField(
-        label=_("Ngày tổ chức thực tế"), widget=DateInput(), validators=[validate_sensible_date]
+        label=_("Ngày tổ chức thực tế"),
+        widget=DateInput(),
+        validators=[validate_sensible_date],
+        required=False,
     )
     actual_time = forms.TimeField(
         label=_("Giờ bắt đầu thực tế"),
+        required=False,
         widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "14:00", "inputmode": "numeric"}),
     )
     participant_count = forms.IntegerField(label=_("Số người dự"), min_value=1, max_value=100_000)
@@ -216,6 +222,11 @@ class HoldForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         day, time = data.pop("actual_date", None), data.pop("actual_time", None)
+        parsed = "actual_date" in self.fields and not (
+            self.has_error("actual_date") or self.has_error("actual_time")
+        )
+        if parsed and bool(day) != bool(time):
+            self.add_error("actual_date" if not day else "actual_time", DATE_AND_TIME_TOGETHER)
         if day and time:
             starts_at = timezone.make_aware(datetime.combine(day, time))
             if starts_at > timezone.now():
