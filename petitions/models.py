@@ -255,7 +255,10 @@ class Petition(SearchableModel, BaseModel):
     # Typed in after the conference's conclusion notice was issued: the notice (fixed once
     # issued) does not cover it, so it needs its own handling (an assignment without a notice,
     # or an amending notice). Set once at entry (petitions_add_to_conference).
-    after_notice = models.BooleanField(_("nhập sau khi đã ban hành thông báo"), default=False, editable=False)
+    # (A database default too: the bulk loaders' COPY names only the older columns.)
+    after_notice = models.BooleanField(
+        _("nhập sau khi đã ban hành thông báo"), default=False, db_default=False, editable=False
+    )
     tracking_code = models.CharField(
         _("mã tra cứu"), max_length=11, unique=True, default=new_tracking_code, editable=False
     )
