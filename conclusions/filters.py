@@ -78,6 +78,14 @@ class AssignmentFilter(django_filters.FilterSet):
         label=_("Hạn đến ngày"), field_name="deadline", lookup_expr="lte", widget=DateInput()
     )
 
+    # The dashboards' "work arising in the period" (AssignmentQuerySet.arising_in).
+    arising_from = django_filters.DateFilter(
+        label=_("Phát sinh từ ngày"), method="filter_arising_from", widget=forms.HiddenInput
+    )
+    arising_to = django_filters.DateFilter(
+        label=_("Phát sinh đến ngày"), method="filter_arising_to", widget=forms.HiddenInput
+    )
+
     class Meta:
         model = Assignment
         fields = [
@@ -89,7 +97,15 @@ class AssignmentFilter(django_filters.FilterSet):
             "category",
             "deadline_from",
             "deadline_to",
+            "arising_from",
+            "arising_to",
         ]
+
+    def filter_arising_from(self, queryset, name, value):
+        return queryset.arising_from(value)
+
+    def filter_arising_to(self, queryset, name, value):
+        return queryset.arising_until(value)
 
     def __init__(self, *args, user, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)

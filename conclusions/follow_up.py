@@ -1,4 +1,5 @@
-"""The follow-up port of petitions (petitions/ports.py), answered from the assignments."""
+"""The ports of petitions (petitions/ports.py) that conclusions fills: the follow-up of
+opinions, answered from the assignments, and a conference's issued notice."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from conclusions.models import AnswerFile, AnswerVersion, Assignment
-from petitions.ports import FollowUp, OfficialAnswer
+from conclusions.models import AnswerFile, AnswerVersion, Assignment, ConclusionNotice
+from petitions.ports import ConferenceNotices, FollowUp, IssuedNotice, OfficialAnswer
 
 
 class AssignmentFollowUp(FollowUp):
@@ -95,3 +97,21 @@ def official_answers(petition_ids) -> dict[int, list[OfficialAnswer]]:
         for petition_id in by_assignment[version.assignment_id]:
             answers[petition_id].append(answer)
     return answers
+
+
+class NoticesOfConference(ConferenceNotices):
+    def issued_for(self, conference) -> IssuedNotice | None:
+        notice = (
+            ConclusionNotice.objects.issued()
+            .filter(conference=conference)
+            .only("pk", "number_label", "issued_on")
+            .order_by("-issued_on", "-pk")
+            .first()
+        )
+        if notice is None:
+            return None
+        return IssuedNotice(
+            label=_("số %(number)s ngày %(day)s")
+            % {"number": notice.number_label, "day": f"{notice.issued_on:%d/%m/%Y}"},
+            url=reverse("conclusions:notice", args=[notice.pk]),
+        )

@@ -229,6 +229,15 @@ def with_assignment_counts(notices: list[ConclusionNotice]) -> list[ConclusionNo
     return notices
 
 
+def _arising_condition(lookup: str, day: date) -> Q:
+    """The day an assignment arose compared with `day` (see AssignmentQuerySet.arising_in)."""
+    return (
+        Q(**{f"notice__conference__held_on__{lookup}": day})
+        | Q(notice__isnull=False, notice__conference__isnull=True, **{f"notice__issued_on__{lookup}": day})
+        | Q(notice__isnull=True, **{f"deadline_from__{lookup}": day})
+    )
+
+
 class AssignmentQuerySet(ScopedQuerySet):
     scope_field = "area"
 
@@ -298,6 +307,21 @@ class AssignmentQuerySet(ScopedQuerySet):
 
     def overdue(self, today: date):
         return self.open().filter(deadline__lt=today)
+
+    def arising_from(self, day: date):
+        return self.filter(_arising_condition("gte", day))
+
+    def arising_until(self, day: date):
+        return self.filter(_arising_condition("lte", day))
+
+    def arising_in(self, start: date, end: date):
+        """Work that arose in [start, end] (the dashboards' default view of a period, issue 19):
+        given by the notice of a conference held then; by a notice without a conference
+        issued then; or, without a notice (a written petition, an opinion typed in after the
+        notice), counted from a day then. A December conference's work due in January is the
+        December period's work. Each assignment falls under exactly one of the three cases, so
+        the two bounds may also be applied apart (the list's two filters)."""
+        return self.arising_from(start).arising_until(end)
 
     def of_user(self, user):
         """ "My work": what the user's agency leads or helps with, or the user answers for.

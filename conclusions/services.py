@@ -9,7 +9,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -207,6 +207,23 @@ def assignment_remove(*, assignment: Assignment, by: User) -> None:
     _check_draft(_locked_notice(assignment.notice))
     assignment._history_user = by
     assignment.delete()
+
+
+LATER_OPINIONS_SHOWN = 50
+
+
+def notice_later_opinions(notice: ConclusionNotice) -> list[Petition]:
+    """Opinions typed in at the notice's conference after a notice was issued (issue 19): the
+    issued notice does not cover them, each needs its own handling. Each row says whether work
+    already answers it (`assigned`). One query, at most LATER_OPINIONS_SHOWN rows."""
+    if notice.conference_id is None:
+        return []
+    return list(
+        Petition.objects.filter(conference=notice.conference_id, after_notice=True)
+        .annotate(assigned=Exists(Assignment.objects.filter(petitions=OuterRef("pk"))))
+        .order_by("position")
+        .only("pk", "position", "content", "outcome", "resolved_on")[:LATER_OPINIONS_SHOWN]
+    )
 
 
 def notice_unhandled_opinions(notice: ConclusionNotice) -> list[Petition]:
@@ -660,7 +677,9 @@ def extension_decide(
 # --- assignments for written petitions ---------------------------------------------------
 
 PETITION_NOT_ACCEPTED = _("Đơn chưa được thụ lý hoặc đã được giải quyết: chưa giao việc được.")
-PETITION_OF_CONFERENCE = _("Ý kiến tại hội nghị được giao việc qua thông báo kết luận.")
+PETITION_OF_CONFERENCE = _(
+    "Ý kiến tại hội nghị được giao việc qua thông báo kết luận (trừ ý kiến nhập sau khi đã ban hành thông báo)."
+)
 PETITION_NEEDS_DEADLINE = _("Đơn này không có thời hạn theo luật: hãy ghi hạn xử lý.")
 NOT_AREA_STAFF = _("Chỉ cán bộ văn phòng hoặc lãnh đạo của địa bàn mới giao việc giải quyết đơn.")
 
@@ -687,9 +706,11 @@ def petition_assignment_add(
     petition without one (kiến nghị, phản ánh) the clerk gives a date."""
     petition = Petition.objects.select_for_update().select_related("area").get(pk=petition.pk)
     _check_area_staff(by, petition)
-    if petition.conference_id:
+    # A conference's opinion is given through its notice, except one typed in after the notice
+    # was issued: the notice cannot take it any more, so it is given on its own (issue 19).
+    if petition.conference_id and not petition.after_notice:
         raise ValidationError(PETITION_OF_CONFERENCE)
-    if not (petition.accepted_on and petition.is_open):
+    if not petition.is_open or not (petition.accepted_on or petition.conference_id):
         raise ValidationError(PETITION_NOT_ACCEPTED)
     if petition.resolution_deadline:
         due, basis = petition.resolution_deadline, petition.resolution_basis
@@ -708,7 +729,7 @@ def petition_assignment_add(
         responsible_person=responsible_person,
         deadline_rule=Assignment.DeadlineRule.FIXED_DATE,
         deadline=due,
-        deadline_from=petition.accepted_on,
+        deadline_from=petition.accepted_on or petition.received_on,
         deadline_basis=basis,
         assigned_by=by,
     )

@@ -148,6 +148,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_issue": not notice.is_issued and request.user.has_role(Role.LEADER),
             "assignment_form": assignment_form,
             "amendments": notice.amendments.all(),
+            "after_notice": services.notice_later_opinions(notice) if notice.is_issued else [],
             "history": record_history(notice),
             "today": timezone.localdate(),
             "nav_active": "notices",

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import validate_sensible_date
-from dashboards.metrics import Period
+from dashboards.metrics import ARISING, DUE, Period
 from dialogue.forms import DateInput
 from petitions.models import Category
 
@@ -45,17 +45,27 @@ class ReviewFilterForm(forms.Form):
 
 
 class SupervisionForm(forms.Form):
-    """Area (chosen by type-ahead: its id travels in a hidden field) and period."""
+    """Area (chosen by type-ahead: its id travels in a hidden field), period, and which of the
+    period's assignments: the work that arose in it (default) or the work due in it."""
 
     area = forms.IntegerField(required=False, widget=forms.HiddenInput)
     start = forms.DateField(validators=[validate_sensible_date], label=_("Từ ngày"), widget=DateInput())
     end = forms.DateField(validators=[validate_sensible_date], label=_("Đến ngày"), widget=DateInput())
+    work = forms.ChoiceField(
+        label=_("Việc được giao trong kỳ"),
+        choices=[
+            (ARISING, _("Việc từ hội nghị tổ chức trong kỳ")),
+            (DUE, _("Việc đến hạn trong kỳ")),
+        ],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, data=None, *, today: date, **kwargs):
         year = Period.year_of(today)
         data = data.copy() if data is not None else {}
         data.setdefault("start", f"{year.start:%d/%m/%Y}")
         data.setdefault("end", f"{year.end:%d/%m/%Y}")
+        data.setdefault("work", ARISING)
         super().__init__(data, **kwargs)
 
     def clean(self):
@@ -71,6 +81,10 @@ class SupervisionForm(forms.Form):
     @property
     def period(self) -> Period:
         return Period(self.cleaned_data["start"], self.cleaned_data["end"])
+
+    @property
+    def basis(self) -> str:
+        return self.cleaned_data["work"]
 
 
 class RemarkForm(forms.Form):

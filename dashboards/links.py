@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from dashboards import metrics
 from dashboards.metrics import AGING_BUCKETS, OPINION_NAMES, Period
 from dialogue.models import Conference
 from petitions.models import Petition
@@ -77,6 +78,7 @@ def with_review_links(group: dict, list_filters: dict) -> dict:
 class SupervisionLinks:
     area: OrgUnit | None
     period: Period
+    basis: str = metrics.DUE  # which assignments of the period (metrics.ARISING or DUE)
 
     @property
     def _area(self) -> int | None:
@@ -96,11 +98,16 @@ class SupervisionLinks:
         return list_url("petitions:list", {**params, **extra})
 
     def _assignment_url(self, **extra) -> str:
+        bounds = (
+            ("arising_from", "arising_to")
+            if self.basis == metrics.ARISING
+            else ("deadline_from", "deadline_to")
+        )
         params = {
             "mine": 0,
             "area": self._area,
-            "deadline_from": _day(self.period.start),
-            "deadline_to": _day(self.period.end),
+            bounds[0]: _day(self.period.start),
+            bounds[1]: _day(self.period.end),
         }
         return list_url("conclusions:assignments", {**params, **extra})
 

@@ -325,9 +325,19 @@ def assignment_conditions(today: date) -> dict[str, Q]:
     return AssignmentFilter.show_conditions(today)
 
 
-def _in_period(rows: QuerySet, period: Period | None) -> QuerySet:
+# Two views of a period's assignments (issue 19): the work that arose in it (from conferences
+# held in it: what a monitor reviewing the period expects, the dashboard's default) or the work
+# that fell due in it. The reports keep the second (their tables are "due in the period").
+ARISING = "arising"
+DUE = "due"
+WORK_BASES = (ARISING, DUE)
+
+
+def _in_period(rows: QuerySet, period: Period | None, basis: str = DUE) -> QuerySet:
     if period is None:
         return rows
+    if basis == ARISING:
+        return rows.arising_in(period.start, period.end)
     return rows.filter(deadline__gte=period.start, deadline__lte=period.end)
 
 
@@ -340,10 +350,13 @@ def _assignment_counts(today: date) -> dict:
     return counts
 
 
-def assignment_totals(user: User, area: OrgUnit | None, period: Period | None, today: date) -> dict:
-    """Open assignments of the area whose deadline lies in the period: open, overdue, due_soon,
-    the aging buckets, the oldest overdue deadline. One query."""
-    return _in_period(assignments_in(user, area), period).open().aggregate(**_assignment_counts(today))
+def assignment_totals(
+    user: User, area: OrgUnit | None, period: Period | None, today: date, basis: str = DUE
+) -> dict:
+    """Open assignments of the area due in the period (or, basis ARISING, that arose in it):
+    open, overdue, due_soon, the aging buckets, the oldest overdue deadline. One query."""
+    rows = _in_period(assignments_in(user, area), period, basis)
+    return rows.open().aggregate(**_assignment_counts(today))
 
 
 def _ranking(rows: QuerySet, keys: list[str], today: date, limit: int | None = None) -> list[dict]:
@@ -368,14 +381,19 @@ def _ranking(rows: QuerySet, keys: list[str], today: date, limit: int | None = N
 
 
 def assignments_by_agency(
-    user: User, area: OrgUnit | None, period: Period | None, today: date, limit: int | None = None
+    user: User,
+    area: OrgUnit | None,
+    period: Period | None,
+    today: date,
+    limit: int | None = None,
+    basis: str = DUE,
 ) -> list[dict]:
     """By lead agency (keys lead_agency, lead_agency__name, lead_agency__area__name): open,
     overdue, accepted, share; weakest first, at most `limit` rows. Two or three queries: the
     ranking groups by the agency's id alone, read from the covering index (the whole country
     has tens of thousands of agencies: joining their names to every assignment first doubled
     its time), then the names of the agencies shown."""
-    rows = _in_period(assignments_in(user, area), period)
+    rows = _in_period(assignments_in(user, area), period, basis)
     ranked = None
     if limit:
         # Agencies with nothing overdue have a share of 0 and rank after every agency with
@@ -404,7 +422,7 @@ def assignments_by_agency(
 
 
 def assignments_by_child_area(
-    user: User, area: OrgUnit | None, period: Period | None, today: date
+    user: User, area: OrgUnit | None, period: Period | None, today: date, basis: str = DUE
 ) -> list[dict]:
     """By area one level below `area` (the lead agency's area lies in that child's subtree),
     plus a row (`own`: True) for the agencies of `area` itself. Weakest first. Two queries:
@@ -418,7 +436,9 @@ def assignments_by_child_area(
     # own path names it (one join fewer); below an area, the agency's area path is needed
     # to tell the area's own agencies (prefix = the area's path) from its children's.
     path = "lead_agency__area__path" if area else "lead_agency__path"
-    rows = _in_period(assignments_in(user, area), period).annotate(prefix=Substr(path, 1, prefix_length))
+    rows = _in_period(assignments_in(user, area), period, basis).annotate(
+        prefix=Substr(path, 1, prefix_length)
+    )
     ranked = _ranking(rows, ["prefix"], today)
     units = {unit.path: unit for unit in OrgUnit.objects.filter(path__in=[row["prefix"] for row in ranked])}
     result = []

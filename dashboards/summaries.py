@@ -288,12 +288,16 @@ def _insert_opinions(today: date, stamp: list, depth: int) -> int:
 # --- reading -------------------------------------------------------------------------------
 
 
-def supervision_figures(user: User, area: OrgUnit | None, period: metrics.Period, today: date) -> dict:
+def supervision_figures(
+    user: User, area: OrgUnit | None, period: metrics.Period, today: date, basis: str = metrics.DUE
+) -> dict:
     """Every figure of the supervision dashboard (the keys of `live_figures`), from the
-    summaries where they answer (see the module's docstring), else computed live."""
+    summaries where they answer (see the module's docstring), else computed live. The
+    summaries hold assignments by deadline: the view of work arising in the period ranks the
+    areas live."""
     tops = summarised_scope(user, area)
     if tops is None or not fresh(today):
-        return live_figures(user, area, period, today)
+        return live_figures(user, area, period, today, basis)
     whole, edges = split_months(period)
     rows = MonthFigures.objects.filter(_days_of(whole, edges))
     if tops:
@@ -307,9 +311,13 @@ def supervision_figures(user: User, area: OrgUnit | None, period: metrics.Period
         "opinions": _opinion_totals(rows),
         "breakdowns": breakdowns,
         "trend": _trend(rows, period),
-        "assignments": metrics.assignment_totals(user, area, period, today),
-        "by_agency": metrics.assignments_by_agency(user, area, period, today, limit=RANKING_ROWS),
-        "by_area": _by_top_area(rows)[:RANKING_ROWS],
+        "assignments": metrics.assignment_totals(user, area, period, today, basis),
+        "by_agency": metrics.assignments_by_agency(
+            user, area, period, today, limit=RANKING_ROWS, basis=basis
+        ),
+        "by_area": _by_top_area(rows)[:RANKING_ROWS]
+        if basis == metrics.DUE
+        else metrics.assignments_by_child_area(user, area, period, today, basis)[:RANKING_ROWS],
         "computed_at": MonthFigures.objects.order_by().values_list("computed_at", flat=True).first(),
     }
 
@@ -325,16 +333,20 @@ def _days_of(whole: metrics.Period | None, edges: list[metrics.Period]) -> Q:
     return condition
 
 
-def live_figures(user: User, area: OrgUnit | None, period: metrics.Period, today: date) -> dict:
+def live_figures(
+    user: User, area: OrgUnit | None, period: metrics.Period, today: date, basis: str = metrics.DUE
+) -> dict:
     return {
         "conferences": metrics.conference_totals(user, area, period),
         **metrics.conference_requirement(user, area, period),
         "opinions": metrics.opinion_totals(user, area, period, today),
         "breakdowns": metrics.opinion_breakdowns(user, area, period),
         "trend": metrics.monthly_trend(user, area, period, today),
-        "assignments": metrics.assignment_totals(user, area, period, today),
-        "by_agency": metrics.assignments_by_agency(user, area, period, today, limit=RANKING_ROWS),
-        "by_area": metrics.assignments_by_child_area(user, area, period, today)[:RANKING_ROWS],
+        "assignments": metrics.assignment_totals(user, area, period, today, basis),
+        "by_agency": metrics.assignments_by_agency(
+            user, area, period, today, limit=RANKING_ROWS, basis=basis
+        ),
+        "by_area": metrics.assignments_by_child_area(user, area, period, today, basis)[:RANKING_ROWS],
         "computed_at": timezone.now(),
     }
 

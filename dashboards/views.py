@@ -165,9 +165,9 @@ def supervision(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         form = SupervisionForm(None, today=today, initial={"area": area.pk if area else None})
         form.is_valid()
-    period = form.period
-    link = links.SupervisionLinks(area=area, period=period)
-    figures = supervision_figures(user, area, period, today)
+    period, basis = form.period, form.basis
+    link = links.SupervisionLinks(area=area, period=period, basis=basis)
+    figures = supervision_figures(user, area, period, today, basis)
     conferences, opinions, breakdowns = figures["conferences"], figures["opinions"], figures["breakdowns"]
     trend = [link.month(row) for row in figures["trend"]]
     return render(
@@ -177,6 +177,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "form": form,
             "area": area,
             "period": period,
+            "basis": basis,
             "conferences": link.conferences(conferences),
             "voter_meetings": link.voter_meetings(conferences),
             "required": figures["required"],
@@ -214,20 +215,20 @@ def _regional_depth(area: OrgUnit) -> int:
     return 1 if area.depth > 1 else OrgUnit.regional_depth()
 
 
-def supervision_figures(user, area: OrgUnit | None, period: metrics.Period, today) -> dict:
+def supervision_figures(user, area: OrgUnit | None, period: metrics.Period, today, basis: str) -> dict:
     def compute() -> dict:
-        return summaries.supervision_figures(user, area, period, today)
+        return summaries.supervision_figures(user, area, period, today, basis)
 
     seconds = settings.DASHBOARD_CACHE_SECONDS
     # Large: no area (the whole scope), or a regional area (province, city) or above.
     if not seconds or (area is not None and area.depth > 0 and area.depth > _regional_depth(area)):
         return compute()
     scope = "all" if user.is_superuser else "|".join(user.scope_paths)
-    # v2: the figures gained "counted"; entries cached before it are not read.
+    # v3: the figures depend on the view of the period's work; entries cached before are not read.
     key = (
-        "supervision:v2:"
+        "supervision:v3:"
         + hashlib.sha256(
-            f"{scope}/{area.pk if area else '-'}/{period.start}/{period.end}/{today}".encode()
+            f"{scope}/{area.pk if area else '-'}/{period.start}/{period.end}/{basis}/{today}".encode()
         ).hexdigest()
     )
     return cache.get_or_set(key, compute, seconds)

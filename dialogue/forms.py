@@ -16,6 +16,7 @@ from core.uploads import ACCEPT_ATTRIBUTE
 from dialogue.defaults import VOTER_MEETING_BASIS
 from dialogue.models import Conference, ConferenceAttachment, ConferenceBasis, ConferenceChair
 from dialogue.services import (
+    CANNOT_HOLD_IN_FUTURE,
     MAX_CHAIRS,
     TOO_MANY_CHAIRS,
     VOTER_MEETING_FIELDS,
@@ -24,6 +25,7 @@ from dialogue.services import (
     requirements_in_force,
 )
 
+DATE_AND_TIME_TOGETHER = _("Hãy ghi cả ngày và giờ tổ chức thực tế.")
 CHAIR_LINE_INVALID = _("Dòng %(line)s: hãy viết “Họ và tên – Chức vụ”.")
 CHAIRS_REQUIRED = _("Hội nghị cần ít nhất một người chủ trì.")
 CHAIR_TOO_LONG = _("Dòng %(line)s: họ tên tối đa %(name)s ký tự, chức vụ tối đa %(title)s ký tự.")
@@ -179,6 +181,21 @@ class ConferenceForm(forms.ModelForm):
 
 
 class HoldForm(forms.Form):
+    """The minutes, and when the conference actually began: planned times slip, and the day
+    held is where deadlines may count from. The time is fixed once a notice is issued."""
+
+    # Shown filled with the planned time; left empty (an API-like post), the plan stands.
+    actual_date = forms.DateField(
+        label=_("Ngày tổ chức thực tế"),
+        widget=DateInput(),
+        validators=[validate_sensible_date],
+        required=False,
+    )
+    actual_time = forms.TimeField(
+        label=_("Giờ bắt đầu thực tế"),
+        required=False,
+        widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "14:00", "inputmode": "numeric"}),
+    )
     participant_count = forms.IntegerField(label=_("Số người dự"), min_value=1, max_value=100_000)
     minutes = forms.CharField(
         max_length=MINUTES_CHARS,
@@ -192,6 +209,33 @@ class HoldForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(self, *args, conference: Conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        if conference.status in (Conference.Status.PLANNED, Conference.Status.HELD):
+            local = timezone.localtime(conference.starts_at)
+            self.initial.setdefault("actual_date", local.date())
+            self.initial.setdefault("actual_time", local.time().replace(second=0, microsecond=0))
+        else:
+            del self.fields["actual_date"], self.fields["actual_time"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        day, time = data.pop("actual_date", None), data.pop("actual_time", None)
+        parsed = "actual_date" in self.fields and not (
+            self.has_error("actual_date") or self.has_error("actual_time")
+        )
+        if parsed and bool(day) != bool(time):
+            self.add_error("actual_date" if not day else "actual_time", DATE_AND_TIME_TOGETHER)
+        if day and time:
+            starts_at = timezone.make_aware(datetime.combine(day, time))
+            if starts_at > timezone.now():
+                self.add_error("actual_date", CANNOT_HOLD_IN_FUTURE)
+            data["starts_at"] = starts_at
+        return data
+
+    # The services' argument `starts_at` is typed in two fields; its errors go beside the date.
+    FIELD_OF = {"starts_at": "actual_date"}
 
 
 class CancelForm(forms.Form):

@@ -24,6 +24,10 @@ from dialogue.models import (
 
 CANNOT_HOLD = _("Chỉ hội nghị đang ở trạng thái “Đã lên kế hoạch” mới được ghi nhận là đã tổ chức.")
 CANNOT_HOLD_IN_FUTURE = _("Hội nghị chưa diễn ra: thời gian tổ chức còn ở phía trước.")
+START_FIXED_AFTER_NOTICE = _(
+    "Hội nghị đã có thông báo kết luận: ngày giờ tổ chức không sửa được nữa (hạn của các việc được giao "
+    "có thể tính từ ngày này)."
+)
 CANNOT_CANCEL = _("Chỉ hủy được hội nghị chưa tổ chức.")
 CANNOT_EDIT = _("Hội nghị đã hoàn thành hoặc đã hủy thì không sửa được nữa.")
 CANNOT_MOVE = _("Chỉ đổi được địa bàn của hội nghị chưa tổ chức và chưa có ý kiến nào.")
@@ -151,12 +155,20 @@ def conference_update(
 
 @transaction.atomic
 def conference_hold(
-    *, conference: Conference, by: User, participant_count: int, minutes: str, report_summary: str = ""
+    *,
+    conference: Conference,
+    by: User,
+    participant_count: int,
+    minutes: str,
+    report_summary: str = "",
+    starts_at: datetime | None = None,
 ) -> Conference:
-    """Record that the conference took place: who came, the minutes, the report."""
+    """Record that the conference took place: who came, the minutes, the report, and when it
+    actually began (`starts_at`, when it differs from the plan)."""
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if conference.status != Conference.Status.PLANNED:
         raise ValidationError(CANNOT_HOLD)
+    _set_actual_start(conference, starts_at)  # a corrected time in the future: beside it
     if conference.starts_at > timezone.now():
         raise ValidationError(CANNOT_HOLD_IN_FUTURE)
     conference.status = Conference.Status.HELD
@@ -166,12 +178,34 @@ def conference_hold(
 
 @transaction.atomic
 def conference_record_minutes(
-    *, conference: Conference, by: User, participant_count: int, minutes: str, report_summary: str = ""
+    *,
+    conference: Conference,
+    by: User,
+    participant_count: int,
+    minutes: str,
+    report_summary: str = "",
+    starts_at: datetime | None = None,
 ) -> Conference:
-    """Correct the minutes of a conference already held (typing errors, a late count)."""
+    """Correct the minutes of a conference already held (typing errors, a late count), and its
+    actual date and time until a notice is issued (deadlines may count from that day)."""
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if not conference.is_held or conference.status == Conference.Status.CLOSED:
         raise ValidationError(CANNOT_EDIT)
+    if starts_at is not None and starts_at != conference.starts_at:
+        if conference.status != Conference.Status.HELD:
+            raise ValidationError({"starts_at": START_FIXED_AFTER_NOTICE})
+        _set_actual_start(conference, starts_at)
+        conference.held_on = conference.local_date
     return _write_minutes(conference, by, participant_count, minutes, report_summary)
+
+
+def _set_actual_start(conference: Conference, starts_at: datetime | None) -> None:
+    """The time the conference really began, kept in its history like any change."""
+    if starts_at is None:
+        return
+    if starts_at > timezone.now():
+        raise ValidationError({"starts_at": CANNOT_HOLD_IN_FUTURE})
+    conference.starts_at = starts_at
 
 
 def _write_minutes(

@@ -190,7 +190,7 @@ def conference_hold(request: HttpRequest, pk: int) -> HttpResponse:
         "minutes": conference.minutes,
         "report_summary": conference.report_summary,
     }
-    form = HoldForm(request.POST or None, initial=initial)
+    form = HoldForm(request.POST or None, initial=initial, conference=conference)
     if request.method == "POST" and form.is_valid():
         action = (
             services.conference_hold
@@ -200,7 +200,7 @@ def conference_hold(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             action(conference=conference, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            show_service_error(form, error)
+            show_service_error(form, error, field_of=HoldForm.FIELD_OF)
         else:
             messages.success(request, _("Đã ghi biên bản hội nghị. Tiếp theo: nhập các ý kiến của Nhân dân."))
             return redirect("dialogue:detail", pk=conference.pk)

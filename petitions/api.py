@@ -77,6 +77,7 @@ class PetitionSerializer(serializers.ModelSerializer):
             "petitioner_type",
             "petitioner",
             "answered_at_conference",
+            "after_notice",
             "outcome",
             "outcome_display",
             "duplicate_of",
@@ -291,6 +292,8 @@ class PetitionBatchResultSerializer(serializers.Serializer):
     """Answer to a batch: the opinions saved, numbered, each with its tracking code."""
 
     petitions = PetitionSerializer(many=True, read_only=True)
+    # Not empty when the conference's notice was already issued: the opinions are outside it.
+    warning = serializers.CharField(read_only=True)
 
 
 class PetitionApiFilter(django_filters.FilterSet):
@@ -349,8 +352,10 @@ class PetitionViewSetBase(viewsets.GenericViewSet):
             )
         except DjangoValidationError as error:
             raise api_error(error) from error
+        late = any(petition.after_notice for petition in petitions)
+        warning = services.after_notice_warning(conference=conference) if late else ""
         result = PetitionBatchResultSerializer(
-            {"petitions": petitions}, context=self.get_serializer_context()
+            {"petitions": petitions, "warning": warning}, context=self.get_serializer_context()
         )
         return Response(result.data, status=status.HTTP_201_CREATED)
 

@@ -191,6 +191,10 @@ class PetitionFilter(django_filters.FilterSet):
     is_open = django_filters.BooleanFilter(
         label=_("Còn phải giải quyết"), method="filter_open", widget=forms.HiddenInput
     )
+    # Set by the link from a conference's or notice's page: opinions typed in after the notice.
+    after_notice = django_filters.BooleanFilter(
+        label=_("Nhập sau khi đã ban hành thông báo"), field_name="after_notice", widget=forms.HiddenInput
+    )
     # A hidden filter set by the links from a conference's page: a select of every
     # conference would grow without bound.
     conference = django_filters.NumberFilter(

@@ -24,6 +24,7 @@ from core.cache import CacheUnavailableError
 from core.workbook import FILE_NOT_XLSX, FILE_TOO_LARGE, XLSX_CONTENT_TYPE, validate_xlsx_upload  # noqa: F401
 from dialogue.models import Conference
 from petitions import excel, services
+from petitions.views import warn_if_after_notice
 
 EDITORS = (Role.CLERK, Role.LEADER)
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -88,7 +89,12 @@ def petition_import(request: HttpRequest, conference_pk: int) -> HttpResponse:
     return render(
         request,
         "petitions/import_upload.html",
-        {"conference": conference, "form": form, "nav_active": "conferences"},
+        {
+            "conference": conference,
+            "form": form,
+            "issued_notice": services.conference_notice_issued(conference=conference),
+            "nav_active": "conferences",
+        },
     )
 
 
@@ -114,6 +120,7 @@ def _preview(request: HttpRequest, conference: Conference, result: excel.ImportR
             "result": result,
             "headers": [column.header for column in excel.COLUMNS],
             "payload": payload,
+            "issued_notice": services.conference_notice_issued(conference=conference),
             "nav_active": "conferences",
         },
     )
@@ -178,6 +185,7 @@ def petition_import_confirm(request: HttpRequest, conference_pk: int) -> HttpRes
         )
         % {"count": len(saved)},
     )
+    warn_if_after_notice(request, conference, saved)
     return redirect("dialogue:detail", pk=conference.pk)
 
 

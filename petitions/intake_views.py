@@ -13,14 +13,16 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required, staff_required
+from core.bounds import DOCUMENT_CHARS
 from core.files import open_stored
 from core.forms import show_service_error
 from core.once import submit_once
 from core.pdf import render_pdf
+from dialogue.models import Conference
 from petitions import ports, services
 from petitions.intake_forms import (
     AcceptForm,
@@ -83,6 +85,66 @@ def written_create(request: HttpRequest) -> HttpResponse:
         "petitions/written_form.html",
         {"form": form, "duplicates": duplicates, "reception": reception, "nav_active": "petitions"},
     )
+
+
+def _typed(request: HttpRequest, field: str) -> str:
+    """A field's value as typed, whatever its form prefix (fast entry's rows-3-content)."""
+    for name, value in request.GET.items():
+        if name == field or name.endswith(f"-{field}"):
+            return value[:DOCUMENT_CHARS]
+    return ""
+
+
+@role_required(*EDITORS)
+@require_GET
+def duplicate_check(request: HttpRequest) -> HttpResponse:
+    """What the clerk is typing may repeat an earlier petition (htmx, debounced, from fast entry
+    and the letter form): by identity number or phone (identity protection applies), and by
+    content within the same area over recent months. A fragment, empty when nothing is found.
+    The area is the conference's (fast entry; out of scope: 404) or the clerk's own."""
+    if request.GET.get("conference"):
+        conference = get_object_or_404(
+            Conference.objects.editable_by(request.user).select_related("host_area"),
+            pk=_positive_int(request.GET["conference"]),
+        )
+        area = conference.host_area
+    else:
+        area = _user_area(request)
+    visible = Petition.objects.visible_to(request.user)
+    same_person = services.petitions_of_same_person(
+        candidates=visible,
+        by=request.user,
+        where=request.path,
+        id_number=_typed(request, "petitioner_id_number"),
+        phone=_typed(request, "petitioner_phone"),
+    )
+    shown = {petition.pk for petition in same_person}
+    similar = [
+        petition
+        for petition in services.petitions_with_similar_content(
+            candidates=visible, area=area, content=_typed(request, "content"), today=timezone.localdate()
+        )
+        if petition.pk not in shown
+    ]
+    return render(
+        request,
+        "petitions/_duplicate_check.html",
+        {
+            "same_person": [(p, p.petitioner_for(request.user)) for p in same_person],
+            # Shown as services.petitioner_shown_to decides (a denouncer's name logged when shown).
+            "similar": [
+                (p, services.petitioner_shown_to(petition=p, user=request.user, where=request.path))
+                for p in similar
+            ],
+        },
+    )
+
+
+def _positive_int(raw: str) -> int:
+    """A path-like id from the query string; anything else is not found."""
+    if not raw.isdigit() or len(raw) > 12:
+        raise Http404
+    return int(raw)
 
 
 def _create(request, form, area, reception, duplicates) -> Petition | None:

@@ -260,6 +260,13 @@ class Petition(SearchableModel, BaseModel):
         related_name="petitions",
     )
     position = models.PositiveIntegerField(_("số thứ tự"), default=0)
+    # Typed in after the conference's conclusion notice was issued: the notice (fixed once
+    # issued) does not cover it, so it needs its own handling (an assignment without a notice,
+    # or an amending notice). Set once at entry (petitions_add_to_conference).
+    # (A database default too: the bulk loaders' COPY names only the older columns.)
+    after_notice = models.BooleanField(
+        _("nhập sau khi đã ban hành thông báo"), default=False, db_default=False, editable=False
+    )
     tracking_code = models.CharField(
         _("mã tra cứu"), max_length=11, unique=True, default=new_tracking_code, editable=False
     )
@@ -395,6 +402,8 @@ class Petition(SearchableModel, BaseModel):
         verbose_name_plural = _("ý kiến, kiến nghị")
         indexes = [
             models.Index(fields=["conference", "position"], name="petition_conference_pos"),
+            # The few opinions typed in after the notice, listed on the conference and notice pages.
+            models.Index(fields=["conference"], condition=Q(after_notice=True), name="petition_after_notice"),
             models.Index(fields=["area", "-received_on"], name="petition_area_received"),
             models.Index(fields=["outcome", "-received_on"], name="petition_outcome_received"),
             models.Index(fields=["category", "-received_on"], name="petition_category_received"),

@@ -32,6 +32,7 @@ def opinions_panel(request: HttpRequest, conference: Conference) -> str:
         transferred=Count("pk", filter=Q(outcome=Outcome.TRANSFERRED)),
         duplicates=Count("pk", filter=Q(outcome=Outcome.DUPLICATE)),
         rejected=Count("pk", filter=Q(outcome=Outcome.REJECTED)),
+        after_notice=Count("pk", filter=Q(after_notice=True)),
     )
     groups = [
         (category, list(rows))

@@ -85,8 +85,26 @@ class FollowUp:
         raise NotImplementedError
 
 
+@dataclass(frozen=True)
+class IssuedNotice:
+    """What an issued conclusion notice of a conference says to whoever adds opinions to it
+    afterwards (filled by conclusions.follow_up): the notice is fixed, so opinions added after
+    it are outside it and need their own handling (an assignment without a notice, or an
+    amending notice)."""
+
+    label: str  # "số 12/TB-UBND ngày 05/12/2026"
+    url: str  # the notice's page
+
+
+class ConferenceNotices:
+    def issued_for(self, conference) -> IssuedNotice | None:
+        """The conference's latest issued notice, or None (one query)."""
+        raise NotImplementedError
+
+
 # Filled by conclusions (conclusions/follow_up.py).
 follow_up = Port("petitions.follow_up")
+conference_notices = Port("petitions.conference_notices")
 # The public tracking page's path, printed on receipts: a callable filled by public_pages.
 tracking_path = Port("petitions.tracking_path")
 

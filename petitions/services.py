@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -90,6 +90,7 @@ def petitions_add_to_conference(
             {f"row {index + 1}": list(errors.values()) for index, errors in problems.items() if errors}
         )
     position = _next_position(conference)
+    after_notice = conference_notice_issued(conference=conference) is not None
     petitions = []
     for offset, draft in enumerate(drafts):
         petition = Petition(
@@ -112,6 +113,7 @@ def petitions_add_to_conference(
             answered_at_conference=draft.answered_at_conference,
             conference_answer=draft.conference_answer.strip() if draft.answered_at_conference else "",
             answered_by=draft.answered_by.strip() if draft.answered_at_conference else "",
+            after_notice=after_notice,
             created_by=by,
         )
         if draft.answered_at_conference:
@@ -124,6 +126,25 @@ def petitions_add_to_conference(
         petitions.append(petition)
     announce(kind=CitizenEvent.RECEIVED, petition_ids=[petition.pk for petition in petitions])
     return petitions
+
+
+AFTER_NOTICE_WARNING = _(
+    "Hội nghị này đã có thông báo kết luận %(notice)s. Ý kiến nhập thêm bây giờ không nằm trong "
+    "thông báo đó (thông báo đã ban hành không sửa được): mỗi ý kiến cần được xử lý riêng — giao "
+    "việc không kèm thông báo, hoặc ban hành thông báo đính chính, bổ sung."
+)
+
+
+def conference_notice_issued(*, conference: Conference) -> ports.IssuedNotice | None:
+    """The conference's issued conclusion notice (asked of conclusions through the port), or
+    None: opinions added while there is one are outside it."""
+    return ports.conference_notices().issued_for(conference)
+
+
+def after_notice_warning(*, conference: Conference) -> str:
+    """The warning every entry path shows (fast entry, Excel import, API), or ""."""
+    notice = conference_notice_issued(conference=conference)
+    return str(AFTER_NOTICE_WARNING % {"notice": notice.label}) if notice else ""
 
 
 def _duplicate_error(petition: Petition, duplicate_of: Petition | None):
@@ -402,6 +423,61 @@ def petition_possible_duplicates(
     rows = rows.select_related("category", "area").order_by("-received_on", "-pk")[:DUPLICATE_CANDIDATES]
     similar = [row for row in rows if _similarity(content, row.content) >= SIMILARITY_THRESHOLD]
     return identity_matches_shown_to(matches=similar, user=by, where=f"{where} (trùng theo danh tính)")
+
+
+# Duplicate detection while typing (issue 19): content alone, within one area and recent months.
+SIMILAR_CONTENT_MONTHS_DAYS = 183  # about six months back from today
+SIMILAR_CONTENT_CANDIDATES = 200  # the area's most recent opinions compared, at most
+SIMILAR_CONTENT_MIN_WORDS = 4  # fewer typed words say too little to compare
+SIMILAR_CONTENT_SHOWN = 5
+IDENTITY_MIN_CHARS = 9  # a phone number has 10 digits, an identity number 9 or 12
+
+
+def petitions_with_similar_content(
+    *, candidates, area, content: str, today: date, exclude_pk: int | None = None
+) -> list[Petition]:
+    """Recent opinions of `area` (received in the last SIMILAR_CONTENT_MONTHS_DAYS days, merged
+    repeats left out) whose content is like `content`, accents ignored (the share of words in
+    common, as petition_possible_duplicates), most similar first. `candidates` is the caller's
+    scoped queryset. One query on the (area, received_on) index over at most
+    SIMILAR_CONTENT_CANDIDATES rows, judged in Python: the same folding as the search column,
+    without a second index to keep in step. No identity field is matched here, so nothing
+    about a denouncer is revealed; the page shows each match's petitioner as the user may see it."""
+    from core.text import fold
+
+    if len(fold(content).split()) < SIMILAR_CONTENT_MIN_WORDS:
+        return []
+    since = today - timedelta(days=SIMILAR_CONTENT_MONTHS_DAYS)
+    rows = candidates.filter(area=area, received_on__gte=since, duplicate_of__isnull=True)
+    if exclude_pk:
+        rows = rows.exclude(pk=exclude_pk)
+    rows = rows.select_related("category", "conference").order_by("-received_on", "-pk")
+    scored = [(_similarity(content, row.content), row) for row in rows[:SIMILAR_CONTENT_CANDIDATES]]
+    similar = [(score, row) for score, row in scored if score >= SIMILARITY_THRESHOLD]
+    similar.sort(key=lambda pair: -pair[0])
+    return [row for _score, row in similar[:SIMILAR_CONTENT_SHOWN]]
+
+
+def petitions_of_same_person(
+    *, candidates, by: User, where: str, id_number: str = "", phone: str = ""
+) -> list[Petition]:
+    """Earlier petitions with the same identity number or phone, whatever their content (the
+    check while typing), through identity_matches_shown_to: a denunciation only to those who
+    may see its denouncer, each one offered logged."""
+    same_person = Q()
+    # A number half typed matches nothing worth showing (and would probe for who wrote).
+    if len(id_number.strip()) >= IDENTITY_MIN_CHARS:
+        same_person |= Q(petitioner_id_number=id_number.strip())
+    if len(phone.strip()) >= IDENTITY_MIN_CHARS:
+        same_person |= Q(petitioner_phone=phone.strip())
+    if not same_person:
+        return []
+    rows = (
+        candidates.filter(same_person, duplicate_of__isnull=True)
+        .select_related("category", "area")
+        .order_by("-received_on", "-pk")[:DUPLICATE_CANDIDATES]
+    )
+    return identity_matches_shown_to(matches=list(rows), user=by, where=f"{where} (trùng theo danh tính)")
 
 
 def identity_matches_shown_to(*, matches: list[Petition], user: User, where: str) -> list[Petition]:

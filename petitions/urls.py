@@ -11,6 +11,7 @@ urlpatterns = [
     # Written petitions and citizen reception (petitions/intake_views.py).
     path("don/", intake_views.register, name="register"),
     path("don/moi/", intake_views.written_create, name="written_create"),
+    path("kiem-tra-trung/", intake_views.duplicate_check, name="duplicate_check"),
     path("tinh-thoi-han/", intake_views.deadline_calculator, name="deadline_calculator"),
     path("<int:pk>/xu-ly/", intake_views.handle, name="handle"),
     path("<int:pk>/thu-ly/", intake_views.accept, name="accept"),

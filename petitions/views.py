@@ -61,6 +61,7 @@ def petition_entry(request: HttpRequest, conference_pk: int) -> HttpResponse:
                 ngettext("Đã lưu %(count)d ý kiến.", "Đã lưu %(count)d ý kiến.", len(saved))
                 % {"count": len(saved)},
             )
+            warn_if_after_notice(request, conference, saved)
             return redirect("dialogue:detail", pk=conference.pk)
     return render(
         request,
@@ -69,9 +70,18 @@ def petition_entry(request: HttpRequest, conference_pk: int) -> HttpResponse:
             "conference": conference,
             "formset": formset,
             "existing_count": conference.petitions.count(),
+            # Trap: typing opinions in after the notice was issued, unwarned (issue 19).
+            "issued_notice": services.conference_notice_issued(conference=conference),
             "nav_active": "conferences",
         },
     )
+
+
+def warn_if_after_notice(request: HttpRequest, conference: Conference, saved: list[Petition]) -> None:
+    """After a save by any page: say again that opinions typed in after the notice need their
+    own handling (the entry pages warned before)."""
+    if any(petition.after_notice for petition in saved):
+        messages.warning(request, services.after_notice_warning(conference=conference))
 
 
 @staff_required
@@ -166,6 +176,9 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (reopening, ports.follow_up().reopening_url(reopening))
                 for reopening in petition.reopenings.select_related("decided_by").order_by("created_at")
             ],
+            "assign_url": ports.follow_up().assign_url(petition)
+            if petition.after_notice and can_edit and petition.is_open
+            else "",
             "form": form,
             "history": petition.history.select_related("history_user").order_by("-history_date")[:20],
             "detail_panels": ports.detail_panels.render(request, petition),

@@ -535,7 +535,21 @@ def area(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "public/area.html",
-        {"area": unit, "page": page, "today": today, "ledger": promise_ledger(unit, today)},
+        {
+            "area": unit,
+            "page": page,
+            # After the 2025 merger a new ward's records start afresh: its page links to the
+            # records of the wards it took over, and an old ward's page to the new one.
+            "predecessors": OrgUnit.objects.areas()
+            .filter(successor=unit)
+            .only("pk", "name")
+            .order_by("name"),
+            "successor": OrgUnit.objects.areas().filter(pk=unit.successor_id).only("pk", "name").first()
+            if unit.successor_id
+            else None,
+            "today": today,
+            "ledger": promise_ledger(unit, today),
+        },
     )
 
 

@@ -24,6 +24,7 @@
     total.value = String(index + 1);
     renumber();
     const row = rows.lastElementChild;
+    if (window.htmx) window.htmx.process(row); // its duplicate check while typing
     const first = row.querySelector("input[name$='-petitioner_name']");
     first.focus();
     row.scrollIntoView({ block: "nearest" });
