@@ -4,14 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('petitions', '0010_citizen_verdicts_and_reopenings'),
-        ('petitions', '0010_petition_after_notice'),
-        ('petitions', '0010_petition_region'),
-        ('petitions', '0010_petitioner_contact_and_consent'),
-        ('petitions', '0010_transfer_slip_register_number'),
+        ("petitions", "0010_citizen_verdicts_and_reopenings"),
+        ("petitions", "0010_petition_after_notice"),
+        ("petitions", "0010_petition_region"),
+        ("petitions", "0010_petitioner_contact_and_consent"),
+        ("petitions", "0010_transfer_slip_register_number"),
     ]
 
-    operations = [
-    ]
+    operations = []
