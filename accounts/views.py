@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -5,6 +7,8 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import LoginForm, UserFilterForm
@@ -16,6 +20,67 @@ from core.bounds import SEARCH_CHARS
 
 PAGE_SIZE = 50
 MAX_INDENT = 5
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """One role's section of the home page (accounts/_home_section.html): what the role does
+    here, the panels other apps contribute for it, and what shows while there are none.
+    `before`/`after` name a small template drawn around the panels."""
+
+    role: Role
+    title: Promise
+    intro: Promise
+    empty: Promise
+    before: str = ""
+    after: str = ""
+
+
+HOME_SECTIONS = (
+    HomeSection(
+        Role.CLERK,
+        _("Văn phòng: hội nghị và ý kiến"),
+        _(
+            "Lên kế hoạch hội nghị đối thoại, nhập biên bản và ý kiến của Nhân dân ngay sau hội nghị, "
+            "dự thảo thông báo kết luận, vào sổ đơn thư."
+        ),
+        _(
+            "Chưa có hội nghị nào được lên kế hoạch ở địa bàn của bạn. Hội nghị sắp tới, hội nghị chờ "
+            "nhập ý kiến và thông báo chờ ban hành sẽ hiện ở đây."
+        ),
+        after="accounts/_home_clerk_actions.html",
+    ),
+    HomeSection(
+        Role.LEADER,
+        _("Lãnh đạo: chỉ đạo và đôn đốc"),
+        _("Ban hành thông báo kết luận, xem việc quá hạn, quyết định gia hạn và giao lại."),
+        _(
+            "Không có thông báo nào chờ ban hành, không có việc quá hạn. Việc quá hạn và sắp đến hạn "
+            "của địa bàn sẽ hiện ở đây, theo từng cơ quan."
+        ),
+    ),
+    HomeSection(
+        Role.HANDLER,
+        _("Việc được giao"),
+        _("Báo cáo tiến độ, đính kèm kết quả và trả lời người dân cho các việc giao cơ quan của bạn."),
+        _(
+            "Cơ quan của bạn chưa được giao việc nào. Việc được giao sẽ hiện ở đây, việc gần hạn nhất lên đầu."
+        ),
+    ),
+    HomeSection(
+        Role.MONITOR,
+        _("Giám sát của Mặt trận Tổ quốc"),
+        _(
+            "Theo dõi việc tổ chức hội nghị đối thoại và thực hiện kết luận ở địa bàn và các đơn vị "
+            "trực thuộc (chỉ xem)."
+        ),
+        _(
+            "Chưa có số liệu hội nghị và ý kiến để giám sát. Số hội nghị đã tổ chức, ý kiến đã giải "
+            "quyết, việc quá hạn theo từng cơ quan sẽ hiện ở đây."
+        ),
+        before="accounts/_home_monitored_areas.html",
+    ),
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -38,8 +103,13 @@ def home(request: HttpRequest) -> HttpResponse:
     """One page per user, with a section for each role they hold (a clerk who is also a
     handler sees both). Sections show what exists now and say what will come."""
     user = request.user
-    panels = {role.value: home_panels.render(request, None, slot=role.value) for role in user.roles}
-    context = {"roles": user.roles, "area": user.area, "panels": panels}
+    held = set(user.roles)
+    sections = [
+        (section, home_panels.render(request, None, slot=section.role.value))
+        for section in HOME_SECTIONS
+        if section.role in held
+    ]
+    context = {"roles": user.roles, "area": user.area, "sections": sections}
     if user.has_role(Role.ADMIN):
         visible_units = OrgUnit.objects.visible_to(user)
         context["admin_stats"] = visible_units.aggregate(

@@ -530,8 +530,8 @@ def assignment_accept(*, assignment: Assignment, by: User) -> Assignment:
     assignment._history_user = by
     assignment.save()
     version = _decide_submitted_version(assignment, by, AnswerVersion.Status.ACCEPTED)
-    _resolve_answered_petitions(assignment, by)
-    # The answer is now the official answer of every opinion the assignment answers.
+    # The answer is now the official answer of every opinion the assignment answers; announced
+    # before the opinions it resolves are closed, so the citizen hears of it in that order.
     announce(
         kind=CitizenEvent.ANSWERED,
         petition_ids=assignment.petitions.values_list("pk", flat=True),
@@ -541,6 +541,7 @@ def assignment_accept(*, assignment: Assignment, by: User) -> Assignment:
             "agency": assignment.lead_agency.name,
         },
     )
+    _resolve_answered_petitions(assignment, by)
     notifications_send(
         recipients=[*_handlers_of([assignment.lead_agency]), assignment.responsible_person],
         text=f"Đã nghiệm thu: {assignment.task[:200]}",

@@ -100,8 +100,11 @@ def test_conferences_recent_are_not_yet_concluded(generated):
 
 
 def test_units_carry_the_real_names_of_vietnam(generated):
-    # At this scale: one province, Hà Nội, and the first 20 of its 126 units (package order).
-    province = OrgUnit.objects.get(parent=None)
+    # At this scale: the national unit above one province, Hà Nội, and the first 20 of its
+    # 126 units (package order).
+    nation = OrgUnit.objects.get(parent=None)
+    assert (nation.name, nation.kind) == ("Toàn quốc", "nation")
+    province = OrgUnit.objects.get(parent=nation)
     assert (province.name, province.kind) == ("Thành phố Hà Nội", "city")
     names = set(OrgUnit.objects.areas().filter(parent=province).values_list("name", flat=True))
     assert {"Phường Hoàn Kiếm", "Phường Cửa Nam", "Phường Ba Đình"} <= names and len(names) == 20
@@ -109,4 +112,6 @@ def test_units_carry_the_real_names_of_vietnam(generated):
 
 def test_a_name_already_taken_at_the_top_is_kept_apart(city):
     generate(scale=0.002, stdout=io.StringIO(), today=TODAY)
-    assert OrgUnit.objects.filter(parent=None, name="Thành phố Hà Nội (dữ liệu thử)").exists()
+    # Both cities end up under the national unit, each with its own name.
+    tops = OrgUnit.objects.filter(parent__kind=OrgUnit.Kind.NATION)
+    assert tops.filter(name="Thành phố Hà Nội (dữ liệu thử)").exists() and tops.filter(pk=city.pk).exists()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import resolve
 
 from tests.conftest import login
 
@@ -15,8 +16,14 @@ README = Path(settings.BASE_DIR) / "README.md"
 NAMED_PATH = re.compile(r"`(/[^`\s]*)`")
 
 
-def readme_paths() -> list[str]:
-    return sorted(set(NAMED_PATH.findall(README.read_text(encoding="utf-8"))))
+PLACEHOLDER = re.compile(r"<[^>]+>")
+
+
+def readme_paths(*, patterns: bool = False) -> list[str]:
+    """The pages the README names; with `patterns`, the addresses it names with a placeholder
+    (`/cong-khai/van-ban/<code>/`), which are no page of their own."""
+    named = set(NAMED_PATH.findall(README.read_text(encoding="utf-8")))
+    return sorted(path for path in named if bool(PLACEHOLDER.search(path)) == patterns)
 
 
 def test_the_readme_names_the_section_indexes():
@@ -33,6 +40,12 @@ def test_every_page_the_readme_names_answers_200(path, make_user):
         client.logout()
     response = client.get(path, follow=True)
     assert response.status_code == 200, (path, response.redirect_chain)
+
+
+@pytest.mark.parametrize("pattern", readme_paths(patterns=True))
+def test_every_address_pattern_the_readme_names_is_routed(pattern):
+    """A placeholder filled with a sample value reaches a view (which then decides 404 or not)."""
+    resolve(PLACEHOLDER.sub("ABCDEFGH23", pattern))
 
 
 @pytest.mark.django_db

@@ -86,7 +86,9 @@ def test_a_return_keeps_the_answer_and_the_next_report_is_a_new_version(
                 "answer_version_id": second.pk,
                 "agency": ward.bodies["UBND"].name,
             },
-        )
+        ),
+        # Then the opinions it resolves are closed (petitions.services.petitions_mark_resolved).
+        (CitizenEvent.CLOSED, petition_ids, {"reason": "resolved"}),
     ]
     # Both versions side by side on the assignment page, with the return's reason.
     client = Client()
