@@ -151,9 +151,13 @@ class AnswerForm(forms.Form):
     decision_ref = forms.CharField(label=_("Số văn bản, quyết định"), max_length=64, required=False)
     is_public = forms.BooleanField(label=_("Công khai kết quả trên trang tra cứu"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, petition=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["answered_on"].initial = timezone.localdate()
+        # A complaint's or a denunciation's answer is never published (only its outcome is,
+        # docs/PETITIONS.md): offering the box would promise what the tracking page won't do.
+        if petition is not None and not petition.answer_text_is_public:
+            del self.fields["is_public"]
 
 
 class ReceptionForm(forms.Form):

@@ -247,7 +247,7 @@ def _step_forms(petition: Petition, can_edit: bool, pending: bool, open_work: bo
         "accept_form": AcceptForm(initial={"complaint_round": petition.complaint_round}) if pending else None,
         "decline_form": DeclineForm() if pending else None,
         "transfer_form": TransferForm() if pending else None,
-        "answer_form": AnswerForm() if answering else None,
+        "answer_form": AnswerForm(petition=petition) if answering else None,
     }
     if not can_edit:
         blank = dict.fromkeys(blank)
@@ -296,7 +296,9 @@ def _step(request, pk, form_class, action, success):
     petition = _editable(request, pk)
     if not request.user.has_role(*EDITORS):
         raise PermissionDenied
-    form = form_class(request.POST)
+    form = (
+        form_class(request.POST, petition=petition) if form_class is AnswerForm else form_class(request.POST)
+    )
     if form.is_valid():
         try:
             action(petition, form.cleaned_data)

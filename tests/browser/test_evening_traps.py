@@ -146,19 +146,23 @@ def test_public_area_page_on_a_phone_shows_cards_and_the_merged_wards_records(pa
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/cong-khai/dia-ban/{ward.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    rows = page.locator("tbody tr")
+    rows = page.locator("[data-testid=public-opinions] tbody tr")
     assert rows.count() == 3
     card = rows.first.bounding_box()
     content = rows.first.locator("td[data-label='Nội dung']").bounding_box()
     assert card["width"] > 300 and content["width"] > 250  # a card, its text across the width
-    assert page.locator("thead").bounding_box()["height"] <= 1  # headers only for screen readers
+    assert (
+        page.locator("[data-testid=public-opinions] thead").bounding_box()["height"] <= 1
+    )  # headers only for screen readers
     assert "Cơ quan giải quyết" in rows.first.locator("td").nth(2).evaluate(
         "td => getComputedStyle(td, '::before').content"
     )
     shoot(page, "", f"/cong-khai/dia-ban/{ward.pk}/")
 
     page.set_viewport_size({"width": 1366, "height": 768})
-    assert page.locator("thead").bounding_box()["height"] > 20  # a table again on a wide screen
+    assert (
+        page.locator("[data-testid=public-opinions] thead").bounding_box()["height"] > 20
+    )  # a table again on a wide screen
     records = page.locator("[data-predecessors]")
     expect(records).to_contain_text("Hồ sơ của các đơn vị trước sắp xếp")
     records.get_by_role("link", name="Phường Ngọc Thụy").click()

@@ -16,10 +16,10 @@ def test_citizen_pages_through_a_conferences_opinions(page, ward, monkeypatch):
     monkeypatch.setattr(public_views, "OPINIONS_PER_PAGE", 3)
     _issued_conference(ward, leader_of(ward), clerk_of(ward), opinions=5)
     page.goto(f"/cong-khai/dia-ban/{ward.pk}/")
-    assert page.locator("tbody tr").count() == 2
+    assert page.locator("[data-testid=public-opinions] tbody tr").count() == 2
     page.get_by_role("link", name="Xem tất cả 5 ý kiến").click()
-    assert page.locator("tbody tr").count() == 3
+    assert page.locator("[data-testid=public-opinions] tbody tr").count() == 3
     assert page.get_by_text("Trang 1/2").is_visible()
     page.get_by_role("link", name="Sau").click()
-    assert page.locator("tbody tr").count() == 2
+    assert page.locator("[data-testid=public-opinions] tbody tr").count() == 2
     assert page.get_by_text("Trang 2/2").is_visible()

@@ -126,7 +126,9 @@ def test_a_voter_meeting_goes_through_the_whole_chain(browser, live_server, ward
     leader.goto(clerk.url)
     leader.get_by_role("button", name="Ban hành thông báo").click()
     leader.get_by_role("dialog").get_by_role("button", name="Ban hành").click()  # irreversible: confirmed
-    expect(leader.get_by_text("Đã ban hành thông báo số 01/TB-UBND.")).to_be_visible()
+    # 02: the People's Committee's register is shared, and the forwarded opinion's transfer
+    # slip took 01/PC-UBND (docs/DOCUMENTS.md).
+    expect(leader.get_by_text("Đã ban hành thông báo số 02/TB-UBND.")).to_be_visible()
 
     # The handler answers the voters; the clerk accepts: the petition is resolved.
     handler = as_user(browser, live_server, "handler", contexts)

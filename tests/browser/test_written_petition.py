@@ -85,7 +85,8 @@ def test_letter_of_complaint_from_intake_to_public_answer(browser, live_server, 
     handler.get_by_role("button", name="Báo cáo hoàn thành").click()
     expect(handler.get_by_text("chờ nơi giao việc nghiệm thu")).to_be_visible()
 
-    # The clerk accepts the work and records the decision, public.
+    # The clerk accepts the work and records the decision (a complaint's decision goes to the
+    # complainant: the page offers no box to publish it).
     clerk.goto(assignment_url)
     clerk.get_by_role("button", name="Nghiệm thu").click()
     clerk.get_by_role("dialog").get_by_role("button", name="Nghiệm thu").click()  # irreversible: confirmed
@@ -95,7 +96,7 @@ def test_letter_of_complaint_from_intake_to_public_answer(browser, live_server, 
     clerk.get_by_label("Kết quả giải quyết, nội dung trả lời").fill("Chấp nhận một phần nội dung khiếu nại.")
     clerk.get_by_label("Ngày trả lời, quyết định").fill("10/03/2026")
     clerk.get_by_label("Số văn bản, quyết định").fill("25/QĐ-UBND")
-    clerk.get_by_label("Công khai kết quả").check()
+    expect(clerk.get_by_label("Công khai kết quả")).to_have_count(0)
     clerk.get_by_role("button", name="Ghi kết quả").click()
     expect(clerk.get_by_text("Đã ghi kết quả giải quyết.")).to_be_visible()
 
@@ -106,8 +107,10 @@ def test_letter_of_complaint_from_intake_to_public_answer(browser, live_server, 
     citizen.get_by_role("button", name="Tra cứu").click()
     steps = citizen.get_by_test_id("public-steps")
     for text in ("Đã tiếp nhận", "Đã thụ lý", "16/03/2026", "Giao Ủy ban nhân dân phường Bồ Đề giải quyết",
-                 "Đã giải quyết xong", "Chấp nhận một phần nội dung khiếu nại."):  # fmt: skip
+                 "Đã giải quyết xong"):  # fmt: skip
         expect(steps).to_contain_text(text)
+    # Only the outcome of a complaint is public, never the decision's text (issue 17).
+    expect(steps).not_to_contain_text("Chấp nhận một phần nội dung khiếu nại.")
     expect(citizen.get_by_text(PETITIONER)).to_have_count(0)
 
     # A mistyped code is told so, not shown someone else's letter.

@@ -167,7 +167,8 @@ def test_assignment_without_notice_runs_the_usual_workflow(ward, django_capture_
     assert (
         response.status_code == 302
         and petition.final_decision_ref == "25/QĐ-UBND"
-        and petition.answer_is_public
+        # A complaint's decision is never published, even when asked (issue 17: outcome only).
+        and not petition.answer_is_public
     )
 
 
