@@ -1,7 +1,9 @@
 """Issue 17 in a real browser: the handler answers, the leader returns it once (both versions
-kept and shown), the handler answers again, the leader accepts; the citizen opens the tracking
-page, sees the answer and says "not resolved"; the reopening shows on the leader's and the
-monitor's pages; the leader gives the work again."""
+kept and shown), the handler answers again, the leader accepts; the citizen receives the
+"answered" SMS (the fake gateway, a real HTTP server on loopback), opens the tracking page,
+sees the answer and says "not resolved"; the reopening shows on the leader's and the monitor's
+pages; the leader gives the work again. (The "received" SMS of a logged letter:
+tests/browser/test_citizen_messages.py.)"""
 
 from datetime import timedelta
 
@@ -12,9 +14,11 @@ from playwright.sync_api import expect
 from conclusions import services
 from conclusions.models import AnswerVersion, Assignment
 from petitions.models import Petition, Reopening
+from tests.browser.test_citizen_messages import eager_tasks  # noqa: F401 (fixture)
 from tests.browser.test_conclusion_flow import as_user, contexts  # noqa: F401 (fixture)
 from tests.conclusions.helpers import assign, draft_notice
 from tests.factories import UserFactory, conference_for, petition_for, ward_with_bodies
+from tests.messaging.conftest import channels, gateway  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +37,11 @@ def issued(city, monkeypatch):
     UserFactory(username="monitor", full_name="Phạm Thị Giám", agency=ward.bodies["MTTQ"], is_monitor=True)
     conference = conference_for(ward, status="held")
     petition = petition_for(
-        conference, content="Đề nghị nạo vét rãnh thoát nước ngõ 22", petitioner_name="Ông Bí Danh"
+        conference,
+        content="Đề nghị nạo vét rãnh thoát nước ngõ 22",
+        petitioner_name="Ông Bí Danh",
+        petitioner_phone="0912345678",
+        message_consent=True,
     )
     notice = draft_notice(ward, clerk, conference=conference, signer=leader)
     assign(notice, clerk, agency=committee, petitions=[petition])
@@ -47,7 +55,16 @@ def report(handler, text):
     expect(handler.get_by_text("chờ nơi giao việc nghiệm thu")).to_be_visible()
 
 
-def test_answer_return_answer_accept_verdict_reopen_reassign(browser, live_server, issued, contexts):  # noqa: F811
+def test_answer_return_answer_accept_verdict_reopen_reassign(
+    browser,
+    live_server,
+    issued,
+    contexts,  # noqa: F811
+    channels,  # noqa: F811
+    gateway,  # noqa: F811
+    eager_tasks,  # noqa: F811
+):
+    channels.CITIZEN_MESSAGE_BACKENDS = {"sms": "http", "zalo": "off", "email": "off"}
     assignment, petition = issued
     url = f"/ket-luan/viec/{assignment.pk}/"
 
@@ -78,6 +95,10 @@ def test_answer_return_answer_accept_verdict_reopen_reassign(browser, live_serve
         "returned",
         "accepted",
     ]
+    # The citizen is told, once, on the phone given at intake: answered, then closed.
+    texts = [sms["text"] for sms in gateway.delivered("/sms") if sms["to"] == "84912345678"]
+    answered = [text for text in texts if petition.tracking_code in text and "tra loi" in text.lower()]
+    assert len(answered) == 1 and len(answered[0]) <= 160 and answered[0].isascii(), texts
 
     # The citizen, with the code from the receipt and no account.
     citizen = browser.new_context(base_url=live_server.url, locale="vi-VN")
