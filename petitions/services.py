@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
 from accounts.models import OrgUnit, Role, User
+from accounts.permissions import acts_for_area
 from dialogue.models import Conference
 from petitions import ports
 from petitions.contact import contact_errors, normalize_email, normalize_phone
@@ -822,8 +823,7 @@ def verdict_give(*, petition: Petition, verdict: str, comment: str = "", today: 
 
 
 def check_area_leader(user: User, petition: Petition) -> None:
-    leader = user.has_role(Role.LEADER)
-    if not (leader and any(petition.area.path.startswith(path) for path in user.scope_paths)):
+    if not acts_for_area(user, petition.area, Role.LEADER):
         raise ValidationError(NOT_AREA_LEADER)
 
 
