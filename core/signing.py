@@ -386,8 +386,9 @@ def _person_style(image: str):
     from pyhanko.stamp import StaticStampStyle, TextStampStyle
 
     if not image:
-        # No image configured: the signer's name from the certificate, small and plain.
-        return TextStampStyle(stamp_text="%(signer)s", border_width=0)
+        # No image configured: the signer's name from the certificate, in the seal text's
+        # type (pyHanko's default Courier has no Vietnamese letters).
+        return TextStampStyle(stamp_text="%(signer)s", text_box_style=_info_text_style(), border_width=0)
     return StaticStampStyle(
         background=PdfImage(image),
         background_opacity=1.0,
@@ -401,21 +402,27 @@ def _person_style(image: str):
     )
 
 
+def _info_text_style():
+    """Times New Roman-metric, 10 pt, black (Phụ lục I as quoted: docs/SIGNING.md)."""
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.text import TextBoxStyle
+
+    return TextBoxStyle(
+        font=GlyphAccumulatorFactory(str(_info_font_file()), font_size=INFO_FONT_SIZE),
+        font_size=INFO_FONT_SIZE,
+        leading=INFO_LINE,
+        text_color=(0, 0, 0),
+    )
+
+
 def _seal_style(image: str, *, under_seal: float):
     from pyhanko.pdf_utils import layout
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.images import PdfImage
-    from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
     return TextStampStyle(
         stamp_text="%(body)s\n%(when)s",
-        text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(str(_info_font_file()), font_size=INFO_FONT_SIZE),
-            font_size=INFO_FONT_SIZE,
-            leading=INFO_LINE,
-            text_color=(0, 0, 0),
-        ),
+        text_box_style=_info_text_style(),
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MID,
             y_align=layout.AxisAlignment.ALIGN_MIN,
@@ -570,7 +577,9 @@ def pdf_sign(
             output = pdf_signer.sign_pdf(
                 writer,
                 bytes_reserved=_bytes_reserved(opened[role]),
-                appearance_text_params={"body": body_name, "when": when, "signer": ""},
+                # pyHanko fills %(signer)s with the certificate's name (the signer's appearance
+                # without an image); the seal's text is the body's name and the time.
+                appearance_text_params={"body": body_name, "when": when},
             )
             data = output.getvalue()
     return data

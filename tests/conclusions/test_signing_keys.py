@@ -396,3 +396,14 @@ def test_each_signature_is_made_once_with_the_key_loaded_once(ward, make_user, k
         pdf.notice_pdf_store(notice=notice)
         assert [valid for _role, _name, valid in signer_names(notice)] == [True, True]
     assert calls == {"sign": 4, "load": 2}  # two notices × two signatures; two keys loaded once
+
+
+def test_without_an_image_the_signer_s_appearance_is_the_certificate_s_name(ward, make_user, keyed, tmp_path):
+    from .test_pdf import page_text, write
+
+    leader = make_user("leader", full_name=NAMES["chu-tich"])
+    person_key(leader, keyed, "bi-thu")  # a certificate named otherwise than the user: only it shows it
+    notice = make_notice(ward, leader)
+    pdf.notice_pdf_store(notice=notice)
+    text = " ".join(page_text(write(tmp_path, stored_bytes(notice)), page=2).split())
+    assert NAMES["bi-thu"] in text
