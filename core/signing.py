@@ -2,18 +2,20 @@
 rendered PDF by pyHanko, and their validation. No cryptography of our own: keys stay in a
 PKCS#12 file or on a PKCS#11 token/HSM, pyHanko signs and validates.
 
-Two signatures, in the order an office applies them (Decree 30/2020/NĐ-CP, Article 8 and
-Phụ lục I): the signer's own ("chữ ký số của người có thẩm quyền") and then the body's, with its
-seal ("chữ ký số của cơ quan, tổ chức"). Their visible appearance follows Phụ lục I as we read
-it (docs/SIGNING.md says which parts could not be checked against the text and are settings):
+Two signatures, in the order an office applies them (Decree 30/2020/NĐ-CP and its Phụ lục I):
+the signer's own ("chữ ký số của người có thẩm quyền"), with the key of the person who signs,
+and then the body's, with its seal ("chữ ký số của cơ quan, tổ chức"), with the key of the
+issuing body. Their visible appearance (docs/SIGNING.md quotes what was found of the texts and
+says which parts remain unverified settings):
 
 - the signer's: the image of the handwritten signature (blue, PNG, transparent), centred
   between the signer's title and name; no text;
 - the body's: the image of the seal (red, PNG, transparent, the seal's real size) over about
   the left third of the signer's image, with the body's name and the signing time (ISO 8601 in
-  Vietnam's time zone) in Times New Roman-metric type, 10 pt, upright, black.
+  Vietnam's time zone, to the second) in Times New Roman-metric type, 10 pt, upright, black.
 
-Configuration: settings.SIGNING_* (config/settings.py, .env.example).
+Which key is whose is data (accounts.SigningKey, passed in as `KeySpec`s); the deployment-wide
+settings.SIGNING_* (config/settings.py, .env.example) are the fallback.
 """
 
 from __future__ import annotations
