@@ -569,7 +569,7 @@ class SigningKey(BaseModel):
     @property
     def owner_name(self) -> str:
         if self.role == self.Role.PERSON:
-            return self.user.full_name or self.user.get_username() if self.user_id else ""
+            return (self.user.full_name or self.user.get_username()) if self.user_id else ""
         return self.body.name if self.body_id else ""
 
     def clean(self) -> None:
