@@ -154,10 +154,11 @@ class SigningKeyAdmin(TopLevelAdminMixin, SimpleHistoryAdmin):
     actions = ["certificates_refresh"]
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_top_level_admin
+        return request.user.is_authenticated and request.user.is_top_level_admin
 
     def has_module_permission(self, request):
-        return request.user.is_top_level_admin
+        # Asked for every page of the admin, its login page too (an anonymous user).
+        return super().has_module_permission(request) and request.user.is_top_level_admin
 
     @admin.display(description=_("hiệu lực đến"), ordering="cert_not_after")
     def valid_until(self, obj: SigningKey) -> str:

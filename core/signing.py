@@ -486,11 +486,16 @@ def _info_font_file() -> Path:
     return path
 
 
-def _text_width(text: str) -> float:
-    """The width of the seal's longest line in points, measured with the font it is set in."""
+@cache
+def _measuring_font():
     from PIL import ImageFont
 
-    font = ImageFont.truetype(str(static_path(INFO_FONT)), size=INFO_FONT_SIZE * 10)
+    return ImageFont.truetype(str(static_path(INFO_FONT)), size=INFO_FONT_SIZE * 10)
+
+
+def _text_width(text: str) -> float:
+    """The width of the seal's longest line in points, measured with the font it is set in."""
+    font = _measuring_font()
     # + room for pyHanko's text box padding, so that no line is clipped at the box's edge.
     return max(font.getlength(line) for line in text.splitlines()) / 10 + 24
 

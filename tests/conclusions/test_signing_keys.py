@@ -407,3 +407,38 @@ def test_without_an_image_the_signer_s_appearance_is_the_certificate_s_name(ward
     pdf.notice_pdf_store(notice=notice)
     text = " ".join(page_text(write(tmp_path, stored_bytes(notice)), page=2).split())
     assert NAMES["bi-thu"] in text
+
+
+def test_a_seal_key_needs_a_body_and_a_person_key_a_signer(ward, city, make_user, keyed):
+    leader = make_user("leader", full_name=NAMES["chu-tich"])
+    admin = login(UserFactory(agency=city, is_sysadmin=True))
+    form = {"pkcs12_path": str(keyed / "dau-ubnd.p12"), "password_variable": VARIABLE, "active": "on"}
+    for wrong in ({"role": "seal", "user": leader.pk}, {"role": "person", "body": ward.bodies["UBND"].pk}):
+        response = admin.post(reverse("admin:accounts_signingkey_add"), {**form, **wrong})
+        assert response.status_code == 200
+    assert not SigningKey.objects.exists()
+
+
+def test_the_keys_of_a_document_take_two_queries(ward, make_user, keyed, django_assert_num_queries):
+    leader = make_user("leader", full_name=NAMES["chu-tich"])
+    person_key(leader, keyed, "chu-tich")
+    seal_key(ward.bodies["UBND"], keyed, "dau-ubnd")
+    with django_assert_num_queries(2):
+        found = SigningKey.for_document(signer=leader, body=ward.bodies["UBND"])
+    assert found.problem == ""
+    assert found.keys["person"].pkcs12_path.endswith("chu-tich.p12")
+    assert found.keys["seal"].pkcs12_path.endswith("dau-ubnd.p12")
+    assert found.keys["person"].password is None and found.keys["person"].password_variable == VARIABLE
+
+
+def test_the_admin_s_login_page_and_index_list_the_keys_only_for_top_level_admins(ward, city, make_user):
+    from django.test import Client
+
+    assert Client().get("/quan-tri/login/").status_code == 200
+    index = reverse("admin:index")
+    assert (
+        reverse("admin:accounts_signingkey_changelist")
+        not in login(make_user("admin")).get(index).content.decode()
+    )
+    city_admin = login(UserFactory(agency=city, is_sysadmin=True))
+    assert reverse("admin:accounts_signingkey_changelist") in city_admin.get(index).content.decode()
