@@ -1,11 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import OrgUnit, User
+from accounts.models import OrgUnit, SigningKey, User
 from core.admin import CheckedInitialMixin
 
 
@@ -120,3 +121,79 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     @admin.display(description=_("vai trò"))
     def role_list(self, obj: User) -> str:
         return ", ".join(str(role.label) for role in obj.roles)
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(TopLevelAdminMixin, SimpleHistoryAdmin):
+    """The keys documents are signed with (docs/SIGNING.md). Only a superuser or the admin of
+    the top-level area sees or changes them: a key names a file or a token object on the
+    signing server, and a wrong one would sign a body's documents with another's key."""
+
+    list_display = ["role", "owner_name", "cert_subject", "cert_serial", "valid_until", "active"]
+    list_filter = ["role", "active"]
+    search_fields = ["user__full_name", "body__name", "cert_subject", "cert_serial"]
+    autocomplete_fields = ["user", "body"]
+    list_select_related = ["user", "body"]
+    fields = [
+        "role",
+        "user",
+        "body",
+        "pkcs12_path",
+        "password_variable",
+        "key_label",
+        "cert_label",
+        "image_path",
+        "active",
+        "cert_subject",
+        "cert_serial",
+        "cert_not_before",
+        "cert_not_after",
+        "cert_error",
+    ]
+    readonly_fields = ["cert_subject", "cert_serial", "cert_not_before", "cert_not_after", "cert_error"]
+    actions = ["certificates_refresh"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_authenticated and request.user.is_top_level_admin
+
+    def has_module_permission(self, request):
+        # Asked for every page of the admin, its login page too (an anonymous user).
+        return super().has_module_permission(request) and request.user.is_top_level_admin
+
+    @admin.display(description=_("hiệu lực đến"), ordering="cert_not_after")
+    def valid_until(self, obj: SigningKey) -> str:
+        if obj.cert_not_after is None:
+            return obj.cert_error or "—"
+        day = f"{timezone.localtime(obj.cert_not_after):%d/%m/%Y}"
+        return day if obj.cert_not_after > timezone.now() else _("%(day)s (đã hết hạn)") % {"day": day}
+
+    def save_model(self, request, obj, form, change):
+        obj.certificate_refresh()
+        super().save_model(request, obj, form, change)
+        self._report(request, obj)
+
+    @admin.action(description=_("Đọc lại chứng thư số từ khóa"))
+    def certificates_refresh(self, request, queryset):
+        for key in queryset.select_related("user", "body"):
+            key.certificate_refresh()
+            key.save(
+                update_fields=[
+                    "cert_subject",
+                    "cert_serial",
+                    "cert_not_before",
+                    "cert_not_after",
+                    "cert_error",
+                    "updated_at",
+                ]
+            )
+            self._report(request, key)
+
+    def _report(self, request, key: SigningKey) -> None:
+        if key.cert_error:
+            self.message_user(
+                request, _("%(key)s: %(error)s") % {"key": key, "error": key.cert_error}, messages.WARNING
+            )
+        elif key.cert_not_after is not None and key.cert_not_after <= timezone.now():
+            self.message_user(
+                request, _("%(key)s: chứng thư số đã hết hạn.") % {"key": key}, messages.WARNING
+            )

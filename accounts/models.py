@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -448,3 +450,193 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# --- signing identities (core/signing.py, docs/SIGNING.md) ------------------------------------
+
+
+class SigningKeyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+@dataclass(frozen=True)
+class DocumentKeys:
+    """The keys a document is signed with (core.signing's roles → KeySpec or None), or why it
+    cannot be signed (`problem`: then it is issued unsigned, never with somebody else's key)."""
+
+    keys: dict
+    problem: str = ""
+
+
+class SigningKey(BaseModel):
+    """A key that signs documents: a person's (a leader who signs: "chữ ký số của người có
+    thẩm quyền") or a body's seal ("chữ ký số của cơ quan, tổ chức"), on the configured backend
+    (DOCUMENT_SIGNING_BACKEND): a PKCS#12 file, whose password is in the environment variable
+    named here (never in the database), or a key and certificate on the PKCS#11 token. The
+    certificate's subject, serial and validity are read from the key when it is saved."""
+
+    class Role(models.TextChoices):
+        PERSON = "person", _("Chữ ký số của người có thẩm quyền")
+        SEAL = "seal", _("Chữ ký số của cơ quan, tổ chức (con dấu)")
+
+    role = models.CharField(_("loại"), max_length=8, choices=Role.choices)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("người ký"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signing_keys",
+    )
+    body = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("cơ quan, tổ chức"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signing_keys",
+    )
+    pkcs12_path = models.CharField(
+        _("tệp PKCS#12 (.p12, .pfx)"),
+        max_length=500,
+        blank=True,
+        help_text=_("Đường dẫn trên máy chủ ký (Celery worker). Khi ký bằng tệp khóa."),
+    )
+    password_variable = models.CharField(
+        _("biến môi trường chứa mật khẩu"),
+        max_length=100,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z_][A-Z0-9_]*$", _("Tên biến môi trường: chữ in hoa, chữ số và dấu gạch dưới.")
+            )
+        ],
+        help_text=_("Chỉ ghi TÊN biến (ví dụ SIGNING_KEY_CHU_TICH_PASSWORD), không bao giờ ghi mật khẩu."),
+    )
+    key_label = models.CharField(
+        _("nhãn khóa trên thiết bị PKCS#11"),
+        max_length=100,
+        blank=True,
+        help_text=_("Khi ký bằng USB token/HSM."),
+    )
+    cert_label = models.CharField(
+        _("nhãn chứng thư trên thiết bị PKCS#11"),
+        max_length=100,
+        blank=True,
+        help_text=_("Để trống khi trùng nhãn khóa."),
+    )
+    image_path = models.CharField(
+        _("hình ảnh chữ ký / con dấu (PNG)"),
+        max_length=500,
+        blank=True,
+        help_text=_("Chữ ký: màu xanh, nền trong suốt. Con dấu: màu đỏ, kích thước thật, nền trong suốt."),
+    )
+    active = models.BooleanField(_("đang dùng"), default=True)
+    # Read from the certificate when the key is saved (core.signing.key_certificate).
+    cert_subject = models.CharField(_("chủ thể chứng thư"), max_length=500, blank=True, editable=False)
+    cert_serial = models.CharField(_("số hiệu chứng thư"), max_length=100, blank=True, editable=False)
+    cert_not_before = models.DateTimeField(_("hiệu lực từ"), null=True, blank=True, editable=False)
+    cert_not_after = models.DateTimeField(_("hiệu lực đến"), null=True, blank=True, editable=False)
+    cert_error = models.CharField(_("lỗi đọc chứng thư"), max_length=500, blank=True, editable=False)
+
+    objects = SigningKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("khóa ký số")
+        verbose_name_plural = _("khóa ký số")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="person", user__isnull=False, body__isnull=True)
+                    | models.Q(role="seal", body__isnull=False, user__isnull=True)
+                ),
+                name="signing_key_owner_matches_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(active=True, role="person"),
+                name="one_active_key_per_signer",
+            ),
+            models.UniqueConstraint(
+                fields=["body"], condition=models.Q(active=True, role="seal"), name="one_active_seal_per_body"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.owner_name}"
+
+    @property
+    def owner_name(self) -> str:
+        if self.role == self.Role.PERSON:
+            return (self.user.full_name or self.user.get_username()) if self.user_id else ""
+        return self.body.name if self.body_id else ""
+
+    def clean(self) -> None:
+        if self.role == self.Role.PERSON and (self.user_id is None or self.body_id is not None):
+            raise ValidationError(_("Khóa của người ký: chọn người ký, không chọn cơ quan."))
+        if self.role == self.Role.SEAL and (self.body_id is None or self.user_id is not None):
+            raise ValidationError(_("Khóa con dấu: chọn cơ quan, không chọn người ký."))
+        if not self.pkcs12_path and not self.key_label:
+            raise ValidationError(_("Ghi tệp PKCS#12 hoặc nhãn khóa trên thiết bị PKCS#11."))
+        if self.pkcs12_path and not self.password_variable:
+            raise ValidationError(_("Tệp PKCS#12 cần tên biến môi trường chứa mật khẩu."))
+
+    @property
+    def spec(self):
+        from core.signing import KeySpec
+
+        return KeySpec(
+            owner=self.owner_name,
+            pkcs12_path=self.pkcs12_path,
+            password_variable=self.password_variable,
+            key_label=self.key_label,
+            cert_label=self.cert_label,
+            image=self.image_path,
+        )
+
+    def certificate_refresh(self) -> None:
+        """Read the certificate's subject, serial and validity from the key (not saved)."""
+        from core.signing import UnusableKey, key_certificate
+
+        try:
+            info = key_certificate(self.spec)
+        except UnusableKey as error:
+            self.cert_subject, self.cert_serial = "", ""
+            self.cert_not_before = self.cert_not_after = None
+            self.cert_error = str(error)[:500]
+            return
+        self.cert_subject, self.cert_serial = info.subject[:500], info.serial
+        self.cert_not_before, self.cert_not_after = info.not_before, info.not_after
+        self.cert_error = ""
+
+    @classmethod
+    def for_document(cls, *, signer: User | None, body: OrgUnit) -> DocumentKeys:
+        """The signer's key and the body's seal. A role with no key in the database at all
+        (an installation signing with one key set in its environment) uses the settings' key;
+        once a role has keys here, a signer or body without one of its own is not signed for
+        (the document goes out unsigned and says why). Two queries."""
+        from core.signing import PERSON, SEAL, settings_key
+
+        owned = {
+            key.role: key
+            for key in cls.objects.active()
+            .filter(models.Q(role=PERSON, user=signer) | models.Q(role=SEAL, body=body))
+            .select_related("user", "body")
+        }
+        roles_in_use = set(cls.objects.active().values_list("role", flat=True).distinct())
+        keys, missing = {}, []
+        for role, owner in ((PERSON, signer), (SEAL, body)):
+            if role in owned:
+                keys[role] = owned[role].spec
+            elif role in roles_in_use:
+                keys[role] = None
+                name = (
+                    (owner.full_name or owner.get_username())
+                    if role == PERSON and owner
+                    else getattr(owner, "name", "")
+                )
+                missing.append(_("%(owner)s chưa có khóa ký số đang dùng") % {"owner": name or _("người ký")})
+            else:
+                keys[role] = settings_key(role)
+        return DocumentKeys(keys=keys, problem="; ".join(str(text) for text in missing))

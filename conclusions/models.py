@@ -141,6 +141,11 @@ class ConclusionNotice(BaseModel):
     # The stored PDF's signatures as validated when it was signed (core.signing.SignatureStatus
     # as dicts); empty: issued unsigned.
     pdf_signatures = models.JSONField(default=list, db_default=[], blank=True, editable=False)
+    # Why an issued notice went out unsigned although the installation signs (a signer without
+    # a key, an expired certificate…): shown on its page; empty when signed or when nothing signs.
+    pdf_unsigned_reason = models.CharField(
+        _("lý do không có chữ ký số"), max_length=500, blank=True, default="", db_default="", editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

@@ -11,13 +11,14 @@ networks.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 
-from accounts.models import OrgUnit
+from accounts.models import OrgUnit, SigningKey
 from conclusions.models import Assignment, ConclusionNotice, new_verify_code
 from core.pdf import (
     BLANK,
@@ -30,9 +31,11 @@ from core.pdf import (
 )
 from core.ports import document_verify_path
 from core.qr import qr_svg_data_uri
-from core.signing import SEAL, configured_roles, pdf_sign, pdf_signatures_check
+from core.signing import SEAL, UnusableKey, configured_roles, pdf_sign, pdf_signatures_check
 from registers import signing
 from registers.models import AssignmentsLayout, RegisterSettings
+
+logger = logging.getLogger(__name__)
 
 TEMPLATE = "conclusions/pdf/notice.html"
 # The id of the space left for the signature in the template (includes/pdf/signature_space.html):
@@ -173,7 +176,11 @@ def _appendix_ref(notice: ConclusionNotice, draft: bool) -> str:
     return f"(Kèm theo Thông báo số {number} ngày {day} của {clean_name(notice.issuing_body.name)})"
 
 
-def notice_context(notice: ConclusionNotice, *, draft: bool) -> dict:
+def notice_context(notice: ConclusionNotice, *, draft: bool, seal_signs: bool | None = None) -> dict:
+    """The template's context. `seal_signs`: whether the body's seal signs (lines are left
+    under the signer's name for its text); None: whether the settings have a seal key."""
+    if seal_signs is None:
+        seal_signs = SEAL in configured_roles()
     area = _area_of(notice)
     parent = _area_above(area) if notice.is_party else None
     layout = RegisterSettings.for_body(notice.issuing_body).assignments_layout
@@ -207,7 +214,7 @@ def notice_context(notice: ConclusionNotice, *, draft: bool) -> dict:
         "signature_lines": signature_lines(notice),
         "signer_name": notice.signer.full_name or notice.signer.get_username(),
         "signature_space_id": SIGNATURE_SPACE_ID,
-        "seal_info_space_id": SEAL_INFO_SPACE_ID if not draft and SEAL in configured_roles() else "",
+        "seal_info_space_id": SEAL_INFO_SPACE_ID if not draft and seal_signs else "",
         **_verify_context(notice, draft),
     }
 
@@ -249,22 +256,36 @@ def _verify_code_ensure(notice: ConclusionNotice) -> None:
     notice.refresh_from_db(fields=["verify_code"])
 
 
-def signed_notice_pdf(notice: ConclusionNotice) -> tuple[bytes, list[dict]]:
-    """The issued notice rendered and, when keys are configured, signed (the signer's and the
-    body's PAdES signatures, core/signing.py), with its signatures as validated."""
-    document = render_document(TEMPLATE, notice_context(notice, draft=False))
+def signed_notice_pdf(notice: ConclusionNotice) -> tuple[bytes, list[dict], str]:
+    """The issued notice rendered and signed with the keys of its signer and of its issuing
+    body (accounts.SigningKey; the settings' keys where the installation has none), with its
+    signatures as validated and, when it could not be signed, why (then it is unsigned: never
+    signed with another person's or body's key)."""
+    document_keys = SigningKey.for_document(signer=notice.signer, body=notice.issuing_body)
+    keys = {} if document_keys.problem else document_keys.keys
+    roles = configured_roles(keys)
+    document = render_document(TEMPLATE, notice_context(notice, draft=False, seal_signs=SEAL in roles))
     data = document.write_pdf()
-    if not configured_roles():
-        return data, []
-    data = pdf_sign(
-        data,
-        space=element_place(document, SIGNATURE_SPACE_ID),
-        info_space=element_place(document, SEAL_INFO_SPACE_ID),
-        body_name=clean_name(notice.issuing_body.name),
-        reason=f"Ban hành Thông báo số {notice.number_label}",
-        location=_area_of(notice).place_name,
-    )
-    return data, [status.as_dict() for status in pdf_signatures_check(data)]
+    problem = document_keys.problem
+    if roles:
+        try:
+            data = pdf_sign(
+                data,
+                space=element_place(document, SIGNATURE_SPACE_ID),
+                info_space=element_place(document, SEAL_INFO_SPACE_ID),
+                body_name=clean_name(notice.issuing_body.name),
+                reason=f"Ban hành Thông báo số {notice.number_label}",
+                location=_area_of(notice).place_name,
+                keys=keys,
+            )
+        except UnusableKey as error:
+            problem = str(error)
+    if problem:
+        logger.warning("Notice %s issued unsigned: %s", notice.pk, problem)
+        return data, [], problem[:500]
+    if not roles:
+        return data, [], ""
+    return data, [status.as_dict() for status in pdf_signatures_check(data)], ""
 
 
 def notice_pdf_store(*, notice: ConclusionNotice) -> None:
@@ -277,17 +298,18 @@ def notice_pdf_store(*, notice: ConclusionNotice) -> None:
     if notice.pdf_sha256:
         return
     _verify_code_ensure(notice)
-    data, signatures = signed_notice_pdf(notice)
+    data, signatures, unsigned_reason = signed_notice_pdf(notice)
     digest = hashlib.sha256(data).hexdigest()
     field = notice.pdf
     name = field.storage.save(
         field.field.generate_filename(notice, pdf_file_name(notice)), ContentFile(data), max_length=255
     )
     stored = ConclusionNotice.objects.filter(pk=notice.pk, pdf_sha256="").update(
-        pdf=name, pdf_sha256=digest, pdf_signatures=signatures
+        pdf=name, pdf_sha256=digest, pdf_signatures=signatures, pdf_unsigned_reason=unsigned_reason
     )
     if not stored:  # another worker was faster: keep its file, drop ours
         field.storage.delete(name)
-        notice.refresh_from_db(fields=["pdf", "pdf_sha256", "pdf_signatures"])
+        notice.refresh_from_db(fields=["pdf", "pdf_sha256", "pdf_signatures", "pdf_unsigned_reason"])
         return
     notice.pdf.name, notice.pdf_sha256, notice.pdf_signatures = name, digest, signatures
+    notice.pdf_unsigned_reason = unsigned_reason

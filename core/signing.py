@@ -2,18 +2,20 @@
 rendered PDF by pyHanko, and their validation. No cryptography of our own: keys stay in a
 PKCS#12 file or on a PKCS#11 token/HSM, pyHanko signs and validates.
 
-Two signatures, in the order an office applies them (Decree 30/2020/NĐ-CP, Article 8 and
-Phụ lục I): the signer's own ("chữ ký số của người có thẩm quyền") and then the body's, with its
-seal ("chữ ký số của cơ quan, tổ chức"). Their visible appearance follows Phụ lục I as we read
-it (docs/SIGNING.md says which parts could not be checked against the text and are settings):
+Two signatures, in the order an office applies them (Decree 30/2020/NĐ-CP and its Phụ lục I):
+the signer's own ("chữ ký số của người có thẩm quyền"), with the key of the person who signs,
+and then the body's, with its seal ("chữ ký số của cơ quan, tổ chức"), with the key of the
+issuing body. Their visible appearance (docs/SIGNING.md quotes what was found of the texts and
+says which parts remain unverified settings):
 
 - the signer's: the image of the handwritten signature (blue, PNG, transparent), centred
   between the signer's title and name; no text;
 - the body's: the image of the seal (red, PNG, transparent, the seal's real size) over about
   the left third of the signer's image, with the body's name and the signing time (ISO 8601 in
-  Vietnam's time zone) in Times New Roman-metric type, 10 pt, upright, black.
+  Vietnam's time zone, to the second) in Times New Roman-metric type, 10 pt, upright, black.
 
-Configuration: settings.SIGNING_* (config/settings.py, .env.example).
+Which key is whose is data (accounts.SigningKey, passed in as `KeySpec`s); the deployment-wide
+settings.SIGNING_* (config/settings.py, .env.example) are the fallback.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.pdf import Place, static_path
 
@@ -63,7 +66,58 @@ class SignatureStatus:
         return asdict(self)
 
 
-# --- configuration ----------------------------------------------------------------------------
+# --- keys -------------------------------------------------------------------------------------
+
+
+class UnusableKey(ImproperlyConfigured):
+    """A key that cannot sign: no such file, token object or password variable, a file the
+    password does not open, or a certificate outside its validity. Raised before any signature
+    is added, so that a document is signed by the right keys or by none."""
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """Where one key is, on the configured backend (`DOCUMENT_SIGNING_BACKEND`).
+
+    PKCS#12 (`pkcs12`, `demo`): the file and its password, either by the NAME of the
+    environment variable holding it (`password_variable`, what the signing keys an admin
+    manages use: no password in the database) or given (`password`, the deployment-wide
+    settings). PKCS#11 (`pkcs11`): the key's and the certificate's labels on the token
+    (`SIGNING_PKCS11_MODULE`/`_TOKEN_LABEL`/`_PIN` are the installation's)."""
+
+    owner: str = ""  # whose key, for the messages: a signer's name or a body's
+    pkcs12_path: str = ""
+    password_variable: str = ""
+    password: str | None = None
+    key_label: str = ""
+    cert_label: str = ""
+    image: str = ""  # the appearance: the signature's or the seal's PNG
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    """What the admin shows of a key's certificate."""
+
+    subject: str
+    common_name: str
+    serial: str  # hexadecimal, as certificate viewers show it
+    not_before: datetime
+    not_after: datetime
+
+    def problem(self, moment: datetime | None = None) -> str:
+        """Why the certificate cannot sign at `moment` (now), or ""."""
+        moment = moment or timezone.now()
+        if moment > self.not_after:
+            return _("chứng thư số của %(owner)s đã hết hạn ngày %(day)s") % {
+                "owner": self.common_name,
+                "day": f"{timezone.localtime(self.not_after):%d/%m/%Y}",
+            }
+        if moment < self.not_before:
+            return _("chứng thư số của %(owner)s chỉ có hiệu lực từ ngày %(day)s") % {
+                "owner": self.common_name,
+                "day": f"{timezone.localtime(self.not_before):%d/%m/%Y}",
+            }
+        return ""
 
 
 def _role_config(role: str) -> dict:
@@ -74,46 +128,189 @@ def _role_config(role: str) -> dict:
     return settings.SIGNING_ROLES.get(role, {})
 
 
-def configured_roles() -> list[str]:
-    """The roles a key is configured for, in signing order; empty: documents go out unsigned."""
+def settings_key(role: str) -> KeySpec | None:
+    """The deployment-wide key of the role (settings.SIGNING_ROLES, or the demo's), or None."""
+    config = _role_config(role)
+    spec = KeySpec(
+        owner=_("khóa chung của hệ thống") if role == PERSON else _("con dấu chung của hệ thống"),
+        pkcs12_path=config.get("PKCS12_PATH", ""),
+        password=config.get("PKCS12_PASSWORD") or "",
+        key_label=config.get("KEY_LABEL", ""),
+        cert_label=config.get("CERT_LABEL", ""),
+        image=config.get("IMAGE", ""),
+    )
+    return spec if key_is_set(spec) else None
+
+
+def key_is_set(spec: KeySpec | None) -> bool:
+    """The key names what the configured backend needs (a file, or a label on the token)."""
+    if spec is None:
+        return False
     backend = settings.DOCUMENT_SIGNING_BACKEND
     if backend in ("pkcs12", "demo"):
-        return [role for role in ROLES if _role_config(role).get("PKCS12_PATH")]
+        return bool(spec.pkcs12_path)
     if backend == "pkcs11":
-        return [role for role in ROLES if _role_config(role).get("KEY_LABEL")]
-    return []
+        return bool(spec.key_label)
+    return False
+
+
+def configured_roles(keys: dict[str, KeySpec | None] | None = None) -> list[str]:
+    """The roles that sign, in signing order: those with a key in `keys`, or, without
+    `keys`, in the settings. Empty: documents go out unsigned."""
+    if keys is None:
+        return [role for role in ROLES if settings_key(role) is not None]
+    return [role for role in ROLES if key_is_set(keys.get(role))]
 
 
 def signing_enabled() -> bool:
     return bool(configured_roles())
 
 
-def _open_signer(role: str, stack: ExitStack):
-    """pyHanko's signer for the role's key; a PKCS#11 session is closed with the stack."""
+def _password(spec: KeySpec) -> bytes | None:
+    if spec.password_variable:
+        if spec.password_variable not in os.environ:
+            logger.warning("Signing key of %s: variable %s is not set", spec.owner, spec.password_variable)
+            raise UnusableKey(
+                _("biến môi trường chứa mật khẩu tệp khóa của %(owner)s chưa được đặt")
+                % {"owner": spec.owner}
+            )
+        password = os.environ[spec.password_variable]
+    else:
+        password = spec.password or ""
+    return password.encode() if password else None
+
+
+# Loaded PKCS#12 signers, per file, with the file's size, modification time and password:
+# reading the file and checking the RSA key cost ~0.1 s a signature, every signature
+# (docs/SIGNING.md, "Speed"). A changed file (a renewed certificate) is read again; the cache
+# lives as long as the worker process.
+_PKCS12_SIGNERS: dict[str, tuple[tuple, object]] = {}
+
+
+def _pkcs12_signer(spec: KeySpec):
     from pyhanko.sign import signers
 
-    config = _role_config(role)
-    backend = settings.DOCUMENT_SIGNING_BACKEND
-    if backend in ("pkcs12", "demo"):
-        password = config.get("PKCS12_PASSWORD") or ""
-        signer = signers.SimpleSigner.load_pkcs12(
-            config["PKCS12_PATH"], passphrase=password.encode() if password else None
+    path = Path(spec.pkcs12_path)
+    try:
+        stat = path.stat()
+    except OSError:
+        logger.warning("Signing key of %s: no file %s", spec.owner, spec.pkcs12_path)
+        raise UnusableKey(_("không có tệp khóa của %(owner)s") % {"owner": spec.owner}) from None
+    password = _password(spec)
+    stamp = (stat.st_size, stat.st_mtime_ns, password)
+    kept = _PKCS12_SIGNERS.get(str(path))
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    loaded = signers.SimpleSigner.load_pkcs12(str(path), passphrase=password)
+    if loaded is None:
+        logger.warning("Signing key of %s: %s does not open (file or password)", spec.owner, spec.pkcs12_path)
+        raise UnusableKey(
+            _("tệp khóa của %(owner)s không mở được (sai tệp hoặc mật khẩu)") % {"owner": spec.owner}
         )
-        if signer is None:
-            raise ImproperlyConfigured(f"The {role} PKCS#12 file could not be read (path or password).")
-        return signer
+    signer = _kept_key_signer_class().of(loaded)
+    _PKCS12_SIGNERS[str(path)] = (stamp, signer)
+    return signer
+
+
+@cache
+def _kept_key_signer_class():
+    """Made on first use: pyHanko is imported only where a document is signed."""
+    from pyhanko.sign import signers
+
+    class KeptKeySigner(signers.SimpleSigner):
+        """pyHanko's SimpleSigner loads (and checks) the private key from DER at every raw
+        signature, ~70 ms for an RSA key; this one keeps the loaded key. RSA PKCS#1 v1.5 and
+        ECDSA are signed here, anything else by pyHanko as before."""
+
+        @classmethod
+        def of(cls, simple):
+            from cryptography.hazmat.primitives import serialization
+
+            kept = cls(
+                signing_cert=simple.signing_cert,
+                signing_key=simple.signing_key,
+                cert_registry=simple.cert_registry,
+                signature_mechanism=simple.signature_mechanism,
+            )
+            kept.loaded_key = serialization.load_der_private_key(simple.signing_key.dump(), password=None)
+            return kept
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+            from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+            from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+            from pyhanko.sign.general import get_pyca_cryptography_hash
+
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            key = self.loaded_key
+            hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+            if mechanism == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+                return key.sign(data, PKCS1v15(), hash_algorithm)
+            if mechanism == "ecdsa" and isinstance(key, EllipticCurvePrivateKey):
+                return key.sign(data, signature_algorithm=ECDSA(hash_algorithm))
+            return super().sign_raw(data, digest_algorithm)
+
+    return KeptKeySigner
+
+
+def _pkcs11_session(stack: ExitStack):
+    """One session on the token for all the signatures of a document, closed with the stack."""
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign import pkcs11
 
-    session = pkcs11.open_pkcs11_session(
-        settings.SIGNING_PKCS11_MODULE,
-        token_criteria=TokenCriteria(label=settings.SIGNING_PKCS11_TOKEN_LABEL or None),
-        user_pin=settings.SIGNING_PKCS11_PIN or None,
+    session = getattr(stack, "pkcs11_session", None)
+    if session is None:
+        session = pkcs11.open_pkcs11_session(
+            settings.SIGNING_PKCS11_MODULE,
+            token_criteria=TokenCriteria(label=settings.SIGNING_PKCS11_TOKEN_LABEL or None),
+            user_pin=settings.SIGNING_PKCS11_PIN or None,
+        )
+        stack.callback(session.close)
+        stack.pkcs11_session = session
+    return session
+
+
+def _pkcs11_signer(spec: KeySpec, stack: ExitStack):
+    from pyhanko.sign import pkcs11
+    from pyhanko.sign.general import SigningError
+
+    session = _pkcs11_session(stack)
+    signer = pkcs11.PKCS11Signer(
+        session, key_label=spec.key_label, cert_label=spec.cert_label or spec.key_label
     )
-    stack.callback(session.close)
-    return pkcs11.PKCS11Signer(
-        session, key_label=config["KEY_LABEL"], cert_label=config.get("CERT_LABEL") or config["KEY_LABEL"]
+    try:
+        signer.signing_cert  # noqa: B018 (loads the key and the certificate from the token)
+    except (SigningError, pkcs11.PKCS11Error) as error:
+        logger.warning(
+            "Signing key of %s: label %s not usable on the token: %s", spec.owner, spec.key_label, error
+        )
+        raise UnusableKey(
+            _("không tìm thấy khóa của %(owner)s trên thiết bị ký số") % {"owner": spec.owner}
+        ) from error
+    return signer
+
+
+def _open_signer(spec: KeySpec, stack: ExitStack):
+    """pyHanko's signer for the key; a PKCS#11 session is closed with the stack."""
+    if settings.DOCUMENT_SIGNING_BACKEND in ("pkcs12", "demo"):
+        return _pkcs12_signer(spec)
+    return _pkcs11_signer(spec, stack)
+
+
+def _certificate_info(certificate) -> CertificateInfo:
+    return CertificateInfo(
+        subject=certificate.subject.human_friendly,
+        common_name=_common_name(certificate),
+        serial=format(certificate.serial_number, "X"),
+        not_before=certificate.not_valid_before,
+        not_after=certificate.not_valid_after,
     )
+
+
+def key_certificate(spec: KeySpec) -> CertificateInfo:
+    """The certificate of the key, read from its file or token (UnusableKey when it cannot be)."""
+    with ExitStack() as stack:
+        return _certificate_info(_open_signer(spec, stack).signing_cert)
 
 
 def _timestamper():
@@ -124,7 +321,12 @@ def _timestamper():
     return HTTPTimeStamper(settings.SIGNING_TSA_URL)
 
 
+_TRUST_ROOTS: dict[tuple, list] = {}
+
+
 def trust_roots() -> list:
+    """The roots signatures are validated against, read once per set of files (and again when
+    one changes)."""
     from pyhanko.keys import load_certs_from_pemder
 
     paths = list(settings.SIGNING_TRUST_ROOTS)
@@ -132,7 +334,12 @@ def trust_roots() -> list:
         from core.signing_demo import demo_root_path
 
         paths.append(str(demo_root_path()))
-    return list(load_certs_from_pemder([path for path in paths if Path(path).is_file()]))
+    files = [Path(path) for path in paths if Path(path).is_file()]
+    cache_key = tuple((str(path), path.stat().st_mtime_ns) for path in files)
+    if cache_key not in _TRUST_ROOTS:
+        _TRUST_ROOTS.clear()
+        _TRUST_ROOTS[cache_key] = list(load_certs_from_pemder([str(path) for path in files]))
+    return _TRUST_ROOTS[cache_key]
 
 
 # --- appearance ---------------------------------------------------------------------------------
@@ -181,8 +388,9 @@ def _person_style(image: str):
     from pyhanko.stamp import StaticStampStyle, TextStampStyle
 
     if not image:
-        # No image configured: the signer's name from the certificate, small and plain.
-        return TextStampStyle(stamp_text="%(signer)s", border_width=0)
+        # No image configured: the signer's name from the certificate, in the seal text's
+        # type (pyHanko's default Courier has no Vietnamese letters).
+        return TextStampStyle(stamp_text="%(signer)s", text_box_style=_info_text_style(), border_width=0)
     return StaticStampStyle(
         background=PdfImage(image),
         background_opacity=1.0,
@@ -196,21 +404,27 @@ def _person_style(image: str):
     )
 
 
+def _info_text_style():
+    """Times New Roman-metric, 10 pt, black (Phụ lục I as quoted: docs/SIGNING.md)."""
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.text import TextBoxStyle
+
+    return TextBoxStyle(
+        font=GlyphAccumulatorFactory(str(_info_font_file()), font_size=INFO_FONT_SIZE),
+        font_size=INFO_FONT_SIZE,
+        leading=INFO_LINE,
+        text_color=(0, 0, 0),
+    )
+
+
 def _seal_style(image: str, *, under_seal: float):
     from pyhanko.pdf_utils import layout
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.images import PdfImage
-    from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
     return TextStampStyle(
         stamp_text="%(body)s\n%(when)s",
-        text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(str(_info_font_file()), font_size=INFO_FONT_SIZE),
-            font_size=INFO_FONT_SIZE,
-            leading=INFO_LINE,
-            text_color=(0, 0, 0),
-        ),
+        text_box_style=_info_text_style(),
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MID,
             y_align=layout.AxisAlignment.ALIGN_MIN,
@@ -229,29 +443,59 @@ def _seal_style(image: str, *, under_seal: float):
     )
 
 
+# What the seal's text can hold: Vietnamese (Latin, its combining marks and the precomposed
+# letters of Latin Extended Additional), digits and punctuation.
+INFO_FONT_UNICODES = [
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x250),
+    *range(0x300, 0x370),
+    *range(0x1EA0, 0x1F00),
+    *range(0x2010, 0x2070),
+]
+
+
 @cache
 def _info_font_file() -> Path:
-    """The seal text's font with 1000 units per em. pyHanko 0.38 writes a TrueType font's glyph
-    widths in the font's own units while PDF reads them per 1000 (Liberation Serif has 2048):
-    the text came out spaced twice too wide. fontTools rescales a copy once per process."""
+    """The seal text's font with 1000 units per em, cut to the Vietnamese repertoire. pyHanko
+    0.38 writes a TrueType font's glyph widths in the font's own units while PDF reads them per
+    1000 (Liberation Serif has 2048): the text came out spaced twice too wide, so fontTools
+    rescales a copy. Cut to ~700 glyphs (of ~2,600) the copy is also what pyHanko subsets again
+    at every signature, several times faster (docs/SIGNING.md, "Speed"). Made once and kept
+    in the temporary directory while it is newer than the shipped font."""
+    from fontTools import subset
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
-    font = TTFont(str(static_path(INFO_FONT)))
+    source = static_path(INFO_FONT)
+    path = Path(tempfile.gettempdir()) / "doithoai-seal-font-1000upem-vi.ttf"
+    if path.is_file() and path.stat().st_mtime_ns >= Path(source).stat().st_mtime_ns:
+        return path
+    font = TTFont(str(source))
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.drop_tables += ["FFTM"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=INFO_FONT_UNICODES)
+    subsetter.subset(font)
     if font["head"].unitsPerEm != 1000:
         scale_upem(font, 1000)
-    path = Path(tempfile.gettempdir()) / "doithoai-seal-font-1000upem.ttf"
     partial = path.with_name(f"{path.name}.{os.getpid()}")
     font.save(str(partial))
     os.replace(partial, path)  # atomic: a process reading it never sees half a font
     return path
 
 
-def _text_width(text: str) -> float:
-    """The width of the seal's longest line in points, measured with the font it is set in."""
+@cache
+def _measuring_font():
     from PIL import ImageFont
 
-    font = ImageFont.truetype(str(static_path(INFO_FONT)), size=INFO_FONT_SIZE * 10)
+    return ImageFont.truetype(str(static_path(INFO_FONT)), size=INFO_FONT_SIZE * 10)
+
+
+def _text_width(text: str) -> float:
+    """The width of the seal's longest line in points, measured with the font it is set in."""
+    font = _measuring_font()
     # + room for pyHanko's text box padding, so that no line is clipped at the box's edge.
     return max(font.getlength(line) for line in text.splitlines()) / 10 + 24
 
@@ -259,21 +503,45 @@ def _text_width(text: str) -> float:
 # --- signing ------------------------------------------------------------------------------------
 
 
+def _bytes_reserved(signer) -> int | None:
+    """Room for the signature container: the certificates it carries, the signature and the
+    signed attributes, with a margin. Without it pyHanko signs a dummy first to measure, one
+    more signature per signature. With a timestamp authority the token's size is not known
+    beforehand: pyHanko measures."""
+    if settings.SIGNING_TSA_URL:
+        return None
+    certificates = [signer.signing_cert, *signer.cert_registry]
+    # In hexadecimal digits, as the PDF holds the container: two per byte.
+    return 2 * (sum(len(certificate.dump()) for certificate in certificates) + 8192)
+
+
 def pdf_sign(
-    data: bytes, *, space: Place, info_space: Place | None, body_name: str, reason: str, location: str
+    data: bytes,
+    *,
+    space: Place,
+    info_space: Place | None,
+    body_name: str,
+    reason: str,
+    location: str,
+    keys: dict[str, KeySpec | None] | None = None,
 ) -> bytes:
-    """`data` with the configured signatures added (the signer's, then the body's), each as a
-    PAdES signature in its own incremental update. Unchanged when nothing is configured.
-    `space` is the room between the signer's title and name; `info_space` the lines left under
-    the name for the seal's text."""
+    """`data` with the signatures added (the signer's, then the body's), each as a PAdES
+    signature in its own incremental update. `keys`: the key of each role (the document's
+    signer and its issuing body); without it, the settings' keys. Unchanged when no role has a
+    key. Every key is opened and its certificate checked before the first signature:
+    UnusableKey, and nothing is signed, when one cannot sign. `space` is the room between the
+    signer's title and name; `info_space` the lines left under the name for the seal's text."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    roles = configured_roles()
+    if keys is None:
+        keys = {role: settings_key(role) for role in ROLES}
+    roles = configured_roles(keys)
     if not roles:
         return data
-    when = signing_time_text(timezone.now())
-    person_image = _role_config(PERSON).get("IMAGE", "")
+    now = timezone.now()
+    when = signing_time_text(now)
+    person_image = keys[PERSON].image if PERSON in roles else ""
     person = person_place(space, person_image)
     seal = seal_place(
         person,
@@ -285,13 +553,17 @@ def pdf_sign(
     styles = {
         PERSON: lambda: _person_style(person_image),
         SEAL: lambda: _seal_style(
-            _role_config(SEAL).get("IMAGE", ""), under_seal=seal.height - settings.SIGNING_SEAL_SIZE_MM * MM
+            keys[SEAL].image, under_seal=seal.height - settings.SIGNING_SEAL_SIZE_MM * MM
         ),
     }
-    for role in roles:
-        place = places[role]
-        with ExitStack() as stack:
-            signer = _open_signer(role, stack)
+    with ExitStack() as stack:
+        opened = {role: _open_signer(keys[role], stack) for role in roles}
+        for signer in opened.values():
+            problem = _certificate_info(signer.signing_cert).problem(now)
+            if problem:
+                raise UnusableKey(problem)
+        for role in roles:
+            place = places[role]
             field = FIELD_NAMES[role]
             pdf_signer = signers.PdfSigner(
                 signers.PdfSignatureMetadata(
@@ -301,7 +573,7 @@ def pdf_sign(
                     reason=reason,
                     location=location,
                 ),
-                signer=signer,
+                signer=opened[role],
                 timestamper=_timestamper(),
                 stamp_style=styles[role](),
                 new_field_spec=fields.SigFieldSpec(
@@ -310,7 +582,11 @@ def pdf_sign(
             )
             writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
             output = pdf_signer.sign_pdf(
-                writer, appearance_text_params={"body": body_name, "when": when, "signer": ""}
+                writer,
+                bytes_reserved=_bytes_reserved(opened[role]),
+                # pyHanko fills %(signer)s with the certificate's name (the signer's appearance
+                # without an image); the seal's text is the body's name and the time.
+                appearance_text_params={"body": body_name, "when": when},
             )
             data = output.getvalue()
     return data

@@ -32,19 +32,20 @@ def _name(common_name: str):
     )
 
 
-def _certificate(subject: str, key, issuer_name, issuer_key, *, ca: bool):
+def _certificate(subject: str, key, issuer_name, issuer_key, *, ca: bool, expired: bool = False):
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
     now = timezone.now()
+    not_after = now - timedelta(days=1) if expired else now + timedelta(days=3650 if ca else 1825)
     builder = (
         x509.CertificateBuilder()
         .subject_name(_name(subject))
         .issuer_name(issuer_name or _name(subject))
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=3650 if ca else 1825))
+        .not_valid_before(now - timedelta(days=30 if expired else 1))
+        .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -65,11 +66,13 @@ def _certificate(subject: str, key, issuer_name, issuer_key, *, ca: bool):
 
 
 def certificate_chain_write(
-    directory: Path, *, root_name: str, signers: dict[str, str], password: str
+    directory: Path, *, root_name: str, signers: dict[str, str], password: str, expired: tuple[str, ...] = ()
 ) -> dict:
     """A root CA (root.pem) and, per entry of `signers` (file stem → common name), an RSA key
     with its certificate issued by the root, as <stem>.p12 (key, certificate, root) and
-    <stem>.key.der / <stem>.cert.der (for importing into a token). Returns the objects."""
+    <stem>.key.der / <stem>.cert.der (for importing into a token). The stems in `expired` get a
+    certificate that expired yesterday (the tests' case of a lapsed certificate). Returns the
+    objects."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import pkcs12
@@ -81,7 +84,9 @@ def certificate_chain_write(
     made = {"root": root}
     for stem, common_name in signers.items():
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        certificate = _certificate(common_name, key, root.subject, root_key, ca=False)
+        certificate = _certificate(
+            common_name, key, root.subject, root_key, ca=False, expired=stem in expired
+        )
         bundle = pkcs12.serialize_key_and_certificates(
             stem.encode(), key, certificate, [root], serialization.BestAvailableEncryption(password.encode())
         )

@@ -254,6 +254,7 @@ def softhsm_token(chain, tmp_path, monkeypatch):
     from pkcs11.util.rsa import decode_rsa_private_key
 
     lib = pkcs11.lib(SOFTHSM)
+    lib.reinitialize()  # SoftHSM reads SOFTHSM2_CONF at initialisation: this test's token
     token = lib.get_token(token_label="doithoai-test")
     with token.open(user_pin="1234", rw=True) as session:
         for index, role in enumerate(signing.ROLES, start=1):
