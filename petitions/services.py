@@ -85,48 +85,71 @@ def petitions_add_to_conference(
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if not conference.is_open_for_entry:
         raise ValidationError(ENTRY_CLOSED)
+    _check_drafts(drafts)
+    position = _next_position(conference)
+    after_notice = conference_notice_issued(conference=conference) is not None
+    petitions = [
+        _save_draft(
+            draft, conference=conference, position=position + offset, after_notice=after_notice, by=by
+        )
+        for offset, draft in enumerate(drafts)
+    ]
+    announce(kind=CitizenEvent.RECEIVED, petition_ids=[petition.pk for petition in petitions])
+    return petitions
+
+
+def _citizen_fields(entry: PetitionDraft | WrittenPetitionData) -> dict:
+    """What the citizen raised and who they are, as typed (at a conference or from a letter):
+    trimmed and normalised, with no name kept for an anonymous one."""
+    anonymous = entry.petitioner_type == Petition.PetitionerType.ANONYMOUS
+    return {
+        "kind": entry.kind,
+        "channel": entry.channel,
+        "category": entry.category,
+        "content": entry.content.strip(),
+        "petitioner_type": entry.petitioner_type,
+        "petitioner_name": "" if anonymous else entry.petitioner_name.strip(),
+        "petitioner_address": entry.petitioner_address.strip(),
+        "petitioner_phone": normalize_phone(entry.petitioner_phone),
+        "petitioner_email": normalize_email(entry.petitioner_email),
+        "message_consent": entry.message_consent,
+    }
+
+
+def _check_drafts(drafts: list[PetitionDraft]) -> None:
+    """Every row's problems at once, named by the row's number as typed."""
     problems = {index: draft.errors() for index, draft in enumerate(drafts)}
     if any(problems.values()):
         raise ValidationError(
             {f"row {index + 1}": list(errors.values()) for index, errors in problems.items() if errors}
         )
-    position = _next_position(conference)
-    after_notice = conference_notice_issued(conference=conference) is not None
-    petitions = []
-    for offset, draft in enumerate(drafts):
-        petition = Petition(
-            area=conference.host_area,
-            conference=conference,
-            position=position + offset,
-            received_on=draft.received_on or conference.local_date,
-            kind=draft.kind,
-            channel=draft.channel,
-            category=draft.category,
-            content=draft.content.strip(),
-            petitioner_type=draft.petitioner_type,
-            petitioner_name=""
-            if draft.petitioner_type == Petition.PetitionerType.ANONYMOUS
-            else draft.petitioner_name.strip(),
-            petitioner_address=draft.petitioner_address.strip(),
-            petitioner_phone=normalize_phone(draft.petitioner_phone),
-            petitioner_email=normalize_email(draft.petitioner_email),
-            message_consent=draft.message_consent,
-            answered_at_conference=draft.answered_at_conference,
-            conference_answer=draft.conference_answer.strip() if draft.answered_at_conference else "",
-            answered_by=draft.answered_by.strip() if draft.answered_at_conference else "",
-            after_notice=after_notice,
-            created_by=by,
-        )
-        if draft.answered_at_conference:
-            # Answered on the spot: the outcome is known from the minutes.
-            petition.outcome = Petition.Outcome.ANSWERED
-            petition.outcome_decided_on = petition.received_on
-        petition.conference = conference  # the cached relation fills the search column
-        petition._history_user = by
-        petition.save()
-        petitions.append(petition)
-    announce(kind=CitizenEvent.RECEIVED, petition_ids=[petition.pk for petition in petitions])
-    return petitions
+
+
+def _save_draft(
+    draft: PetitionDraft, *, conference: Conference, position: int, after_notice: bool, by: User
+) -> Petition:
+    """One typed opinion of the conference, saved with its history."""
+    answered = draft.answered_at_conference
+    petition = Petition(
+        area=conference.host_area,
+        conference=conference,
+        position=position,
+        received_on=draft.received_on or conference.local_date,
+        **_citizen_fields(draft),
+        answered_at_conference=answered,
+        conference_answer=draft.conference_answer.strip() if answered else "",
+        answered_by=draft.answered_by.strip() if answered else "",
+        after_notice=after_notice,
+        created_by=by,
+    )
+    if answered:
+        # Answered on the spot: the outcome is known from the minutes.
+        petition.outcome = Petition.Outcome.ANSWERED
+        petition.outcome_decided_on = petition.received_on
+    petition.conference = conference  # the cached relation fills the search column
+    petition._history_user = by
+    petition.save()
+    return petition
 
 
 AFTER_NOTICE_WARNING = _(
@@ -161,20 +184,25 @@ def _duplicate_error(petition: Petition, duplicate_of: Petition | None):
     return None
 
 
-def _outcome_errors(petition: Petition, outcome: str, details: dict) -> dict:
-    """What each outcome requires (a target, a reason, an answer, an original), and that no
-    work answering the opinion has started: {field: message}."""
-    errors = {}
+def _missing_detail(petition: Petition, outcome: str, details: dict) -> tuple[str, str] | None:
+    """The detail `outcome` requires and lacks, as (field, message), or None."""
     if outcome == Outcome.TRANSFERRED and not details["transferred_to"].strip():
-        errors["transferred_to"] = TRANSFER_NEEDS_TARGET
+        return "transferred_to", TRANSFER_NEEDS_TARGET
     if outcome == Outcome.REJECTED and not details["rejection_reason"].strip():
-        errors["rejection_reason"] = REJECTION_NEEDS_REASON
+        return "rejection_reason", REJECTION_NEEDS_REASON
     if outcome == Outcome.ANSWERED and not (
         details["conference_answer"].strip() or petition.conference_answer
     ):
-        errors["conference_answer"] = ANSWER_REQUIRED
+        return "conference_answer", ANSWER_REQUIRED
     if outcome == Outcome.DUPLICATE and (error := _duplicate_error(petition, details["duplicate_of"])):
-        errors["duplicate_of"] = error
+        return "duplicate_of", error
+    return None
+
+
+def _outcome_errors(petition: Petition, outcome: str, details: dict) -> dict:
+    """What each outcome requires (a target, a reason, an answer, an original), and that no
+    work answering the opinion has started: {field: message}."""
+    errors = dict([missing]) if (missing := _missing_detail(petition, outcome, details)) else {}
     if petition.resolved_on or ports.follow_up().has_started_work(petition):
         errors[NON_FIELD_ERRORS] = ALREADY_ASSIGNED
     return errors
@@ -311,17 +339,10 @@ def _check_not_future(day: date, field_name: str, errors: dict) -> None:
         errors[field_name] = DATE_IN_FUTURE
 
 
-@transaction.atomic
-def written_petition_create(
-    *, area, by: User, data: WrittenPetitionData, reception=None, attachment=None
-) -> Petition:
-    """Log a petition received outside a conference. A complaint or a denunciation gets its
-    statutory acceptance deadline, computed now and stored."""
-    from petitions.deadlines import acceptance_deadline
-
+def _check_written(data: WrittenPetitionData) -> None:
+    """A named petitioner has a name; the letter came in the past; the contact is usable."""
     errors: dict = {}
-    anonymous = data.petitioner_type == Petition.PetitionerType.ANONYMOUS
-    if not anonymous and not data.petitioner_name.strip():
+    if data.petitioner_type != Petition.PetitionerType.ANONYMOUS and not data.petitioner_name.strip():
         errors["petitioner_name"] = NAME_REQUIRED
     _check_not_future(data.received_on, "received_on", errors)
     contact = contact_errors(
@@ -330,20 +351,23 @@ def written_petition_create(
     errors.update({name: messages[0] for name, messages in contact.items()})
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def written_petition_create(
+    *, area, by: User, data: WrittenPetitionData, reception=None, attachment=None
+) -> Petition:
+    """Log a petition received outside a conference. A complaint or a denunciation gets its
+    statutory acceptance deadline, computed now and stored."""
+    from petitions.deadlines import acceptance_deadline
+
+    _check_written(data)
+    anonymous = data.petitioner_type == Petition.PetitionerType.ANONYMOUS
     petition = Petition(
         area=area,
         reception=reception,
         received_on=data.received_on,
-        channel=data.channel,
-        kind=data.kind,
-        category=data.category,
-        content=data.content.strip(),
-        petitioner_type=data.petitioner_type,
-        petitioner_name="" if anonymous else data.petitioner_name.strip(),
-        petitioner_address=data.petitioner_address.strip(),
-        petitioner_phone=normalize_phone(data.petitioner_phone),
-        petitioner_email=normalize_email(data.petitioner_email),
-        message_consent=data.message_consent,
+        **_citizen_fields(data),
         petitioner_id_number="" if anonymous else data.petitioner_id_number.strip(),
         complaint_round=data.complaint_round if data.kind == Petition.Kind.COMPLAINT else 1,
         verified_in_several_places=data.kind == Petition.Kind.DENUNCIATION
