@@ -38,8 +38,9 @@ CLOSING_OUTCOMES = (Outcome.TRANSFERRED, Outcome.DUPLICATE, Outcome.REJECTED)
 
 
 @dataclass
-class PetitionDraft:
-    """One opinion as typed by the clerk (fast entry, Excel import), before it is saved."""
+class CitizenEntry:
+    """What a citizen raised and who they are, as the clerk types it: at a conference
+    (PetitionDraft) or from a letter or a reception (WrittenPetitionData)."""
 
     kind: str
     channel: str
@@ -51,6 +52,37 @@ class PetitionDraft:
     petitioner_phone: str = ""
     petitioner_email: str = ""
     message_consent: bool = False
+
+    def name_missing(self) -> bool:
+        """A petitioner who gave their name must have it written (an anonymous one has none)."""
+        return self.petitioner_type != Petition.PetitionerType.ANONYMOUS and not self.petitioner_name.strip()
+
+    def contact_errors(self) -> dict[str, list]:
+        return contact_errors(
+            phone=self.petitioner_phone, email=self.petitioner_email, consent=self.message_consent
+        )
+
+    def citizen_fields(self) -> dict:
+        """The Petition's fields for it: trimmed and normalised, no name kept for an anonymous one."""
+        anonymous = self.petitioner_type == Petition.PetitionerType.ANONYMOUS
+        return {
+            "kind": self.kind,
+            "channel": self.channel,
+            "category": self.category,
+            "content": self.content.strip(),
+            "petitioner_type": self.petitioner_type,
+            "petitioner_name": "" if anonymous else self.petitioner_name.strip(),
+            "petitioner_address": self.petitioner_address.strip(),
+            "petitioner_phone": normalize_phone(self.petitioner_phone),
+            "petitioner_email": normalize_email(self.petitioner_email),
+            "message_consent": self.message_consent,
+        }
+
+
+@dataclass
+class PetitionDraft(CitizenEntry):
+    """One opinion as typed by the clerk (fast entry, Excel import), before it is saved."""
+
     answered_at_conference: bool = False
     conference_answer: str = ""
     answered_by: str = ""
@@ -60,14 +92,11 @@ class PetitionDraft:
     def errors(self) -> dict[str, list]:
         """Rules that span fields; the forms show them next to the field concerned."""
         problems: dict[str, list] = {}
-        if self.petitioner_type != Petition.PetitionerType.ANONYMOUS and not self.petitioner_name.strip():
+        if self.name_missing():
             problems.setdefault("petitioner_name", []).append(NAME_REQUIRED)
         if self.answered_at_conference and not self.conference_answer.strip():
             problems.setdefault("conference_answer", []).append(ANSWER_REQUIRED)
-        contact = contact_errors(
-            phone=self.petitioner_phone, email=self.petitioner_email, consent=self.message_consent
-        )
-        for name, messages in contact.items():
+        for name, messages in self.contact_errors().items():
             problems.setdefault(name, []).extend(messages)
         return problems
 
@@ -98,24 +127,6 @@ def petitions_add_to_conference(
     return petitions
 
 
-def _citizen_fields(entry: PetitionDraft | WrittenPetitionData) -> dict:
-    """What the citizen raised and who they are, as typed (at a conference or from a letter):
-    trimmed and normalised, with no name kept for an anonymous one."""
-    anonymous = entry.petitioner_type == Petition.PetitionerType.ANONYMOUS
-    return {
-        "kind": entry.kind,
-        "channel": entry.channel,
-        "category": entry.category,
-        "content": entry.content.strip(),
-        "petitioner_type": entry.petitioner_type,
-        "petitioner_name": "" if anonymous else entry.petitioner_name.strip(),
-        "petitioner_address": entry.petitioner_address.strip(),
-        "petitioner_phone": normalize_phone(entry.petitioner_phone),
-        "petitioner_email": normalize_email(entry.petitioner_email),
-        "message_consent": entry.message_consent,
-    }
-
-
 def _check_drafts(drafts: list[PetitionDraft]) -> None:
     """Every row's problems at once, named by the row's number as typed."""
     problems = {index: draft.errors() for index, draft in enumerate(drafts)}
@@ -135,7 +146,7 @@ def _save_draft(
         conference=conference,
         position=position,
         received_on=draft.received_on or conference.local_date,
-        **_citizen_fields(draft),
+        **draft.citizen_fields(),
         answered_at_conference=answered,
         conference_answer=draft.conference_answer.strip() if answered else "",
         answered_by=draft.answered_by.strip() if answered else "",
@@ -314,21 +325,11 @@ SIMILARITY_THRESHOLD = 0.5
 DUPLICATE_CANDIDATES = 50
 
 
-@dataclass
-class WrittenPetitionData:
+@dataclass(kw_only=True)
+class WrittenPetitionData(CitizenEntry):
     """A letter, or what a citizen raised at a reception, as the clerk enters it."""
 
     received_on: date
-    channel: str
-    kind: str
-    category: Category
-    content: str
-    petitioner_type: str = Petition.PetitionerType.PERSON
-    petitioner_name: str = ""
-    petitioner_address: str = ""
-    petitioner_phone: str = ""
-    petitioner_email: str = ""
-    message_consent: bool = False
     petitioner_id_number: str = ""
     complaint_round: int = 1  # complaints: first or second (both accepted within 10 days)
     verified_in_several_places: bool = False  # denunciations: 10 working days, not 7
@@ -342,13 +343,10 @@ def _check_not_future(day: date, field_name: str, errors: dict) -> None:
 def _check_written(data: WrittenPetitionData) -> None:
     """A named petitioner has a name; the letter came in the past; the contact is usable."""
     errors: dict = {}
-    if data.petitioner_type != Petition.PetitionerType.ANONYMOUS and not data.petitioner_name.strip():
+    if data.name_missing():
         errors["petitioner_name"] = NAME_REQUIRED
     _check_not_future(data.received_on, "received_on", errors)
-    contact = contact_errors(
-        phone=data.petitioner_phone, email=data.petitioner_email, consent=data.message_consent
-    )
-    errors.update({name: messages[0] for name, messages in contact.items()})
+    errors.update({name: messages[0] for name, messages in data.contact_errors().items()})
     if errors:
         raise ValidationError(errors)
 
@@ -367,7 +365,7 @@ def written_petition_create(
         area=area,
         reception=reception,
         received_on=data.received_on,
-        **_citizen_fields(data),
+        **data.citizen_fields(),
         petitioner_id_number="" if anonymous else data.petitioner_id_number.strip(),
         complaint_round=data.complaint_round if data.kind == Petition.Kind.COMPLAINT else 1,
         verified_in_several_places=data.kind == Petition.Kind.DENUNCIATION
