@@ -690,6 +690,27 @@ def _check_area_staff(user: User, petition: Petition) -> None:
         raise ValidationError(NOT_AREA_STAFF)
 
 
+def _check_assignable_alone(petition: Petition) -> None:
+    """A conference's opinion is given through its notice, except one typed in after the notice
+    was issued: the notice cannot take it any more, so it is given on its own (issue 19). A
+    letter is given once accepted, while it is open."""
+    if petition.conference_id and not petition.after_notice:
+        raise ValidationError(PETITION_OF_CONFERENCE)
+    if not petition.is_open or not (petition.accepted_on or petition.conference_id):
+        raise ValidationError(PETITION_NOT_ACCEPTED)
+
+
+def _petition_deadline(petition: Petition, deadline: date | None) -> tuple[date, str]:
+    """The statutory resolution deadline with its rule, else the date the clerk gives."""
+    if petition.resolution_deadline:
+        return petition.resolution_deadline, petition.resolution_basis
+    if deadline is None:
+        raise ValidationError({"deadline": PETITION_NEEDS_DEADLINE})
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": DEADLINE_IN_PAST})
+    return deadline, ""
+
+
 @transaction.atomic
 def petition_assignment_add(
     *,
@@ -707,20 +728,8 @@ def petition_assignment_add(
     petition without one (kiến nghị, phản ánh) the clerk gives a date."""
     petition = Petition.objects.select_for_update().select_related("area").get(pk=petition.pk)
     _check_area_staff(by, petition)
-    # A conference's opinion is given through its notice, except one typed in after the notice
-    # was issued: the notice cannot take it any more, so it is given on its own (issue 19).
-    if petition.conference_id and not petition.after_notice:
-        raise ValidationError(PETITION_OF_CONFERENCE)
-    if not petition.is_open or not (petition.accepted_on or petition.conference_id):
-        raise ValidationError(PETITION_NOT_ACCEPTED)
-    if petition.resolution_deadline:
-        due, basis = petition.resolution_deadline, petition.resolution_basis
-    elif deadline is None:
-        raise ValidationError({"deadline": PETITION_NEEDS_DEADLINE})
-    elif deadline < timezone.localdate():
-        raise ValidationError({"deadline": DEADLINE_IN_PAST})
-    else:
-        due, basis = deadline, ""
+    _check_assignable_alone(petition)
+    due, basis = _petition_deadline(petition, deadline)
     assignment = Assignment(
         notice=None,
         item=None,

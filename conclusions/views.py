@@ -33,7 +33,7 @@ from conclusions.models import (
     with_assignment_counts,
 )
 from core.files import open_stored
-from core.forms import show_service_error
+from core.forms import flash_error, flash_form_errors, show_service_error
 from core.history import record_history
 from core.once import submit_once
 from core.pagination import LargeListPaginator
@@ -208,8 +208,7 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
             notice.refresh_from_db()
             messages.info(request, ISSUED_ALREADY % {"label": notice.number_label})
             return redirect("conclusions:notice", pk=notice.pk)
-        for message in error.messages:
-            messages.error(request, message)
+        flash_error(request, error)
     else:
         messages.success(request, _("Đã ban hành thông báo số %(label)s.") % {"label": notice.number_label})
     return redirect("conclusions:notice", pk=notice.pk)
@@ -324,13 +323,35 @@ def _visible_assignment(request: HttpRequest, pk: int) -> Assignment:
     )
 
 
+def _assignee_forms(user, assignment: Assignment, pending_extension: ExtensionRequest | None) -> dict:
+    """The assignee's action cards, while the work is started: progress, report, extension."""
+    working = (
+        policies.is_assignee(user, assignment)
+        and assignment.status in Assignment.WORKING_STATUSES
+        and assignment.is_started
+    )
+    return {
+        "progress_form": ProgressForm() if working else None,
+        "report_form": ReportDoneFilesForm() if working else None,
+        "extension_form": ExtensionForm() if working and not pending_extension else None,
+    }
+
+
+def _issuer_forms(user, assignment: Assignment) -> dict:
+    """The issuing side's action cards: withhold a result file; review a reported answer."""
+    is_issuer = policies.is_issuer_side(user, assignment)
+    review = is_issuer and assignment.status == Assignment.Status.REPORTED_DONE
+    return {
+        "withhold_form": WithholdForm(prefix="withhold") if is_issuer else None,
+        "review": review,
+        "return_form": ReturnForm() if review else None,
+    }
+
+
 @staff_required
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _visible_assignment(request, pk)
     user = request.user
-    is_assignee = policies.is_assignee(user, assignment)
-    is_issuer = policies.is_issuer_side(user, assignment)
-    working = is_assignee and assignment.status in Assignment.WORKING_STATUSES and assignment.is_started
     pending_extension = assignment.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
     case_files = assignment.case_files_visible_to(user)
     updates = assignment.updates.select_related("author")
@@ -349,16 +370,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pending_extension": pending_extension,
             "history": assignment.history.select_related("history_user").order_by("-history_date")[:20],
             "days_overdue": assignment.days_overdue(timezone.localdate()),
-            "progress_form": ProgressForm() if working else None,
-            "report_form": ReportDoneFilesForm() if working else None,
             # Every answer reported, side by side (a denunciation's case: for its handlers only).
             "versions": _answer_versions(assignment) if case_files else [],
-            "withhold_form": WithholdForm(prefix="withhold") if is_issuer else None,
-            "extension_form": ExtensionForm() if working and not pending_extension else None,
-            "review": is_issuer and assignment.status == Assignment.Status.REPORTED_DONE,
-            "return_form": ReturnForm()
-            if is_issuer and assignment.status == Assignment.Status.REPORTED_DONE
-            else None,
+            **_assignee_forms(user, assignment, pending_extension),
+            **_issuer_forms(user, assignment),
             "decision_form": DecisionForm() if pending_extension and user.has_role(Role.LEADER) else None,
             "nav_active": "assignments",
         },
@@ -405,14 +420,11 @@ def answer_file_withhold(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.answer_file_withhold(answer_file=answer_file, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_error(request, error)
         else:
             messages.success(request, _("Đã ghi: tệp này không công khai."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
     return redirect("conclusions:assignment", pk=answer_file.version.assignment_id)
 
 
@@ -433,22 +445,25 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(open_stored(update.evidence), as_attachment=True, filename=update.evidence_filename)
 
 
+def _action_data(form):
+    """What an action is given: the files form itself (its service_data() reads the uploads),
+    else the cleaned fields (none without a form)."""
+    if isinstance(form, ReportDoneFilesForm):
+        return form
+    return form.cleaned_data if form is not None else {}
+
+
 def _assignment_action(request, pk, form_class, action, success):
     """POST handlers of the assignment page: validate, call one service, go back."""
     assignment = _visible_assignment(request, pk)
     form = form_class(request.POST, request.FILES) if form_class else None
     if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
         return redirect("conclusions:assignment", pk=pk)
     try:
-        action(
-            assignment, form if isinstance(form, ReportDoneFilesForm) else (form.cleaned_data if form else {})
-        )
+        action(assignment, _action_data(form))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_error(request, error)
     else:
         messages.success(request, success)
     return redirect("conclusions:assignment", pk=pk)

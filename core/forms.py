@@ -1,6 +1,9 @@
 """Form plumbing shared by every app's views."""
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 def show_service_error(form, error: ValidationError, field_of: dict[str, str] | None = None) -> None:
@@ -14,3 +17,17 @@ def show_service_error(form, error: ValidationError, field_of: dict[str, str] | 
     for name, errors in error.error_dict.items():
         field = (field_of or {}).get(name, name)
         form.add_error(field if field in form.fields else None, errors)
+
+
+def flash_error(request: HttpRequest, error: ValidationError, level: int = messages.ERROR) -> None:
+    """A service's refusal as messages, for the POST-and-redirect actions that have no form
+    page to show it on."""
+    for message in error.messages:
+        messages.add_message(request, level, message)
+
+
+def flash_form_errors(request: HttpRequest, form: forms.Form) -> None:
+    """A posted form's errors as messages, for the same actions."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)

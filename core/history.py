@@ -31,6 +31,18 @@ def _shown(value, model_field: models.Field | None) -> str:
     return Truncator(str(value)).chars(80)
 
 
+def _changes(newer, older, fields: dict) -> list[tuple[str, str]]:
+    """(field's name, new value shown) for what a later version changed, hidden fields aside."""
+    return [
+        (
+            str(fields[change.field].verbose_name) if change.field in fields else change.field,
+            _shown(change.new, fields.get(change.field)),
+        )
+        for change in newer.diff_against(older).changes
+        if change.field not in HIDDEN_FIELDS
+    ]
+
+
 def record_history(instance: models.Model, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     """Newest first. One query: the versions with their authors; changes are the differences
     between consecutive versions, computed in memory."""
@@ -40,20 +52,10 @@ def record_history(instance: models.Model, limit: int = HISTORY_LIMIT) -> list[H
     fields = {f.attname: f for f in instance._meta.concrete_fields}
     fields.update({f.name: f for f in instance._meta.concrete_fields})
     entries = []
-    for newer, older in zip(versions, [*versions[1:], None], strict=False):
-        if len(entries) == limit:
-            break
+    for newer, older in zip(versions[:limit], [*versions[1:], None], strict=False):
         who = newer.history_user.get_full_name() if newer.history_user else ""
         entry = HistoryEntry(when=newer.history_date, who=who, kind=newer.history_type)
         if older is not None and newer.history_type == "~":
-            delta = newer.diff_against(older)
-            entry.changes = [
-                (
-                    str(fields[change.field].verbose_name) if change.field in fields else change.field,
-                    _shown(change.new, fields.get(change.field)),
-                )
-                for change in delta.changes
-                if change.field not in HIDDEN_FIELDS
-            ]
+            entry.changes = _changes(newer, older, fields)
         entries.append(entry)
     return entries

@@ -57,6 +57,17 @@ def _is_trusted(address: str, networks: tuple) -> bool:
     return _valid(address) and any(ipaddress.ip_address(address) in network for network in networks)
 
 
+def _client_hop(hops: list[str], trusted) -> int:
+    """The index of the client's hop: as many hops from the right as there are proxies (a
+    number), or the rightmost hop that is not one of the trusted proxies (networks)."""
+    if isinstance(trusted, int):
+        # More proxies than hops: the request did not come through all of them; the leftmost
+        # hop is the nearest thing to a client we have.
+        return max(len(hops) - 1 - trusted, 0)
+    networks = _networks(tuple(trusted))
+    return next((i for i in range(len(hops) - 1, -1, -1) if not _is_trusted(hops[i], networks)), 0)
+
+
 def client_ip(request: HttpRequest) -> str:
     """A valid address, or "" when the request has none (an internal request). A hop that is
     not an address (a broken or forged header) is passed over for the nearest valid hop on its
@@ -69,13 +80,7 @@ def client_ip(request: HttpRequest) -> str:
         hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()
     ]
     hops = [*forwarded, remote]  # oldest (the client, as it claims) first
-    if isinstance(trusted, int):
-        # More proxies than hops: the request did not come through all of them; the leftmost
-        # hop is the nearest thing to a client we have.
-        chosen = max(len(hops) - 1 - trusted, 0)
-    else:
-        networks = _networks(tuple(trusted))
-        chosen = next((i for i in range(len(hops) - 1, -1, -1) if not _is_trusted(hops[i], networks)), 0)
+    chosen = _client_hop(hops, trusted)
     if _valid(hops[chosen]):
         return hops[chosen]
     return next(hop for hop in reversed(hops[chosen:]) if _valid(hop))  # REMOTE_ADDR at worst

@@ -22,6 +22,7 @@ from accounts.models import OrgUnit, Role
 from accounts.permissions import role_required, staff_required
 from conclusions.filters import DUE_SOON_DAYS
 from conclusions.models import Assignment, ExtensionRequest
+from core.forms import flash_error
 from dashboards import links, metrics, policies, services, summaries
 from dashboards.forms import AnswerForm, RemarkForm, ReviewFilterForm, SupervisionForm
 from dashboards.models import SupervisionRemark
@@ -130,8 +131,7 @@ def remind_now(request: HttpRequest, agency_pk: int) -> HttpResponse:
     try:
         reminder = services.agency_remind_now(agency=agency, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.warning(request, message)
+        flash_error(request, error, messages.WARNING)
     else:
         messages.success(
             request,
@@ -317,8 +317,7 @@ def remark_answer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.remark_answer(remark=remark, by=request.user, answer=form.cleaned_data["answer"])
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_error(request, error)
         else:
             messages.success(request, _("Đã trả lời ý kiến giám sát."))
     return redirect(services.remark_page_url(remark))

@@ -125,21 +125,27 @@ def _set_voter_meeting_fields(conference: Conference, values: dict) -> None:
         setattr(conference, name, value if conference.is_voter_meeting else "")
 
 
-@transaction.atomic
-def conference_update(
-    *, conference: Conference, by: User, chairs: list[Chair] | None = None, **fields
-) -> Conference:
+def _check_editable(conference: Conference, fields: dict) -> None:
+    """A closed or cancelled conference is not edited; one whose opinions were raised stays in
+    its area (its opinions, notices and assignments belong to that area)."""
     if conference.status in (Conference.Status.CLOSED, Conference.Status.CANCELLED):
         raise ValidationError(CANNOT_EDIT)
     moving = "host_area" in fields and fields["host_area"].pk != conference.host_area_id
     if moving and (
         conference.status != Conference.Status.PLANNED or ports.opinions().any_raised_at(conference)
     ):
-        # Its opinions, notices and assignments belong to the old area: they would be left behind.
         raise ValidationError({"host_area": CANNOT_MOVE})
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"conference_update does not change {sorted(unknown)}")
+
+
+@transaction.atomic
+def conference_update(
+    *, conference: Conference, by: User, chairs: list[Chair] | None = None, **fields
+) -> Conference:
+    _check_editable(conference, fields)
     for name, value in fields.items():
-        if name not in EDITABLE_FIELDS:
-            raise TypeError(f"conference_update does not change {name}")
         if name not in VOTER_MEETING_FIELDS:
             setattr(conference, name, value)
     _set_voter_meeting_fields(conference, {k: v for k, v in fields.items() if k in VOTER_MEETING_FIELDS})

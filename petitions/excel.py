@@ -242,15 +242,12 @@ class _Lookups:
         self.categories = {fold(category.name): category for category in categories}
 
 
-def _validate_row(number: int, cells: list[str], categories: list[Category], lookups: _Lookups) -> ImportRow:
-    values = dict(zip(FIELDS, cells, strict=True))
-    data: dict[str, str] = {}
-    problems: dict[str, list[str]] = {}
+def _read_choices(values: dict, lookups: _Lookups, data: dict, problems: dict) -> None:
+    """Each choice column by its code or its label, accents and case aside; a blank one takes
+    the default the fast-entry grid shows pre-selected."""
     form_fields = PetitionRowForm.base_fields
-
     for name, labels in lookups.labels.items():
         text = values[name]
-        # A blank choice takes the default the fast-entry grid shows pre-selected.
         code = lookups.codes[name].get(fold(text)) if text else str(form_fields[name].initial)
         if code is None:
             data[name] = ""
@@ -259,13 +256,42 @@ def _validate_row(number: int, cells: list[str], categories: list[Category], loo
             data[name] = code
             values[name] = labels[code]
 
+
+def _read_category(values: dict, lookups: _Lookups, data: dict, problems: dict) -> Category | None:
     category = lookups.categories.get(fold(values["category"]))
     data["category"] = str(category.pk) if category else ""
     if category:
         values["category"] = category.name
     elif values["category"]:
         problems["category"] = [str(UNKNOWN_CATEGORY % {"value": values["category"]})]
+    return category
 
+
+def _cross_field_errors(data: dict, category: Category | None) -> dict[str, list]:
+    """The rules across fields, asked of the row as it stands: the form checks them only once
+    every field is valid, and a file is fixed and sent again as a whole, so all show at once."""
+    partial = PetitionDraft(
+        kind=data["kind"],
+        channel=data["channel"],
+        category=category,
+        content=data["content"],
+        petitioner_type=data["petitioner_type"],
+        petitioner_name=data["petitioner_name"],
+        answered_at_conference=data["answered_at_conference"] == "true",
+        conference_answer=data["conference_answer"],
+        petitioner_phone=data["petitioner_phone"],
+        petitioner_email=data["petitioner_email"],
+        message_consent=data["message_consent"] == "true",
+    )
+    return partial.errors()
+
+
+def _validate_row(number: int, cells: list[str], categories: list[Category], lookups: _Lookups) -> ImportRow:
+    values = dict(zip(FIELDS, cells, strict=True))
+    data: dict[str, str] = {}
+    problems: dict[str, list[str]] = {}
+    _read_choices(values, lookups, data, problems)
+    category = _read_category(values, lookups, data, problems)
     _yes_no(values, data, problems, "answered_at_conference")
     _yes_no(values, data, problems, "message_consent")
 
@@ -280,22 +306,7 @@ def _validate_row(number: int, cells: list[str], categories: list[Category], loo
     errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
     errors.update(problems)  # a label we could not read explains more than "required"
     if errors:
-        # The form checks the rules across fields only once every field is valid; a file is
-        # fixed and sent again as a whole, so show them all at once.
-        partial = PetitionDraft(
-            kind=data["kind"],
-            channel=data["channel"],
-            category=category,
-            content=data["content"],
-            petitioner_type=data["petitioner_type"],
-            petitioner_name=data["petitioner_name"],
-            answered_at_conference=data["answered_at_conference"] == "true",
-            conference_answer=data["conference_answer"],
-            petitioner_phone=data["petitioner_phone"],
-            petitioner_email=data["petitioner_email"],
-            message_consent=data["message_consent"] == "true",
-        )
-        for name, messages in partial.errors().items():
+        for name, messages in _cross_field_errors(data, category).items():
             errors.setdefault(name, [str(message) for message in messages])
     draft = form.to_draft() if not errors else None
     return ImportRow(number=number, values=values, errors=errors, draft=draft)

@@ -138,14 +138,16 @@ def _payload_rows(request: HttpRequest, conference: Conference) -> tuple[str, li
         or payload.get("u") != request.user.pk
     ):
         raise ValueError("payload of another conference or user")
-    rows = []
-    for number, cells in payload.get("rows") or []:
-        if not isinstance(number, int) or len(cells) != len(excel.COLUMNS):
-            raise ValueError("malformed row")
-        rows.append((number, [str(cell) for cell in cells]))
+    rows = [_payload_row(number, cells) for number, cells in payload.get("rows") or []]
     if not rows:
         raise ValueError("no rows")
     return str(payload["k"]), rows
+
+
+def _payload_row(number, cells) -> tuple[int, list[str]]:
+    if not isinstance(number, int) or len(cells) != len(excel.COLUMNS):
+        raise ValueError("malformed row")
+    return number, [str(cell) for cell in cells]
 
 
 @role_required(*EDITORS)

@@ -51,6 +51,26 @@ def _user_area(request: HttpRequest):
 # --- intake -------------------------------------------------------------------------------
 
 
+def _reception_of(request: HttpRequest) -> ReceptionSession | None:
+    """The reception session the letter form records for, when it was opened from one."""
+    reception_pk = request.GET.get("reception") or request.POST.get("reception")
+    if not reception_pk:
+        return None
+    return get_object_or_404(ReceptionSession.objects.editable_by(request.user), pk=reception_pk)
+
+
+def _possible_duplicates(request: HttpRequest, data: services.WrittenPetitionData) -> list:
+    """Earlier petitions of the same person about the same matter, among those the clerk sees."""
+    return services.petition_possible_duplicates(
+        candidates=Petition.objects.visible_to(request.user),
+        by=request.user,
+        where=request.path,
+        content=data.content,
+        id_number=data.petitioner_id_number,
+        phone=data.petitioner_phone,
+    )
+
+
 @role_required(*EDITORS)
 @submit_once
 def written_create(request: HttpRequest) -> HttpResponse:
@@ -58,23 +78,12 @@ def written_create(request: HttpRequest) -> HttpResponse:
     petitions of the same person about the same matter are shown: the clerk saves it as new
     or merges it into one of them."""
     area = _user_area(request)
-    reception = None
-    reception_pk = request.GET.get("reception") or request.POST.get("reception")
-    if reception_pk:
-        reception = get_object_or_404(ReceptionSession.objects.editable_by(request.user), pk=reception_pk)
+    reception = _reception_of(request)
     initial = {"channel": Petition.Channel.RECEPTION, "received_on": reception.held_on} if reception else None
     form = WrittenPetitionForm(request.POST or None, request.FILES or None, initial=initial)
     duplicates = []
     if request.method == "POST" and form.is_valid():
-        data = form.data_for_service()
-        duplicates = services.petition_possible_duplicates(
-            candidates=Petition.objects.visible_to(request.user),
-            by=request.user,
-            where=request.path,
-            content=data.content,
-            id_number=data.petitioner_id_number,
-            phone=data.petitioner_phone,
-        )
+        duplicates = _possible_duplicates(request, form.data_for_service())
         decided = "save_new" in request.POST or "merge_into" in request.POST
         if not duplicates or decided:
             petition = _create(request, form, area, reception, duplicates)

@@ -38,8 +38,9 @@ CLOSING_OUTCOMES = (Outcome.TRANSFERRED, Outcome.DUPLICATE, Outcome.REJECTED)
 
 
 @dataclass
-class PetitionDraft:
-    """One opinion as typed by the clerk (fast entry, Excel import), before it is saved."""
+class CitizenEntry:
+    """What a citizen raised and who they are, as the clerk types it: at a conference
+    (PetitionDraft) or from a letter or a reception (WrittenPetitionData)."""
 
     kind: str
     channel: str
@@ -51,6 +52,37 @@ class PetitionDraft:
     petitioner_phone: str = ""
     petitioner_email: str = ""
     message_consent: bool = False
+
+    def name_missing(self) -> bool:
+        """A petitioner who gave their name must have it written (an anonymous one has none)."""
+        return self.petitioner_type != Petition.PetitionerType.ANONYMOUS and not self.petitioner_name.strip()
+
+    def contact_errors(self) -> dict[str, list]:
+        return contact_errors(
+            phone=self.petitioner_phone, email=self.petitioner_email, consent=self.message_consent
+        )
+
+    def citizen_fields(self) -> dict:
+        """The Petition's fields for it: trimmed and normalised, no name kept for an anonymous one."""
+        anonymous = self.petitioner_type == Petition.PetitionerType.ANONYMOUS
+        return {
+            "kind": self.kind,
+            "channel": self.channel,
+            "category": self.category,
+            "content": self.content.strip(),
+            "petitioner_type": self.petitioner_type,
+            "petitioner_name": "" if anonymous else self.petitioner_name.strip(),
+            "petitioner_address": self.petitioner_address.strip(),
+            "petitioner_phone": normalize_phone(self.petitioner_phone),
+            "petitioner_email": normalize_email(self.petitioner_email),
+            "message_consent": self.message_consent,
+        }
+
+
+@dataclass
+class PetitionDraft(CitizenEntry):
+    """One opinion as typed by the clerk (fast entry, Excel import), before it is saved."""
+
     answered_at_conference: bool = False
     conference_answer: str = ""
     answered_by: str = ""
@@ -60,14 +92,11 @@ class PetitionDraft:
     def errors(self) -> dict[str, list]:
         """Rules that span fields; the forms show them next to the field concerned."""
         problems: dict[str, list] = {}
-        if self.petitioner_type != Petition.PetitionerType.ANONYMOUS and not self.petitioner_name.strip():
+        if self.name_missing():
             problems.setdefault("petitioner_name", []).append(NAME_REQUIRED)
         if self.answered_at_conference and not self.conference_answer.strip():
             problems.setdefault("conference_answer", []).append(ANSWER_REQUIRED)
-        contact = contact_errors(
-            phone=self.petitioner_phone, email=self.petitioner_email, consent=self.message_consent
-        )
-        for name, messages in contact.items():
+        for name, messages in self.contact_errors().items():
             problems.setdefault(name, []).extend(messages)
         return problems
 
@@ -85,48 +114,53 @@ def petitions_add_to_conference(
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if not conference.is_open_for_entry:
         raise ValidationError(ENTRY_CLOSED)
+    _check_drafts(drafts)
+    position = _next_position(conference)
+    after_notice = conference_notice_issued(conference=conference) is not None
+    petitions = [
+        _save_draft(
+            draft, conference=conference, position=position + offset, after_notice=after_notice, by=by
+        )
+        for offset, draft in enumerate(drafts)
+    ]
+    announce(kind=CitizenEvent.RECEIVED, petition_ids=[petition.pk for petition in petitions])
+    return petitions
+
+
+def _check_drafts(drafts: list[PetitionDraft]) -> None:
+    """Every row's problems at once, named by the row's number as typed."""
     problems = {index: draft.errors() for index, draft in enumerate(drafts)}
     if any(problems.values()):
         raise ValidationError(
             {f"row {index + 1}": list(errors.values()) for index, errors in problems.items() if errors}
         )
-    position = _next_position(conference)
-    after_notice = conference_notice_issued(conference=conference) is not None
-    petitions = []
-    for offset, draft in enumerate(drafts):
-        petition = Petition(
-            area=conference.host_area,
-            conference=conference,
-            position=position + offset,
-            received_on=draft.received_on or conference.local_date,
-            kind=draft.kind,
-            channel=draft.channel,
-            category=draft.category,
-            content=draft.content.strip(),
-            petitioner_type=draft.petitioner_type,
-            petitioner_name=""
-            if draft.petitioner_type == Petition.PetitionerType.ANONYMOUS
-            else draft.petitioner_name.strip(),
-            petitioner_address=draft.petitioner_address.strip(),
-            petitioner_phone=normalize_phone(draft.petitioner_phone),
-            petitioner_email=normalize_email(draft.petitioner_email),
-            message_consent=draft.message_consent,
-            answered_at_conference=draft.answered_at_conference,
-            conference_answer=draft.conference_answer.strip() if draft.answered_at_conference else "",
-            answered_by=draft.answered_by.strip() if draft.answered_at_conference else "",
-            after_notice=after_notice,
-            created_by=by,
-        )
-        if draft.answered_at_conference:
-            # Answered on the spot: the outcome is known from the minutes.
-            petition.outcome = Petition.Outcome.ANSWERED
-            petition.outcome_decided_on = petition.received_on
-        petition.conference = conference  # the cached relation fills the search column
-        petition._history_user = by
-        petition.save()
-        petitions.append(petition)
-    announce(kind=CitizenEvent.RECEIVED, petition_ids=[petition.pk for petition in petitions])
-    return petitions
+
+
+def _save_draft(
+    draft: PetitionDraft, *, conference: Conference, position: int, after_notice: bool, by: User
+) -> Petition:
+    """One typed opinion of the conference, saved with its history."""
+    answered = draft.answered_at_conference
+    petition = Petition(
+        area=conference.host_area,
+        conference=conference,
+        position=position,
+        received_on=draft.received_on or conference.local_date,
+        **draft.citizen_fields(),
+        answered_at_conference=answered,
+        conference_answer=draft.conference_answer.strip() if answered else "",
+        answered_by=draft.answered_by.strip() if answered else "",
+        after_notice=after_notice,
+        created_by=by,
+    )
+    if answered:
+        # Answered on the spot: the outcome is known from the minutes.
+        petition.outcome = Petition.Outcome.ANSWERED
+        petition.outcome_decided_on = petition.received_on
+    petition.conference = conference  # the cached relation fills the search column
+    petition._history_user = by
+    petition.save()
+    return petition
 
 
 AFTER_NOTICE_WARNING = _(
@@ -161,20 +195,25 @@ def _duplicate_error(petition: Petition, duplicate_of: Petition | None):
     return None
 
 
-def _outcome_errors(petition: Petition, outcome: str, details: dict) -> dict:
-    """What each outcome requires (a target, a reason, an answer, an original), and that no
-    work answering the opinion has started: {field: message}."""
-    errors = {}
+def _missing_detail(petition: Petition, outcome: str, details: dict) -> tuple[str, str] | None:
+    """The detail `outcome` requires and lacks, as (field, message), or None."""
     if outcome == Outcome.TRANSFERRED and not details["transferred_to"].strip():
-        errors["transferred_to"] = TRANSFER_NEEDS_TARGET
+        return "transferred_to", TRANSFER_NEEDS_TARGET
     if outcome == Outcome.REJECTED and not details["rejection_reason"].strip():
-        errors["rejection_reason"] = REJECTION_NEEDS_REASON
+        return "rejection_reason", REJECTION_NEEDS_REASON
     if outcome == Outcome.ANSWERED and not (
         details["conference_answer"].strip() or petition.conference_answer
     ):
-        errors["conference_answer"] = ANSWER_REQUIRED
+        return "conference_answer", ANSWER_REQUIRED
     if outcome == Outcome.DUPLICATE and (error := _duplicate_error(petition, details["duplicate_of"])):
-        errors["duplicate_of"] = error
+        return "duplicate_of", error
+    return None
+
+
+def _outcome_errors(petition: Petition, outcome: str, details: dict) -> dict:
+    """What each outcome requires (a target, a reason, an answer, an original), and that no
+    work answering the opinion has started: {field: message}."""
+    errors = dict([missing]) if (missing := _missing_detail(petition, outcome, details)) else {}
     if petition.resolved_on or ports.follow_up().has_started_work(petition):
         errors[NON_FIELD_ERRORS] = ALREADY_ASSIGNED
     return errors
@@ -286,21 +325,11 @@ SIMILARITY_THRESHOLD = 0.5
 DUPLICATE_CANDIDATES = 50
 
 
-@dataclass
-class WrittenPetitionData:
+@dataclass(kw_only=True)
+class WrittenPetitionData(CitizenEntry):
     """A letter, or what a citizen raised at a reception, as the clerk enters it."""
 
     received_on: date
-    channel: str
-    kind: str
-    category: Category
-    content: str
-    petitioner_type: str = Petition.PetitionerType.PERSON
-    petitioner_name: str = ""
-    petitioner_address: str = ""
-    petitioner_phone: str = ""
-    petitioner_email: str = ""
-    message_consent: bool = False
     petitioner_id_number: str = ""
     complaint_round: int = 1  # complaints: first or second (both accepted within 10 days)
     verified_in_several_places: bool = False  # denunciations: 10 working days, not 7
@@ -311,6 +340,17 @@ def _check_not_future(day: date, field_name: str, errors: dict) -> None:
         errors[field_name] = DATE_IN_FUTURE
 
 
+def _check_written(data: WrittenPetitionData) -> None:
+    """A named petitioner has a name; the letter came in the past; the contact is usable."""
+    errors: dict = {}
+    if data.name_missing():
+        errors["petitioner_name"] = NAME_REQUIRED
+    _check_not_future(data.received_on, "received_on", errors)
+    errors.update({name: messages[0] for name, messages in data.contact_errors().items()})
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def written_petition_create(
     *, area, by: User, data: WrittenPetitionData, reception=None, attachment=None
@@ -319,31 +359,13 @@ def written_petition_create(
     statutory acceptance deadline, computed now and stored."""
     from petitions.deadlines import acceptance_deadline
 
-    errors: dict = {}
+    _check_written(data)
     anonymous = data.petitioner_type == Petition.PetitionerType.ANONYMOUS
-    if not anonymous and not data.petitioner_name.strip():
-        errors["petitioner_name"] = NAME_REQUIRED
-    _check_not_future(data.received_on, "received_on", errors)
-    contact = contact_errors(
-        phone=data.petitioner_phone, email=data.petitioner_email, consent=data.message_consent
-    )
-    errors.update({name: messages[0] for name, messages in contact.items()})
-    if errors:
-        raise ValidationError(errors)
     petition = Petition(
         area=area,
         reception=reception,
         received_on=data.received_on,
-        channel=data.channel,
-        kind=data.kind,
-        category=data.category,
-        content=data.content.strip(),
-        petitioner_type=data.petitioner_type,
-        petitioner_name="" if anonymous else data.petitioner_name.strip(),
-        petitioner_address=data.petitioner_address.strip(),
-        petitioner_phone=normalize_phone(data.petitioner_phone),
-        petitioner_email=normalize_email(data.petitioner_email),
-        message_consent=data.message_consent,
+        **data.citizen_fields(),
         petitioner_id_number="" if anonymous else data.petitioner_id_number.strip(),
         complaint_round=data.complaint_round if data.kind == Petition.Kind.COMPLAINT else 1,
         verified_in_several_places=data.kind == Petition.Kind.DENUNCIATION

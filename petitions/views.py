@@ -122,6 +122,51 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _outcome_initial(petition: Petition) -> dict:
+    return {
+        "outcome": petition.outcome,
+        # A voter's petition goes, by default, to the body its meeting forwards petitions to.
+        "transferred_to": petition.transferred_to
+        or (petition.conference.forwarded_to if petition.conference_id else ""),
+        "transferred_on": petition.transferred_on,
+        "duplicate_of": petition.duplicate_of_id,
+        "rejection_reason": petition.rejection_reason,
+        "conference_answer": petition.conference_answer,
+    }
+
+
+def _outcome_saved(request: HttpRequest, petition: Petition, form: OutcomeForm) -> bool:
+    """Whether the posted outcome went through the service (its refusal lands on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        services.petition_set_outcome(petition=petition, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        show_service_error(form, error)
+        return False
+    return True
+
+
+def _follow_up_context(request: HttpRequest, petition: Petition, *, can_edit: bool) -> dict:
+    """What conclusions (above this app) did about the petition, through the port."""
+    follow_up = ports.follow_up()
+    return {
+        "assignments": follow_up.assignments_of(petition),
+        # The official answers (a denunciation's: for those who may see its case only), what
+        # the citizen said of them and the reopenings that caused (issue 17).
+        "official_answers": follow_up.official_answers([petition.pk]).get(petition.pk, [])
+        if petition.identity_visible_to(request.user)
+        else [],
+        "reopenings": [
+            (reopening, follow_up.reopening_url(reopening))
+            for reopening in petition.reopenings.select_related("decided_by").order_by("created_at")
+        ],
+        "assign_url": follow_up.assign_url(petition)
+        if petition.after_notice and can_edit and petition.is_open
+        else "",
+    }
+
+
 @staff_required
 def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     petition = get_object_or_404(
@@ -131,29 +176,16 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can_edit = request.user.has_role(*EDITORS)
-    form = None
-    if can_edit:
-        initial = {
-            "outcome": petition.outcome,
-            # A voter's petition goes, by default, to the body its meeting forwards petitions to.
-            "transferred_to": petition.transferred_to
-            or (petition.conference.forwarded_to if petition.conference_id else ""),
-            "transferred_on": petition.transferred_on,
-            "duplicate_of": petition.duplicate_of_id,
-            "rejection_reason": petition.rejection_reason,
-            "conference_answer": petition.conference_answer,
-        }
-        form = OutcomeForm(request.POST or None, petition=petition, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.petition_set_outcome(petition=petition, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                show_service_error(form, error)
-            else:
-                messages.success(request, _("Đã cập nhật hướng xử lý."))
-                return redirect("petitions:detail", pk=petition.pk)
-    elif request.method == "POST":
+    if not can_edit and request.method == "POST":
         raise PermissionDenied  # a monitor reads only
+    form = (
+        OutcomeForm(request.POST or None, petition=petition, initial=_outcome_initial(petition))
+        if can_edit
+        else None
+    )
+    if form is not None and _outcome_saved(request, petition, form):
+        messages.success(request, _("Đã cập nhật hướng xử lý."))
+        return redirect("petitions:detail", pk=petition.pk)
     return render(
         request,
         "petitions/petition_detail.html",
@@ -164,21 +196,8 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 petition=petition, user=request.user, where=request.get_full_path()
             ),
             "repeats": petition.repeats.select_related("conference").order_by("received_on", "pk"),
-            # The assignments answering it (conclusions, above this app: through the port).
-            "assignments": ports.follow_up().assignments_of(petition),
-            # The official answers (a denunciation's: for those who may see its case only), what
-            # the citizen said of them and the reopenings that caused (issue 17).
-            "official_answers": ports.follow_up().official_answers([petition.pk]).get(petition.pk, [])
-            if petition.identity_visible_to(request.user)
-            else [],
+            **_follow_up_context(request, petition, can_edit=can_edit),
             "verdicts": petition.verdicts.order_by("created_at"),
-            "reopenings": [
-                (reopening, ports.follow_up().reopening_url(reopening))
-                for reopening in petition.reopenings.select_related("decided_by").order_by("created_at")
-            ],
-            "assign_url": ports.follow_up().assign_url(petition)
-            if petition.after_notice and can_edit and petition.is_open
-            else "",
             "form": form,
             "history": petition.history.select_related("history_user").order_by("-history_date")[:20],
             "detail_panels": ports.detail_panels.render(request, petition),

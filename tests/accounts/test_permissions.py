@@ -63,3 +63,26 @@ def test_no_code_restates_the_superuser_rule():
         if restated.search(line)
     ]
     assert found == []
+
+
+def test_templates_ask_acts_as_for_roles(ward, make_user):
+    """The templates learn the roles from `acts_as` (accounts.context_processors), decided by
+    has_role: a superuser sees what every role sees, a clerk only the clerk's entries."""
+    boss = UserFactory(agency=ward.bodies["UBND"], is_superuser=True)
+    clerk = make_user("clerk")
+    boss_roles = login(boss).get(reverse("home")).context["acts_as"]
+    clerk_roles = login(clerk).get(reverse("home")).context["acts_as"]
+    assert all(boss_roles[role] for role in Role) and boss_roles["any"]
+    assert clerk_roles == {**{role.value: role == Role.CLERK for role in Role}, "any": True}
+
+
+def test_no_template_spells_a_role_or_the_superuser_rule():
+    """`user.is_superuser or user.is_clerk` in a template would decide a permission again."""
+    spelled = re.compile(r"user\.(is_superuser|is_clerk|is_leader|is_handler|is_monitor|is_sysadmin|roles)\b")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if spelled.search(line)
+    ]
+    assert found == []

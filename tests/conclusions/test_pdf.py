@@ -11,6 +11,7 @@ import pytest
 
 from accounts.models import OrgUnit
 from conclusions import pdf
+from conclusions.demo import SEED_004
 from conclusions.models import ConclusionNotice, NoticeItem
 from conclusions.tasks import notice_render_pdf, notices_render_pending
 from core import pdf as core_pdf
@@ -35,25 +36,7 @@ PREAMBLE = (
     "Sau khi thống nhất các nội dung, Chủ tọa hội nghị thống nhất kết luận như sau:"
 )
 # Seed 004's four points, word for word.
-ITEMS = [
-    "Văn phòng Đảng ủy, Văn phòng UBND tổng hợp các ý kiến phát biểu tại hội nghị; rà soát đối chiếu các ý "
-    "kiến tổng hợp trước hội nghị, những nội dung đã được trả lời, các ý kiến chưa được trả lời để tham mưu "
-    "Đảng ủy, UBND Phường chỉ đạo giải quyết và trả lời bằng văn bản sau hội nghị. Đồng thời, chậm nhất ngày "
-    "10/10/2022, Văn phòng Đảng ủy, Văn phòng UBND thông báo ý kiến kết luận của người đứng đầu cấp ủy, chính "
-    "quyền đến các cơ quan, đơn vị có liên quan xem xét, giải quyết kiến nghị của nhân dân tại hội nghị đối "
-    "thoại.",
-    "Giao UBND Phường giải quyết kịp thời, hiệu quả những vấn đề dân sinh bức xúc đặt ra; chỉ đạo các bộ phận "
-    "chuyên môn trả lời các ý kiến, kiến nghị của Nhân dân, xong trước ngày 30/10/2022. Những vấn đề vượt quá "
-    "thẩm quyền của phường, thì tổng hợp đề nghị cấp có thẩm quyền xem xét, giải quyết; những vấn đề, nội dung "
-    "phức tạp, liên quan đến nhiều ngành cần thời gian nghiên cứu xem xét, giải quyết để đảm bảo khách quan, "
-    "đúng quy trình, trình tự của pháp luật, phải thông báo bằng văn bản cho người có ý kiến tại hội nghị đối "
-    "thoại biết về thời gian, trách nhiệm của cơ quan giải quyết.",
-    "Định kỳ, người đứng đầu cấp ủy, chính quyền báo cáo kết quả tổ chức đối thoại và kết quả giải quyết các "
-    "ý kiến, kiến nghị và gửi UB MTTQ phường, các tổ chức chính trị xã hội để theo dõi, giám sát.",
-    "Ủy ban MTTQ và các đoàn thể chính trị - xã hội: Giám sát kết quả thực hiện kết luận hội nghị đối thoại "
-    "năm 2022; phát huy vai trò giám sát, phản biện xã hội, tuyên truyền, vận động nhân dân chấp hành và thực "
-    "hiện tốt các chủ trương, chính sách của đảng, pháp luật Nhà nước.",
-]
+ITEMS = list(SEED_004.items)
 CLOSING = (
     "Văn phòng UBND phường thông báo ý kiến kết luận của người đứng đầu cấp ủy, chính quyền tại hội nghị để "
     "các cơ quan, đơn vị, tổ chức và cá nhân có liên quan biết, thực hiện./."

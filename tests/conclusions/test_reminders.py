@@ -7,25 +7,18 @@ Monday 19/10, then weekly (26/10); "overdue more than 5 days" starts on 22/10 an
 """
 
 import email
-import os
 import smtplib
 import socket
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from datetime import date
 from io import StringIO
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-import redis
 from aiosmtpd.controller import Controller
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
 from accounts.models import Notification
 from conclusions import reminders, services
@@ -35,9 +28,9 @@ from conclusions.tasks import reminders_send
 from core.calendar import add_working_days
 from core.models import CalendarOverride
 from tests.conclusions.helpers import assign, draft_notice, handler_of, held_conference, leader_of
+from tests.workers import celery_workers, private_queue, wait_for
 
 DEADLINE = date(2026, 10, 16)
-BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True, params=["set_sql", "page_by_page"])
@@ -536,61 +529,18 @@ def test_end_to_end_over_smtp(ward, people, settings, smtp_server):
     assert smtp_server.to() == ["handler@example.vn", "partner@example.vn", "responsible@example.vn"]
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_celery_worker_sends_each_reminder_once(ward, people, settings, smtp_server, tmp_path):
     """The beat's task through the real Redis broker to a real worker process, mailing over
     real SMTP. The task is queued twice (a retried task, a second beat): mail arrives once."""
     issued(ward, people, count=2)
     issued(ward, people, deadline=date(2026, 10, 14), coordinating=[ward.bodies["ĐU"]])
-    queue = f"reminders-test-{uuid.uuid4().hex[:12]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
-        "CONN_MAX_AGE": "0",
-    }
-    log = (tmp_path / "worker.log").open("w")
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "--pool=solo",
-        "--concurrency=1",
-        "-Q",
-    ]
-    worker = subprocess.Popen(
-        [*command, queue, "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    queue = private_queue("reminders")
+    with celery_workers(queue, log_dir=tmp_path, EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}") as [log]:
         for _ in range(2):
             reminders_send.apply_async(kwargs={"day": "2026-10-15"}, queue=queue)
         expected = ["handler@example.vn", "partner@example.vn", "responsible@example.vn"]
-        delivered = _wait_for(
+        delivered = wait_for(
             lambda: (
                 len(smtp_server.messages) >= 3
                 and ReminderLog.objects.count() == 7
@@ -598,22 +548,10 @@ def test_celery_worker_sends_each_reminder_once(ward, people, settings, smtp_ser
             ),
             seconds=30,
         )
-        assert delivered, (tmp_path / "worker.log").read_text()[-3000:]
+        assert delivered, log.read_text()[-3000:]
         # Both tasks have run once the worker's log says so; then nothing more may arrive.
-        assert _wait_for(lambda: (tmp_path / "worker.log").read_text().count("succeeded") >= 2, seconds=15)
+        assert wait_for(lambda: log.read_text().count("succeeded") >= 2, seconds=15)
         assert smtp_server.to() == expected
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        log.close()
-        connections.close_all()
-        # The broker keeps a binding per queue name: leave no trace of this one.
-        broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-        broker.delete(queue, *broker.keys(f"_kombu.binding*{queue}"))
 
 
 # --- statutory deadlines of written petitions ----------------------------------------------------

@@ -1,11 +1,9 @@
 """Messages claimed once and delivered once, through a real HTTP gateway on loopback."""
 
 import base64
-import uuid
 from datetime import date, timedelta
 
 import pytest
-import redis
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from petitions.models import Category, Petition
 from tests.conftest import login
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.petitions.written_helpers import DENOUNCER, clerk_of, letter
+from tests.workers import celery_workers, forget_queue, private_queue, wait_for
 
 pytestmark = pytest.mark.django_db
 CONTACT = {"petitioner_phone": "0912 345 678", "petitioner_email": "hoa@example.vn", "message_consent": True}
@@ -243,6 +242,22 @@ def test_the_api_gives_staff_the_message_log_and_keeps_a_denouncers_contact(
     assert DENOUNCER not in str(answer) and "hoa@example.vn" not in str(answer)
 
 
+def _letters_by_phone(ward, *, series: str, count: int) -> list[Petition]:
+    """Letters of `count` citizens who agreed to be told by phone only: 0987000<series>00…"""
+    clerk = clerk_of(ward)
+    return [
+        letter(
+            ward,
+            clerk,
+            received_on=date.today(),
+            message_consent=True,
+            petitioner_email="",
+            petitioner_phone=f"0987000{series}{n:02d}",
+        )
+        for n in range(count)
+    ]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_each_message_once(ward, channels, gateway):
     """Two deliveries of one batch in two threads (two connections, real row locks)."""
@@ -252,28 +267,16 @@ def test_two_workers_at_once_send_each_message_once(ward, channels, gateway):
 
     channels.CITIZEN_MESSAGE_BACKENDS = {"sms": "off", "zalo": "off", "email": "off"}  # while logging
     channels.MESSAGES_DELIVERY_CHUNK = 3
-    clerk = clerk_of(ward)
-    petitions = [
-        letter(
-            ward,
-            clerk,
-            received_on=date.today(),
-            message_consent=True,
-            petitioner_email="",
-            petitioner_phone=f"09870001{n:02d}",
-        )
-        for n in range(12)
-    ]
+    petitions = _letters_by_phone(ward, series="1", count=12)
     # The claim queues its task on a queue nobody serves (removed below): the threads deliver.
-    channels.MESSAGES_QUEUE = f"messages-test-{uuid.uuid4().hex[:12]}"
+    channels.MESSAGES_QUEUE = private_queue("messages")
     channels.CITIZEN_MESSAGE_BACKENDS = {"sms": "http", "zalo": "off", "email": "off"}
     celery_app.conf.task_always_eager = False
     try:
         batch = services.messages_claim(kind="received", petition_ids=[p.pk for p in petitions], data={})
     finally:
         celery_app.conf.task_always_eager = True
-        broker = redis.Redis.from_url(channels.CELERY_BROKER_URL)
-        broker.delete(channels.MESSAGES_QUEUE, *broker.keys(f"_kombu.binding*{channels.MESSAGES_QUEUE}"))
+        forget_queue(channels.MESSAGES_QUEUE)
     results = []
 
     def deliver():
@@ -298,38 +301,15 @@ def test_real_celery_workers_send_each_message_once_with_a_retried_and_a_duplica
 ):
     """Two worker processes on the real Redis broker; the gateway refuses its first request
     (the task retries with backoff) and the task is queued twice: each message arrives once."""
-    import os
-    import subprocess
-    import sys
-
-    from django.conf import settings as django_settings
-    from django.db import connections
-
     from messaging.tasks import messages_deliver_batch
-    from tests.conclusions.test_reminders import BASE_DIR, _test_database_url, _wait_for
 
     channels.CITIZEN_MESSAGE_BACKENDS = {"sms": "off", "zalo": "off", "email": "off"}
-    clerk = clerk_of(ward)
-    petitions = [
-        letter(
-            ward,
-            clerk,
-            received_on=date.today(),
-            message_consent=True,
-            petitioner_email="",
-            petitioner_phone=f"09870002{n:02d}",
-        )
-        for n in range(8)
-    ]
-    queue = f"messages-test-{uuid.uuid4().hex[:12]}"
+    petitions = _letters_by_phone(ward, series="2", count=8)
+    queue = private_queue("messages")
     channels.MESSAGES_QUEUE = queue
     channels.CITIZEN_MESSAGE_BACKENDS = {"sms": "http", "zalo": "off", "email": "off"}
     gateway.fail_next = 1
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": django_settings.REDIS_URL,
-        "CONN_MAX_AGE": "0",
+    worker_settings = {
         "MESSAGES_SMS": "http",
         "MESSAGES_ZALO": "off",
         "MESSAGES_EMAIL": "off",
@@ -339,49 +319,23 @@ def test_real_celery_workers_send_each_message_once_with_a_retried_and_a_duplica
         "MESSAGES_DELIVERY_CHUNK": "2",
     }
     celery_app.conf.task_always_eager = False
-    workers, logs = [], []
     try:
         batch = services.messages_claim(kind="received", petition_ids=[p.pk for p in petitions], data={})
         messages_deliver_batch.apply_async(args=[str(batch)], queue=queue)  # a duplicate
-        for number in range(2):
-            log = (tmp_path / f"worker{number}.log").open("w")
-            logs.append(log)
-            workers.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
-                     "-n", f"w{number}-{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                     "-l", "info"],
-                    cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-                )
-            )  # fmt: skip
-        delivered = _wait_for(
-            lambda: (
-                not CitizenMessage.objects.exclude(status="sent").exists() and len(gateway.delivered()) >= 8
-            ),
-            seconds=40,
-        )
-        assert delivered, (tmp_path / "worker0.log").read_text()[-3000:]
-        # Both tasks (and the retry) have run once the logs say so; nothing more may arrive.
-        assert _wait_for(
-            lambda: sum(p.read_text().count("succeeded") for p in tmp_path.glob("worker*.log")) >= 2,
-            seconds=20,
-        )
-        phones = sorted(body["to"] for body in gateway.delivered())
-        assert phones == sorted(f"849870002{n:02d}" for n in range(8))
-        assert [r["refused"] for r in gateway.requests].count(True) == 1
-        assert CitizenMessage.objects.filter(attempts=2).count() == 1  # the refused one, retried
+        with celery_workers(queue, log_dir=tmp_path, count=2, **worker_settings) as logs:
+            delivered = wait_for(
+                lambda: (
+                    not CitizenMessage.objects.exclude(status="sent").exists()
+                    and len(gateway.delivered()) >= 8
+                ),
+                seconds=40,
+            )
+            assert delivered, logs[0].read_text()[-3000:]
+            # Both tasks (and the retry) have run once the logs say so; nothing more may arrive.
+            assert wait_for(lambda: sum(log.read_text().count("succeeded") for log in logs) >= 2, seconds=20)
+            phones = sorted(body["to"] for body in gateway.delivered())
+            assert phones == sorted(f"849870002{n:02d}" for n in range(8))
+            assert [r["refused"] for r in gateway.requests].count(True) == 1
+            assert CitizenMessage.objects.filter(attempts=2).count() == 1  # the refused one, retried
     finally:
         celery_app.conf.task_always_eager = True
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
-        for log in logs:
-            log.close()
-        connections.close_all()
-        broker = redis.Redis.from_url(django_settings.CELERY_BROKER_URL)
-        broker.delete(queue, *broker.keys(f"_kombu.binding*{queue}"))
