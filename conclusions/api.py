@@ -53,6 +53,7 @@ from core.filters import YearFilter
 from dialogue.models import Conference
 from petitions.api import ConferenceRefSerializer
 from petitions.models import Petition
+from registers.api import SignatureStatusSerializer
 
 CONFERENCE_NOT_EDITABLE = _(
     "Không tìm thấy hội nghị (mã {pk_value}) trong phạm vi bạn được dự thảo thông báo kết luận."
@@ -384,18 +385,6 @@ class NoticeSerializer(NoticeBaseSerializer):
     class Meta(NoticeBaseSerializer.Meta):
         fields = [*NoticeBaseSerializer.Meta.fields, "assignment_count"]
         read_only_fields = fields
-
-
-class SignatureStatusSerializer(serializers.Serializer):
-    """One digital signature of the stored PDF, as validated when it was signed (core/signing.py)."""
-
-    role = serializers.ChoiceField(
-        choices=[("person", "người có thẩm quyền"), ("seal", "cơ quan, tổ chức"), ("", "khác")],
-        read_only=True,
-    )
-    signer = serializers.CharField(read_only=True)
-    signed_at = serializers.CharField(read_only=True, help_text="ISO 8601, giờ Việt Nam (+07:00)")
-    valid = serializers.BooleanField(read_only=True)
 
 
 class NoticeDetailSerializer(NoticeBaseSerializer):

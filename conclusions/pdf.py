@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 
 from accounts.models import OrgUnit
-from conclusions.models import Assignment, ConclusionNotice, new_verify_code
+from conclusions.models import Assignment, ConclusionNotice
 from core.pdf import (
     BLANK,
     clean_name,
@@ -32,7 +32,7 @@ from core.ports import document_verify_path
 from core.qr import qr_svg_data_uri
 from core.signing import SEAL, configured_roles, pdf_sign, pdf_signatures_check
 from registers import signing
-from registers.models import AssignmentsLayout, RegisterSettings
+from registers.models import AssignmentsLayout, RegisterSettings, new_verify_code
 
 TEMPLATE = "conclusions/pdf/notice.html"
 # The id of the space left for the signature in the template (includes/pdf/signature_space.html):
