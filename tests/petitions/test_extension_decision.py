@@ -197,3 +197,30 @@ def test_a_decision_made_outside_the_app_keeps_its_typed_reference(ward, unsigne
     assert extension.decision_ref == "12/QĐ-UBND" and extension.decision_entry is None
     assert stored_decision(extension) is None
     assert not RegisterEntry.objects.filter(doc_type="QĐ").exists()
+
+
+def test_the_petition_page_queries_do_not_grow_with_the_decisions(ward, unsigned):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clerk, leader = clerk_of(ward), leader_of(ward)
+    petition = services.petition_accept(
+        petition=denunciation(ward, clerk),
+        by=clerk,
+        accepted_on=date(2026, 3, 2),
+        complexity="especially_complex",
+    )
+    client, url = login(leader), reverse("petitions:handle", args=[petition.pk])
+    counts = []
+    for _ in range(2):
+        services.petition_extend_resolution(
+            petition=petition, by=leader, decided_on=date(2026, 3, 25), reason="Phức tạp", issue_decision=True
+        )
+        for extension in StatutoryExtension.objects.filter(petition=petition):
+            extension_decision_render_pdf.apply(args=[extension.pk]).get()
+        client.get(url)  # warm the session and caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert IssuedDocument.objects.stored().count() == 2
