@@ -31,10 +31,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
-from accounts.api import NO_ROLE, AreaSerializer, RolePermission, ScopedRelatedField, api_error, choice_field
+from accounts.api import (
+    NO_ROLE,
+    AreaSerializer,
+    ErrorsAsJson,
+    RolePermission,
+    ScopedRelatedField,
+    api_error,
+    choice_field,
+)
 from accounts.models import OrgUnit, Role, User
 from conclusions import services
 from conclusions.forms import ITEMS_REQUIRED
@@ -128,17 +135,6 @@ class LeaderPermission(permissions.BasePermission):
 
 class DecisionPermission(LeaderPermission):
     message = services.ONLY_LEADERS_DECIDE
-
-
-class ErrorsAsJson(BaseContentNegotiation):
-    """For the pdf action: the file is returned as is (DRF does not render it), and an error is
-    rendered as JSON even for a client that accepts only application/pdf, instead of a 406."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 class DetailSerializer(serializers.Serializer):

@@ -19,10 +19,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import NotFound
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
-from accounts.api import AreaSerializer, RolePermission, ScopedRelatedField, api_error, choice_field
+from accounts.api import (
+    AreaSerializer,
+    ErrorsAsJson,
+    RolePermission,
+    ScopedRelatedField,
+    api_error,
+    choice_field,
+)
 from accounts.filters import AreaSubtreeFilter
 from core.bounds import DOCUMENT_CHARS, validate_sensible_date
 from core.files import open_stored
@@ -42,17 +48,6 @@ SLIP_NOT_STORED = _(
     "Phiếu chuyển đơn chưa có tệp đã ban hành (đang được tạo, hoặc chuyển trước khi phiếu được lưu)."
 )
 MAX_BATCH = 500  # as the web's fast-entry grid
-
-
-class FileOrJson(BaseContentNegotiation):
-    """For the file actions: the file is returned as is, and an error as JSON even to a client
-    that accepts only application/pdf (instead of a 406)."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 PetitionKindField = choice_field(Petition.Kind, "PetitionKindEnum")
@@ -407,7 +402,7 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Petition
         return self.visible_petitions()
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: None})
-    @action(detail=True, methods=["get"], url_path="transfer-slip", content_negotiation_class=FileOrJson)
+    @action(detail=True, methods=["get"], url_path="transfer-slip", content_negotiation_class=ErrorsAsJson)
     def transfer_slip(self, request, pk=None, format=None):
         """The transferred petition's stored transfer slip (signed when keys are configured);
         404 while the file is being made, or for a slip transferred before slips were stored."""
