@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers
 from rest_framework.fields import get_error_detail
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.settings import api_settings
 
 from accounts.models import OrgUnit, Role
@@ -85,3 +86,15 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.scoped(super().get_queryset(), self.context["request"].user)
+
+
+class ErrorsAsJson(BaseContentNegotiation):
+    """For the actions that answer a file (a notice's or a transfer slip's PDF): the file is
+    returned as is (DRF does not render it), and an error is rendered as JSON even for a
+    client that accepts only application/pdf, instead of a 406."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type

@@ -31,10 +31,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
-from accounts.api import NO_ROLE, AreaSerializer, RolePermission, ScopedRelatedField, api_error, choice_field
+from accounts.api import (
+    NO_ROLE,
+    AreaSerializer,
+    ErrorsAsJson,
+    RolePermission,
+    ScopedRelatedField,
+    api_error,
+    choice_field,
+)
 from accounts.models import OrgUnit, Role, User
 from conclusions import services
 from conclusions.forms import ITEMS_REQUIRED
@@ -53,6 +60,7 @@ from core.filters import YearFilter
 from dialogue.models import Conference
 from petitions.api import ConferenceRefSerializer
 from petitions.models import Petition
+from registers.api import SignatureStatusSerializer
 
 CONFERENCE_NOT_EDITABLE = _(
     "Không tìm thấy hội nghị (mã {pk_value}) trong phạm vi bạn được dự thảo thông báo kết luận."
@@ -127,17 +135,6 @@ class LeaderPermission(permissions.BasePermission):
 
 class DecisionPermission(LeaderPermission):
     message = services.ONLY_LEADERS_DECIDE
-
-
-class ErrorsAsJson(BaseContentNegotiation):
-    """For the pdf action: the file is returned as is (DRF does not render it), and an error is
-    rendered as JSON even for a client that accepts only application/pdf, instead of a 406."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 class DetailSerializer(serializers.Serializer):
@@ -384,18 +381,6 @@ class NoticeSerializer(NoticeBaseSerializer):
     class Meta(NoticeBaseSerializer.Meta):
         fields = [*NoticeBaseSerializer.Meta.fields, "assignment_count"]
         read_only_fields = fields
-
-
-class SignatureStatusSerializer(serializers.Serializer):
-    """One digital signature of the stored PDF, as validated when it was signed (core/signing.py)."""
-
-    role = serializers.ChoiceField(
-        choices=[("person", "người có thẩm quyền"), ("seal", "cơ quan, tổ chức"), ("", "khác")],
-        read_only=True,
-    )
-    signer = serializers.CharField(read_only=True)
-    signed_at = serializers.CharField(read_only=True, help_text="ISO 8601, giờ Việt Nam (+07:00)")
-    valid = serializers.BooleanField(read_only=True)
 
 
 class NoticeDetailSerializer(NoticeBaseSerializer):

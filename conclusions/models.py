@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from core.models import BaseModel, ValidityQuerySet
 from core.uploads import validate_upload
 from dialogue.models import Conference
 from petitions.models import Petition
+from registers.models import VERIFY_CODE_LENGTH
 from registers.ports import Term
 
 
@@ -54,15 +54,6 @@ class NoticeQuerySet(ScopedQuerySet):
 
     def issued(self):
         return self.filter(status=ConclusionNotice.Status.ISSUED)
-
-
-VERIFY_CODE_LENGTH = 10
-# No 0/O, 1/I/L: a code read off paper and typed in.
-VERIFY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-
-def new_verify_code() -> str:
-    return "".join(secrets.choice(VERIFY_CODE_ALPHABET) for _ in range(VERIFY_CODE_LENGTH))
 
 
 def notice_pdf_path(instance: ConclusionNotice, filename: str) -> str:

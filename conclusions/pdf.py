@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 
 from accounts.models import OrgUnit, SigningKey
-from conclusions.models import Assignment, ConclusionNotice, new_verify_code
+from conclusions.models import Assignment, ConclusionNotice
 from core.pdf import (
     BLANK,
     clean_name,
@@ -33,7 +33,7 @@ from core.ports import document_verify_path
 from core.qr import qr_svg_data_uri
 from core.signing import SEAL, UnusableKey, configured_roles, pdf_sign, pdf_signatures_check
 from registers import signing
-from registers.models import AssignmentsLayout, RegisterSettings
+from registers.models import AssignmentsLayout, RegisterSettings, new_verify_code
 
 logger = logging.getLogger(__name__)
 

@@ -224,6 +224,12 @@ DASHBOARD_SUMMARY_MAX_AGE = env.int("DASHBOARD_SUMMARY_MAX_AGE", default=3 * DAS
 CELERY_BEAT_SCHEDULE: dict = {
     # Every 5 minutes: PDFs of issued notices whose render task was lost or gave up.
     "notices-render-pending": {"task": "conclusions.tasks.notices_render_pending", "schedule": 300.0},
+    # … and of the register's issued documents: transfer slips and extension decisions, periodic
+    # reports (docs/DOCUMENTS.md).
+    "transfer-slips-render-pending": {
+        "task": "petitions.tasks.transfer_slips_render_pending",
+        "schedule": 300.0,
+    },
     # Working days at 07:00 (CELERY_TIMEZONE): deadline reminders and escalation. The task
     # skips public holidays itself. Exactly one beat may run (docs/REMINDERS.md).
     "reminders-send": {

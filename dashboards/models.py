@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
@@ -198,3 +199,55 @@ class MonthFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.month:%m/%Y} {self.subject} {self.dimension} {self.value}"
+
+
+class IssuedReportQuerySet(ScopedQuerySet):
+    scope_field = "area"
+
+
+class IssuedReport(BaseModel):
+    """A periodic report (báo cáo định kỳ) issued as an official document: what was asked (the
+    area, the period, the texts typed, the signer) and the BC number its body's register gave
+    (registers.RegisterEntry). Its PDF — the report's figures as they stood at issue — is
+    rendered, signed and stored once by a worker (registers.IssuedDocument); this row never
+    changes afterwards."""
+
+    area = models.ForeignKey(OrgUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="+")
+    issuer = models.ForeignKey(
+        OrgUnit, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField(_("từ ngày"))
+    period_end = models.DateField(_("đến ngày"))
+    remaining_problems = BoundedTextField(_("tồn tại, hạn chế"), max_length=DOCUMENT_CHARS, blank=True)
+    proposals = BoundedTextField(_("đề xuất, kiến nghị"), max_length=DOCUMENT_CHARS, blank=True)
+    recipients = BoundedTextField(_("nơi nhận"), max_length=DOCUMENT_CHARS, blank=True)
+    signer_title = models.CharField(_("chức danh người ký"), max_length=100)
+    signer_name = models.CharField(_("họ tên người ký"), max_length=150)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    register_entry = models.OneToOneField(
+        "registers.RegisterEntry",
+        verbose_name=_("số báo cáo"),
+        null=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = IssuedReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("báo cáo đã ban hành")
+        verbose_name_plural = _("báo cáo đã ban hành")
+        indexes = [models.Index(fields=["area", "-created_at"], name="issued_report_area")]
+
+    def __str__(self) -> str:
+        label = self.register_entry.label if self.register_entry_id else ""
+        return f"{label} ({self.period_start:%d/%m/%Y} – {self.period_end:%d/%m/%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dashboards:issued_report", args=[self.pk])
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from accounts.models import OrgUnit
 from conclusions.pdf import header_lines, recipient_lines
 from core.pdf import BLANK, vietnamese_date
+from core.pdf import render_document as render_official_document
 from core.pdf import render_pdf as render_official_pdf
 from dashboards.reports import PeriodicReport, StatisticsReport
 
@@ -63,18 +64,20 @@ def _collective(issuer: OrgUnit | None) -> str:
     return issuer.name.upper()
 
 
-def periodic_pdf(report: PeriodicReport, *, signature: Signature) -> bytes:
-    """The report of the results of the dialogues and of the handling of opinions, addressed
-    to the Fatherland Front: number left blank for the office to fill in at issue."""
-    today = timezone.localdate()
+def periodic_context(
+    report: PeriodicReport, *, signature: Signature, number_label: str = "", day: date | None = None
+) -> dict:
+    """The report's template context: a report printed for review leaves the number blank and
+    is dated today; an issued one (dashboards.services.report_issue) carries its BC number
+    from the register and its issue date."""
     issuer_name = report.issuer.name if report.issuer else f"Ủy ban nhân dân {report.area.name}"
     symbol = (report.issuer.symbol if report.issuer else "") or "UBND"
     front = next((line for line in report.recipients if "MTTQ" in line or "Mặt trận" in line), "")
-    context = {
+    return {
         "report": report,
         "issuer_lines": header_lines(issuer_name),
-        "number_text": f"Số: {BLANK}/BC-{symbol}",
-        "place_date": f"{report.area.place_name}, {vietnamese_date(today)}",
+        "number_text": f"Số: {number_label}" if number_label else f"Số: {BLANK}/BC-{symbol}",
+        "place_date": f"{report.area.place_name}, {vietnamese_date(day or timezone.localdate())}",
         "period_line": period_line(report),
         "addressee": front,
         "remaining_problems": _paragraphs(report.remaining_problems),
@@ -83,7 +86,18 @@ def periodic_pdf(report: PeriodicReport, *, signature: Signature) -> bytes:
         "signature_lines": [f"{signature.mode} {_collective(report.issuer)}", signature.title.upper()],
         "signer_name": signature.name,
     }
-    return render_pdf(PERIODIC_TEMPLATE, context)
+
+
+def periodic_pdf(report: PeriodicReport, *, signature: Signature) -> bytes:
+    """The report of the results of the dialogues and of the handling of opinions, addressed
+    to the Fatherland Front: number left blank for the office to fill in at issue."""
+    return render_pdf(PERIODIC_TEMPLATE, periodic_context(report, signature=signature))
+
+
+def periodic_document(context: dict):
+    """The issued report laid out (WeasyPrint's document, for the signatures to find their
+    space): `context` is `periodic_context` with the verify mark (registers.documents)."""
+    return render_official_document(PERIODIC_TEMPLATE, context, extra_css=render_to_string(REPORT_CSS))
 
 
 def _paragraphs(text: str) -> list[str]:

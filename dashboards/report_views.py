@@ -7,7 +7,7 @@ import io
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,11 +23,13 @@ from core.bounds import validate_sensible_date
 from core.exports import export_start, keep_days
 from core.files import open_stored
 from core.models import ExportJob
-from dashboards import report_xlsx
+from dashboards import report_xlsx, services
 from dashboards.metrics import Period
+from dashboards.models import IssuedReport
 from dashboards.report_pdf import Signature, periodic_pdf, statistics_pdf
 from dashboards.reports import area_count, default_recipients, periodic_report, statistics_report
 from dialogue.forms import DateInput
+from registers.documents import file_name_of
 
 # A workbook listing more areas than this is built in the background (a whole city or the
 # country); a ward's or a district's is sent at once.
@@ -225,17 +227,69 @@ def periodic(request: HttpRequest) -> HttpResponse:
             proposals=form.cleaned_data["proposals"],
             recipients=form.recipient_lines(),
         )
+        if "ban_hanh" in request.POST:
+            return _periodic_issue(request, form, area)
         signature = Signature(title=form.cleaned_data["signer_title"], name=form.cleaned_data["signer_name"])
         response = HttpResponse(periodic_pdf(report, signature=signature), content_type="application/pdf")
         response["Content-Disposition"] = (
             f'inline; filename="bao-cao-doi-thoai-{form.period.start:%d%m%Y}-{form.period.end:%d%m%Y}.pdf"'
         )
         return response
-    return render(
-        request,
-        "dashboards/reports/periodic_form.html",
-        {"form": form, "chosen_area": _chosen_area(user, form.data or form.initial), "nav_active": "reports"},
+    context = {
+        "form": form,
+        "chosen_area": _chosen_area(user, form.data or form.initial),
+        "can_issue": user.has_role(Role.LEADER),
+        "nav_active": "reports",
+    }
+    return render(request, "dashboards/reports/periodic_form.html", context)
+
+
+def _periodic_issue(request: HttpRequest, form: PeriodicReportForm, area: OrgUnit) -> HttpResponse:
+    """Issue the report (leaders: it goes out in the name of the People's Committee)."""
+    if not request.user.has_role(Role.LEADER):
+        raise PermissionDenied
+    data = form.cleaned_data
+    try:
+        report = services.report_issue(
+            by=request.user,
+            area=area,
+            start=form.period.start,
+            end=form.period.end,
+            signer_title=data["signer_title"],
+            signer_name=data["signer_name"],
+            remaining_problems=data["remaining_problems"],
+            proposals=data["proposals"],
+            recipients=form.recipient_lines(),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("dashboards:periodic_report")
+    messages.success(request, _("Đã ban hành báo cáo số %(label)s.") % {"label": report.register_entry.label})
+    return redirect("dashboards:issued_report", pk=report.pk)
+
+
+@role_required(*REPORT_WRITERS)
+def issued_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """An issued periodic report: its number, and its stored file's SHA-256, signatures and
+    public check (or that the file is still being made)."""
+    report = get_object_or_404(
+        IssuedReport.objects.visible_to(request.user).select_related("area", "issuer", "register_entry"),
+        pk=pk,
     )
+    context = {"report": report, "issued": services.issued_report_document(report), "nav_active": "reports"}
+    return render(request, "dashboards/reports/issued_report.html", context)
+
+
+@role_required(*REPORT_WRITERS)
+def issued_report_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    report = get_object_or_404(
+        IssuedReport.objects.visible_to(request.user).select_related("register_entry"), pk=pk
+    )
+    issued = services.issued_report_document(report)
+    if issued is None or not issued.is_stored:
+        raise Http404
+    name = file_name_of(issued.entry, "bao-cao")
+    return FileResponse(open_stored(issued.pdf), filename=name, content_type="application/pdf")
 
 
 # --- exports -------------------------------------------------------------------------------

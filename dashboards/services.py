@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,8 +18,11 @@ from accounts.services import notifications_send
 from conclusions.models import Assignment
 from conclusions.reminders import Digest, DigestItem, Mailer
 from dashboards import policies
-from dashboards.models import AgencyReminder, SupervisionRemark
+from dashboards.models import AgencyReminder, IssuedReport, SupervisionRemark
 from dialogue.models import Conference
+from registers.documents import file_name_of, issued_document_open, issued_document_store
+from registers.models import DocumentType, IssuedDocument
+from registers.services import register_take
 
 logger = logging.getLogger(__name__)
 
@@ -208,4 +212,112 @@ def remarks_waiting(user: User):
         .waiting()
         .select_related("area", "author")
         .order_by("created_at", "pk")
+    )
+
+
+# --- issuing the periodic report (issue 18) ---------------------------------------------------
+
+REPORT_SUMMARY = "Báo cáo kết quả đối thoại và giải quyết ý kiến, kiến nghị từ {start} đến {end}"
+NO_ISSUER = _("Địa bàn này chưa có Ủy ban nhân dân để ban hành báo cáo.")
+
+
+@transaction.atomic
+def report_issue(
+    *,
+    by: User,
+    area: OrgUnit,
+    start: date,
+    end: date,
+    signer_title: str,
+    signer_name: str,
+    remaining_problems: str = "",
+    proposals: str = "",
+    recipients: list[str] | None = None,
+) -> IssuedReport:
+    """Issue the periodic report as an official document of the area's People's Committee:
+    its BC number from the body's register in this transaction, then its PDF (the figures as
+    they stand at issue) rendered, signed and stored by a worker after the commit."""
+    from dashboards.reports import peoples_committee_of
+
+    issuer = peoples_committee_of(area)
+    if issuer is None:
+        raise ValidationError(NO_ISSUER)
+    report = IssuedReport(
+        area=area,
+        issuer=issuer,
+        period_start=start,
+        period_end=end,
+        remaining_problems=remaining_problems.strip(),
+        proposals=proposals.strip(),
+        recipients="\n".join(recipients or []),
+        signer_title=signer_title.strip(),
+        signer_name=signer_name.strip(),
+        issued_by=by,
+    )
+    report._history_user = by
+    report.save()
+    report.register_entry = register_take(
+        body=issuer,
+        doc_type=DocumentType.REPORT,
+        on=timezone.localdate(),
+        summary=REPORT_SUMMARY.format(start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}"),
+        document=report,
+        by=by,
+    )
+    report.save(update_fields=["register_entry", "updated_at"])
+    issued_document_open(entry=report.register_entry)
+    transaction.on_commit(partial(queue_report_pdf, report.pk))
+    return report
+
+
+def queue_report_pdf(report_id: int) -> bool:
+    """Queue the report's PDF; a broker that is down leaves it pending for the sweep."""
+    from dashboards.tasks import issued_report_render_pdf
+
+    try:
+        issued_report_render_pdf.apply_async(args=[report_id], retry=False)
+    except Exception:
+        logger.warning("PDF of report %s not queued; left pending", report_id, exc_info=True)
+        return False
+    return True
+
+
+def issued_report_document(report: IssuedReport) -> IssuedDocument | None:
+    if report.register_entry_id is None:
+        return None
+    return IssuedDocument.objects.filter(entry_id=report.register_entry_id).first()
+
+
+def issued_report_store(*, report: IssuedReport) -> IssuedDocument | None:
+    """Compute the report as its issuer saw it (their scope, its period, on its issue date),
+    lay it out with its number and QR code, sign and store it once (registers.documents)."""
+    from dashboards.metrics import Period
+    from dashboards.report_pdf import Signature, periodic_context, periodic_document
+    from dashboards.reports import periodic_report
+
+    issued = issued_report_document(report)
+    if issued is None or issued.is_stored:
+        return issued
+    entry = issued.entry
+    figures = periodic_report(
+        user=report.issued_by,
+        area=report.area,
+        period=Period(report.period_start, report.period_end),
+        today=entry.issued_on,
+        remaining_problems=report.remaining_problems,
+        proposals=report.proposals,
+        recipients=report.recipient_lines,
+    )
+    context = periodic_context(
+        figures,
+        signature=Signature(title=report.signer_title, name=report.signer_name),
+        number_label=entry.label,
+        day=entry.issued_on,
+    )
+    return issued_document_store(
+        document=issued,
+        render=lambda verify: periodic_document({**context, **verify}),
+        file_name=file_name_of(entry, "bao-cao"),
+        reason=f"Ban hành Báo cáo số {entry.label}",
+        location=report.area.place_name,
     )

@@ -10,17 +10,28 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import api_view
+from rest_framework.decorators import action, api_view
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from accounts.api import AreaSerializer, RolePermission, ScopedRelatedField, api_error, choice_field
+from accounts.api import (
+    AreaSerializer,
+    ErrorsAsJson,
+    RolePermission,
+    ScopedRelatedField,
+    api_error,
+    choice_field,
+)
 from accounts.filters import AreaSubtreeFilter
 from core.bounds import DOCUMENT_CHARS, validate_sensible_date
+from core.files import open_stored
 from core.filters import SearchFilter
 from dialogue.api import visible_areas
 from dialogue.models import Conference
@@ -28,9 +39,16 @@ from petitions import ports, services
 from petitions.deadlines import PROCEDURES, deadline_compute
 from petitions.intake_forms import DeadlineApiForm
 from petitions.models import Category, Petition
+from petitions.slip import FILE_PREFIX, stored_slip
+from registers.api import IssuedDocumentSerializer
+from registers.documents import file_name_of
 
 CONFERENCE_NOT_EDITABLE = _("Không tìm thấy hội nghị (mã {pk_value}) trong phạm vi bạn được nhập ý kiến.")
+SLIP_NOT_STORED = _(
+    "Phiếu chuyển đơn chưa có tệp đã ban hành (đang được tạo, hoặc chuyển trước khi phiếu được lưu)."
+)
 MAX_BATCH = 500  # as the web's fast-entry grid
+
 
 PetitionKindField = choice_field(Petition.Kind, "PetitionKindEnum")
 
@@ -138,6 +156,7 @@ class PetitionDetailSerializer(PetitionSerializer):
     message_log = serializers.SerializerMethodField()
     public_answer = serializers.SerializerMethodField()
     citizen_verdict = serializers.SerializerMethodField()
+    transfer_slip = serializers.SerializerMethodField()
 
     class Meta(PetitionSerializer.Meta):
         fields = [
@@ -152,6 +171,7 @@ class PetitionDetailSerializer(PetitionSerializer):
             "outcome_decided_on",
             "transferred_to",
             "transferred_on",
+            "transfer_slip",
             "rejection_reason",
             "resolved_on",
             "public_answer",
@@ -199,6 +219,18 @@ class PetitionDetailSerializer(PetitionSerializer):
             "comment": "" if petition.is_confidential else verdict.comment,
             "reopening": reopening.status if reopening else None,
         }
+
+    @extend_schema_field(IssuedDocumentSerializer(allow_null=True))
+    def get_transfer_slip(self, petition: Petition) -> dict | None:
+        """The transfer slip as issued: number, stored PDF, SHA-256, signatures, public check;
+        null for a petition not transferred, or transferred before slips were stored."""
+        issued = stored_slip(petition) if petition.outcome == Petition.Outcome.TRANSFERRED else None
+        if issued is None:
+            return None
+        url = self.context["request"].build_absolute_uri(
+            reverse("api:petition-transfer-slip", args=[petition.pk])
+        )
+        return IssuedDocumentSerializer(issued, context={"pdf_url": url}).data
 
     def to_representation(self, petition: Petition) -> dict:
         data = super().to_representation(petition)
@@ -368,6 +400,20 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Petition
 
     def get_queryset(self):
         return self.visible_petitions()
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: None})
+    @action(detail=True, methods=["get"], url_path="transfer-slip", content_negotiation_class=ErrorsAsJson)
+    def transfer_slip(self, request, pk=None, format=None):
+        """The transferred petition's stored transfer slip (signed when keys are configured);
+        404 while the file is being made, or for a slip transferred before slips were stored."""
+        petition = self.get_object()
+        issued = stored_slip(petition) if petition.outcome == Petition.Outcome.TRANSFERRED else None
+        if issued is None or not issued.is_stored:
+            raise NotFound(SLIP_NOT_STORED)
+        name = file_name_of(issued.entry, FILE_PREFIX)
+        return FileResponse(
+            open_stored(issued.pdf), as_attachment=True, filename=name, content_type="application/pdf"
+        )
 
     @extend_schema(responses={201: PetitionBatchResultSerializer})
     def create(self, request, *args, **kwargs):

@@ -218,15 +218,34 @@ class PetitionAssignmentForm(DeadlineWarningMixin, forms.Form):
             del self.fields["deadline"]
 
 
+DECISION_REF_OR_ISSUE = _("Hãy ghi số quyết định đã ban hành, hoặc chọn ban hành quyết định trên phần mềm.")
+
+
 class ExtensionDecisionForm(forms.Form):
     decided_on = forms.DateField(
         validators=[validate_sensible_date], label=_("Ngày quyết định"), widget=DateInput()
     )
-    decision_ref = forms.CharField(label=_("Số quyết định gia hạn"), max_length=64)
+    issue_decision = forms.BooleanField(
+        label=_("Ban hành Quyết định gia hạn trên phần mềm"),
+        help_text=_("Lấy số QĐ từ sổ văn bản đi, tạo tệp PDF có ký số và mã QR để kiểm tra."),
+        required=False,
+    )
+    decision_ref = forms.CharField(
+        label=_("Số quyết định gia hạn"),
+        max_length=64,
+        required=False,
+        help_text=_("Số, ký hiệu của quyết định đã ban hành ngoài phần mềm."),
+    )
     reason = forms.CharField(
         max_length=REMARK_CHARS, label=_("Lý do gia hạn"), widget=forms.Textarea(attrs={"rows": 2})
     )
     complexity = forms.ChoiceField(label=_("Tính chất vụ việc"), choices=Petition.Complexity.choices)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("issue_decision") and not (data.get("decision_ref") or "").strip():
+            self.add_error("decision_ref", DECISION_REF_OR_ISSUE)
+        return data
 
     def __init__(self, *args, petition: Petition, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,6 +24,8 @@ from core.once import submit_once
 from core.pdf import render_pdf
 from dialogue.models import Conference
 from petitions import ports, services
+from petitions.decision import FILE_PREFIX as DECISION_FILE_PREFIX
+from petitions.decision import stored_decision
 from petitions.intake_forms import (
     AcceptForm,
     AnswerForm,
@@ -33,8 +35,10 @@ from petitions.intake_forms import (
     TransferForm,
     WrittenPetitionForm,
 )
-from petitions.models import Petition, PetitionAttachment, ReceptionSession
-from petitions.slip import transfer_slip_context
+from petitions.models import Petition, PetitionAttachment, ReceptionSession, StatutoryExtension
+from petitions.slip import FILE_PREFIX, stored_slip, transfer_slip_context
+from registers.documents import file_name_of
+from registers.models import IssuedDocument
 
 EDITORS = (Role.CLERK, Role.LEADER)
 PAGE_SIZE = 50
@@ -281,6 +285,17 @@ def _follow_up_context(request, petition: Petition, can_edit: bool) -> dict:
     }
 
 
+def _extensions_with_decisions(petition: Petition) -> list[StatutoryExtension]:
+    """The extensions, each with the decision the app issued for it (`issued`, or None for a
+    decision made outside the app): two queries whatever their number."""
+    extensions = list(petition.statutory_extensions.select_related("decided_by"))
+    entries = [extension.decision_entry_id for extension in extensions if extension.decision_entry_id]
+    issued = {document.entry_id: document for document in IssuedDocument.objects.filter(entry_id__in=entries)}
+    for extension in extensions:
+        extension.issued = issued.get(extension.decision_entry_id)
+    return extensions
+
+
 def _handle_context(request, petition, can_edit, pending, **forms) -> dict:
     follow_up = _follow_up_context(request, petition, can_edit)
     return {
@@ -291,7 +306,8 @@ def _handle_context(request, petition, can_edit, pending, **forms) -> dict:
         "can_edit": can_edit,
         **_step_forms(petition, can_edit, pending, follow_up.pop("open_work"), forms),
         **follow_up,
-        "extensions": petition.statutory_extensions.select_related("decided_by"),
+        "extensions": _extensions_with_decisions(petition),
+        "slip": stored_slip(petition) if petition.outcome == Petition.Outcome.TRANSFERRED else None,
         "attachments": petition.attachments.all(),
         "files_visible": petition.identity_visible_to(request.user) or not petition.is_confidential,
         "public_url": request.build_absolute_uri(ports.tracking_url()),
@@ -368,12 +384,30 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*EDITORS)
+def extension_decision(request: HttpRequest, pk: int, extension_pk: int) -> FileResponse:
+    """The extension decision the app issued: its stored, signed file (issue 18)."""
+    petition = _editable(request, pk)
+    extension = get_object_or_404(petition.statutory_extensions, pk=extension_pk)
+    issued = stored_decision(extension)
+    if issued is None or not issued.is_stored:
+        raise Http404
+    name = file_name_of(issued.entry, DECISION_FILE_PREFIX)
+    return FileResponse(open_stored(issued.pdf), filename=name, content_type="application/pdf")
+
+
+@role_required(*EDITORS)
 def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
     """Phiếu chuyển đơn, an official PDF addressed to the competent body. For a denunciation
     the identity appears only for those who may see it, and that display is logged."""
     petition = _editable(request, pk)
     if petition.outcome != Petition.Outcome.TRANSFERRED:
         raise Http404
+    issued = stored_slip(petition)
+    if issued is not None and issued.is_stored:
+        # The issued slip: the stored, signed file, the same for everyone (issue 18).
+        name = file_name_of(issued.entry, FILE_PREFIX)
+        return FileResponse(open_stored(issued.pdf), filename=name, content_type="application/pdf")
+    # A slip transferred before slips were stored (or whose file is still being made).
     petitioner = services.petitioner_name_shown_to(petition=petition, user=request.user, where=request.path)
     reveals = petition.identity_visible_to(request.user)
     context = {

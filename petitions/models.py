@@ -572,6 +572,18 @@ class StatutoryExtension(BaseModel):
     previous_deadline = models.DateField(_("hạn cũ"))
     new_deadline = models.DateField(_("hạn mới"), validators=[validate_sensible_date])
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The decision the app issued (its QĐ number in the body's register, its stored PDF:
+    # registers.IssuedDocument); empty for a decision made outside the app, whose reference
+    # is typed in `decision_ref`.
+    decision_entry = models.OneToOneField(
+        "registers.RegisterEntry",
+        verbose_name=_("số quyết định trong sổ văn bản đi"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["petition", "sequence"]
@@ -583,6 +595,9 @@ class StatutoryExtension(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.decision_ref} ({self.new_deadline:%d/%m/%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:handle", args=[self.petition_id])
 
 
 class IdentityDisclosure(models.Model):

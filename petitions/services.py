@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -17,8 +19,11 @@ from petitions import ports
 from petitions.contact import contact_errors, normalize_email, normalize_phone
 from petitions.events import CitizenEvent, announce
 from petitions.models import Category, CitizenVerdict, Petition, Reopening, verdict_window_days
+from registers.documents import issued_document_open
 from registers.models import DocumentType, RegisterEntry
 from registers.services import area_body, register_take
+
+logger = logging.getLogger(__name__)
 
 ENTRY_CLOSED = _("Hội nghị này đã hoàn thành hoặc đã hủy: không nhập thêm ý kiến.")
 TRANSFER_NEEDS_TARGET = _("Hãy ghi cơ quan có thẩm quyền được chuyển đến.")
@@ -265,6 +270,10 @@ def petition_set_outcome(
     _apply_outcome(petition, outcome, details)
     if outcome == Outcome.TRANSFERRED and petition.transfer_entry_id is None:
         petition.transfer_entry = _register_transfer_slip(petition, by)
+        # The slip stands on its own: its stored, signed PDF with the QR code, made by a
+        # worker once this transaction commits (registers/documents.py).
+        issued_document_open(entry=petition.transfer_entry)
+        transaction.on_commit(partial(queue_transfer_slip_pdf, petition.pk))
     petition._history_user = by
     petition.save()
     if outcome in CLOSING_OUTCOMES:
@@ -277,6 +286,19 @@ def petition_set_outcome(
 
 
 TRANSFER_SLIP_SUMMARY = "Chuyển đơn {kind} đến {to}"
+
+
+def queue_transfer_slip_pdf(petition_id: int) -> bool:
+    """Queue the slip's PDF; when the broker is down the slip stays "PDF pending" and the
+    periodic sweep makes it later. Transferring never fails because of the broker."""
+    from petitions.tasks import transfer_slip_render_pdf
+
+    try:
+        transfer_slip_render_pdf.apply_async(args=[petition_id], retry=False)
+    except Exception:
+        logger.warning("Slip PDF of petition %s not queued; left pending", petition_id, exc_info=True)
+        return False
+    return True
 
 
 def _register_transfer_slip(petition: Petition, by: User) -> RegisterEntry:
@@ -653,14 +675,20 @@ def petition_extend_resolution(
     petition: Petition,
     by: User,
     decided_on: date,
-    decision_ref: str,
+    decision_ref: str = "",
     reason: str,
     complexity: str | None = None,
+    issue_decision: bool = False,
 ):
     """Gia hạn giải quyết tố cáo, decided in writing with a reason: once for a complex case,
-    twice for an especially complex one, 30 days each by default. The open assignments whose
-    deadline followed the statutory one move with it (conclusions, through the follow-up
-    port; their history keeps the old deadline). Returns the extension."""
+    twice for an especially complex one, 30 days each by default (Luật Tố cáo 2018, Điều 30
+    khoản 1–2; khoản 3: the person resolving the denunciation decides the extension in
+    writing and informs the denouncer, the denounced and those concerned). The decision is
+    either made outside the app (`decision_ref`, its number as typed) or, with
+    `issue_decision`, issued here: a QĐ number from the body's register in this transaction,
+    and its PDF (stored, signed, with its QR code) made by a worker after the commit. The open
+    assignments whose deadline followed the statutory one move with it (conclusions, through
+    the follow-up port; their history keeps the old deadline). Returns the extension."""
     from petitions.deadlines import MAX_EXTENSIONS, denunciation_resolution_deadline
     from petitions.models import StatutoryExtension
 
@@ -671,7 +699,7 @@ def petition_extend_resolution(
         raise ValidationError(ONLY_DENUNCIATIONS_EXTEND)
     if not petition.accepted_on or not petition.resolution_deadline or not petition.is_open:
         raise ValidationError(NOT_ACCEPTED)
-    if not (decision_ref.strip() and reason.strip()):
+    if not ((issue_decision or decision_ref.strip()) and reason.strip()):
         raise ValidationError(EXTENSION_NEEDS_DECISION)
     if complexity:
         petition.complexity = complexity
@@ -694,9 +722,11 @@ def petition_extend_resolution(
         new_deadline=deadline.on,
         decided_by=by,
     )
+    if issue_decision:
+        _issue_extension_decision(petition, extension, by)
     petition.resolution_deadline = deadline.on
     petition.resolution_basis = (
-        f"{petition.resolution_basis}; {_('gia hạn lần')} {done + 1}: {decision_ref.strip()}"[:255]
+        f"{petition.resolution_basis}; {_('gia hạn lần')} {done + 1}: {extension.decision_ref}"[:255]
     )
     petition._history_user = by
     petition.save()
@@ -707,6 +737,47 @@ def petition_extend_resolution(
         data={"deadline": deadline.on.isoformat(), "key": f"statutory-{extension.sequence}"},
     )
     return extension
+
+
+EXTENSION_DECISION_SUMMARY = "Gia hạn giải quyết tố cáo (mã {code}) lần {sequence}"
+
+
+def extension_decision_issuer(petition: Petition, by: User) -> OrgUnit:
+    """The body whose head resolves the denunciation and signs the extension: the area's
+    People's Committee (its chair resolves denunciations at that level, Luật Tố cáo 2018,
+    Điều 13–15), else the leader's own agency."""
+    return slip_issuer(petition.area, fallback=by.agency)
+
+
+def _issue_extension_decision(petition: Petition, extension, by: User) -> None:
+    """Number the extension decision from the body's register (in the caller's transaction),
+    open its issued document, and have a worker render, sign and store it after the commit."""
+    entry = register_take(
+        body=extension_decision_issuer(petition, by),
+        doc_type=DocumentType.DECISION,
+        on=extension.decided_on,
+        summary=EXTENSION_DECISION_SUMMARY.format(code=petition.tracking_code, sequence=extension.sequence),
+        document=extension,
+        by=by,
+    )
+    extension.decision_entry = entry
+    extension.decision_ref = entry.label
+    extension._history_user = by
+    extension.save(update_fields=["decision_entry", "decision_ref", "updated_at"])
+    issued_document_open(entry=entry)
+    transaction.on_commit(partial(queue_extension_decision_pdf, extension.pk))
+
+
+def queue_extension_decision_pdf(extension_id: int) -> bool:
+    """Queue the decision's PDF; a broker that is down leaves it to the periodic sweep."""
+    from petitions.tasks import extension_decision_render_pdf
+
+    try:
+        extension_decision_render_pdf.apply_async(args=[extension_id], retry=False)
+    except Exception:
+        logger.warning("Decision PDF of extension %s not queued; left pending", extension_id, exc_info=True)
+        return False
+    return True
 
 
 @transaction.atomic

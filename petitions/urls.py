@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:pk>/khong-thu-ly/", intake_views.decline, name="decline"),
     path("<int:pk>/chuyen/", intake_views.transfer, name="transfer"),
     path("<int:pk>/phieu-chuyen/", intake_views.transfer_slip, name="transfer_slip"),
+    path(
+        "<int:pk>/gia-han/<int:extension_pk>/quyet-dinh/",
+        intake_views.extension_decision,
+        name="extension_decision",
+    ),
     path("<int:pk>/ket-qua/", intake_views.answer, name="answer"),
     path("<int:pk>/bien-nhan/", intake_views.receipt, name="receipt"),
     path("tep/<int:pk>/", intake_views.attachment_download, name="attachment"),

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from conclusions.models import VERIFY_CODE_LENGTH, ConclusionNotice
+from conclusions.models import ConclusionNotice
 from public_pages.views import TOO_MANY, lookup_allowed
+from registers.models import VERIFY_CODE_LENGTH, DocumentType, IssuedDocument
 
 CHECK_SCOPE = "document-check"
 NO_FILE = _("Hãy chọn tệp cần kiểm tra.")
@@ -69,19 +72,67 @@ class HashOnlyUploadHandler(FileUploadHandler):
         return HashedUpload(self.file_name, self.size, self.digest.hexdigest(), self.too_large)
 
 
-def _issued_document(code: str) -> ConclusionNotice:
+@dataclass(frozen=True)
+class CheckedDocument:
+    """What the public page shows of an issued document, whatever its kind: a conclusion
+    notice (its own fields) or a document of the register (`registers.IssuedDocument`)."""
+
+    kind: str  # "Thông báo", "Phiếu chuyển", "Quyết định", "Báo cáo"
+    body_name: str
+    number_label: str
+    issued_on: date
+    summary: str
+    verify_code: str
+    pdf_sha256: str
+    signatures: list
+    # Only the conclusion notice is published in full; a transfer slip, a decision on a
+    # denunciation or a report carries personal data: the page checks a copy, it gives none.
+    download_url: str
+
+
+def _notice(code: str) -> CheckedDocument | None:
+    notice = ConclusionNotice.objects.issued().select_related("issuing_body").filter(verify_code=code).first()
+    if notice is None:
+        return None
+    return CheckedDocument(
+        kind=str(DocumentType.NOTICE.label),
+        body_name=notice.issuing_body.name,
+        number_label=notice.number_label,
+        issued_on=notice.issued_on,
+        summary=notice.summary,
+        verify_code=notice.verify_code,
+        pdf_sha256=notice.pdf_sha256,
+        signatures=notice.pdf_signatures,
+        download_url=reverse("public:notice_pdf", args=[notice.pk]) if notice.pdf_sha256 else "",
+    )
+
+
+def _register_document(code: str) -> CheckedDocument | None:
+    issued = IssuedDocument.objects.select_related("entry__body").filter(verify_code=code).first()
+    if issued is None:
+        return None
+    entry = issued.entry
+    return CheckedDocument(
+        kind=entry.get_doc_type_display(),
+        body_name=entry.body.name,
+        number_label=entry.label,
+        issued_on=entry.issued_on,
+        summary=entry.summary,
+        verify_code=issued.verify_code,
+        pdf_sha256=issued.pdf_sha256,
+        signatures=issued.signatures,
+        download_url="",
+    )
+
+
+def _issued_document(code: str) -> CheckedDocument:
     code = code.strip().upper()
     if len(code) != VERIFY_CODE_LENGTH:
         raise Http404
-    notice = (
-        ConclusionNotice.objects.issued()
-        .select_related("issuing_body", "area")
-        .filter(verify_code=code)
-        .first()
-    )
-    if notice is None:
+    found = _notice(code) or _register_document(code)
+    if found is None:
         raise Http404
-    return notice
+    return found
 
 
 @csrf_exempt  # only so that the upload handlers can be set before the body is read
@@ -94,8 +145,8 @@ def document(request: HttpRequest, code: str) -> HttpResponse:
 
 @csrf_protect
 def _document(request: HttpRequest, code: str, limit: int) -> HttpResponse:
-    notice = _issued_document(code)
-    context = {"notice": notice, "limit": limit, "signatures": notice.pdf_signatures}
+    document = _issued_document(code)
+    context = {"document": document, "limit": limit, "signatures": document.signatures}
     if request.method == "GET":
         return render(request, "public/document.html", context)
     if not lookup_allowed(request, CHECK_SCOPE):
@@ -109,7 +160,7 @@ def _document(request: HttpRequest, code: str, limit: int) -> HttpResponse:
         return render(request, "public/document.html", {**context, "error": NO_FILE}, status=400)
     if upload.too_large:
         return render(request, "public/document.html", {**context, "error": too_large_message}, status=413)
-    matches = bool(notice.pdf_sha256) and upload.sha256 == notice.pdf_sha256
+    matches = bool(document.pdf_sha256) and upload.sha256 == document.pdf_sha256
     return render(
         request,
         "public/document.html",

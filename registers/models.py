@@ -15,6 +15,8 @@ The rules, from the texts:
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -180,3 +182,80 @@ class RegisterEntry(BaseModel):
     def document_url(self) -> str:
         document = self.document
         return document.get_absolute_url() if document is not None else ""
+
+
+VERIFY_CODE_LENGTH = 10
+# No 0/O, 1/I/L: a code read off paper and typed in.
+VERIFY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+ALREADY_STORED = "An issued document's stored PDF never changes: issue a new document instead."
+
+
+def new_verify_code() -> str:
+    """The short code printed beside an issued document's QR code (every kind of document:
+    the notice's and the register's documents draw from the same alphabet and length)."""
+    return "".join(secrets.choice(VERIFY_CODE_ALPHABET) for _ in range(VERIFY_CODE_LENGTH))
+
+
+def issued_document_path(instance: IssuedDocument, filename: str) -> str:
+    return f"documents/{instance.entry.issued_on:%Y}/{instance.entry_id}-{filename}"
+
+
+class IssuedDocumentQuerySet(models.QuerySet):
+    def stored(self):
+        return self.exclude(pdf_sha256="")
+
+
+class IssuedDocument(models.Model):
+    """The stored, signed and checkable file of a document the app issued under a register
+    number (a transfer slip, an extension decision, a periodic report): its PDF, the PDF's
+    SHA-256, the short code of the public check, and the signatures as validated when it was
+    signed. Made with its number in the issuing transaction (the code is known before the
+    file, since the file prints it); the file is stored once by
+    `registers.documents.issued_document_store` and never changed afterwards."""
+
+    entry = models.OneToOneField(
+        RegisterEntry,
+        verbose_name=_("số văn bản"),
+        on_delete=models.PROTECT,
+        related_name="issued_document",
+        editable=False,
+    )
+    verify_code = models.CharField(
+        _("mã xác thực"), max_length=VERIFY_CODE_LENGTH, unique=True, editable=False
+    )
+    pdf = models.FileField(
+        _("tệp PDF"), upload_to=issued_document_path, blank=True, editable=False, max_length=255
+    )
+    pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    # core.signing.SignatureStatus as dicts; empty: issued unsigned.
+    signatures = models.JSONField(default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    stored_at = models.DateTimeField(_("lưu tệp lúc"), null=True, blank=True, editable=False)
+
+    objects = IssuedDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("văn bản đã ban hành")
+        verbose_name_plural = _("văn bản đã ban hành")
+        indexes = [
+            # The sweep of documents whose file is still to be made.
+            models.Index(fields=["id"], condition=Q(pdf_sha256=""), name="issued_document_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.entry)
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk and IssuedDocument.objects.filter(pk=self.pk).stored().exists():
+            raise ValueError(ALREADY_STORED)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_stored(self) -> bool:
+        return bool(self.pdf_sha256)
+
+    @property
+    def verify_path(self) -> str:
+        from core.ports import document_verify_path
+
+        return document_verify_path()(self.verify_code)
