@@ -11,19 +11,17 @@ networks.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import unicodedata
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 
-from accounts.models import OrgUnit, SigningKey
+from accounts.models import OrgUnit
 from conclusions.models import Assignment, ConclusionNotice
 from core.pdf import (
     BLANK,
     clean_name,
-    element_place,
     header_lines,
     render_document,
     render_pdf,
@@ -31,19 +29,12 @@ from core.pdf import (
 )
 from core.ports import document_verify_path
 from core.qr import qr_svg_data_uri
-from core.signing import SEAL, UnusableKey, configured_roles, pdf_sign, pdf_signatures_check
+from core.signing import SEAL, configured_roles
 from registers import signing
+from registers.documents import SEAL_INFO_SPACE_ID, SIGNATURE_SPACE_ID, SigningPlan, pdf_sign_planned
 from registers.models import AssignmentsLayout, RegisterSettings, new_verify_code
 
-logger = logging.getLogger(__name__)
-
 TEMPLATE = "conclusions/pdf/notice.html"
-# The id of the space left for the signature in the template (includes/pdf/signature_space.html):
-# the signer's image is centred in it, the seal overlaps it (core/signing.py).
-SIGNATURE_SPACE_ID = "chu-ky-so"
-# Under the signer's name: the lines of the seal's text (the body, the signing time), there
-# only when the body signs (includes/pdf/seal_info_space.html).
-SEAL_INFO_SPACE_ID = "thong-tin-chu-ky-so"
 NOT_ISSUED = "Only an issued notice gets its stored PDF; a draft is rendered on demand."
 
 # --- words and dates ----------------------------------------------------------------------
@@ -258,34 +249,20 @@ def _verify_code_ensure(notice: ConclusionNotice) -> None:
 
 def signed_notice_pdf(notice: ConclusionNotice) -> tuple[bytes, list[dict], str]:
     """The issued notice rendered and signed with the keys of its signer and of its issuing
-    body (accounts.SigningKey; the settings' keys where the installation has none), with its
-    signatures as validated and, when it could not be signed, why (then it is unsigned: never
-    signed with another person's or body's key)."""
-    document_keys = SigningKey.for_document(signer=notice.signer, body=notice.issuing_body)
-    keys = {} if document_keys.problem else document_keys.keys
-    roles = configured_roles(keys)
-    document = render_document(TEMPLATE, notice_context(notice, draft=False, seal_signs=SEAL in roles))
-    data = document.write_pdf()
-    problem = document_keys.problem
-    if roles:
-        try:
-            data = pdf_sign(
-                data,
-                space=element_place(document, SIGNATURE_SPACE_ID),
-                info_space=element_place(document, SEAL_INFO_SPACE_ID),
-                body_name=clean_name(notice.issuing_body.name),
-                reason=f"Ban hành Thông báo số {notice.number_label}",
-                location=_area_of(notice).place_name,
-                keys=keys,
-            )
-        except UnusableKey as error:
-            problem = str(error)
-    if problem:
-        logger.warning("Notice %s issued unsigned: %s", notice.pk, problem)
-        return data, [], problem[:500]
-    if not roles:
-        return data, [], ""
-    return data, [status.as_dict() for status in pdf_signatures_check(data)], ""
+    body (registers.documents.SigningPlan), with its signatures as validated and, when it
+    could not be signed, why (then it is unsigned: never signed with another person's or
+    body's key)."""
+    plan = SigningPlan.for_document(signer=notice.signer, body=notice.issuing_body)
+    laid_out = render_document(TEMPLATE, notice_context(notice, draft=False, seal_signs=plan.seal_signs))
+    signed = pdf_sign_planned(
+        laid_out,
+        plan=plan,
+        body=notice.issuing_body,
+        reason=f"Ban hành Thông báo số {notice.number_label}",
+        location=_area_of(notice).place_name,
+        what=f"Notice {notice.pk}",
+    )
+    return signed.data, signed.signatures, signed.unsigned_reason
 
 
 def notice_pdf_store(*, notice: ConclusionNotice) -> None:

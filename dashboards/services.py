@@ -320,4 +320,5 @@ def issued_report_store(*, report: IssuedReport) -> IssuedDocument | None:
         file_name=file_name_of(entry, "bao-cao"),
         reason=f"Ban hành Báo cáo số {entry.label}",
         location=report.area.place_name,
+        signer=report.issued_by,
     )

@@ -94,4 +94,5 @@ def extension_decision_store(*, extension: StatutoryExtension) -> IssuedDocument
         file_name=file_name_of(issued.entry, FILE_PREFIX),
         reason=f"Ban hành Quyết định số {issued.entry.label}",
         location=extension.petition.area.place_name,
+        signer=extension.decided_by,
     )

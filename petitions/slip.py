@@ -29,7 +29,8 @@ def transfer_slip_context(petition: Petition) -> dict:
         "place_date": f"{petition.area.place_name}, {vietnamese_date(petition.transferred_on)}",
         "kind": petition.get_kind_display().lower(),
         "signature_lines": signature_lines(body, settings.slip_sign_mode, settings.slip_signer_title),
-        "signer_name": settings.slip_signer_name,
+        "signer_name": settings.slip_signer_name
+        or (settings.slip_signer.full_name if settings.slip_signer_id else ""),
     }
 
 
@@ -72,4 +73,6 @@ def transfer_slip_store(*, petition: Petition) -> IssuedDocument | None:
         file_name=file_name_of(issued.entry, FILE_PREFIX),
         reason=f"Ban hành Phiếu chuyển đơn số {issued.entry.label}",
         location=petition.area.place_name,
+        # Signed by the account the body's settings name (not by whoever transferred it).
+        signer=RegisterSettings.for_body(issued.entry.body).slip_signer,
     )

@@ -13,7 +13,8 @@ class RegisterSettingsAdmin(admin.ModelAdmin):
         "slip_signer_title",
         "slip_signer_name",
     ]
-    autocomplete_fields = ["body"]
+    # A user list of a whole country is searched, never loaded into one <select>.
+    autocomplete_fields = ["body", "slip_signer"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(body__in=_bodies_of(request))

@@ -87,6 +87,16 @@ class RegisterSettings(BaseModel):
         _("chức danh người ký phiếu chuyển"), max_length=100, blank=True, help_text=_("Ví dụ: PHÓ CHỦ TỊCH")
     )
     slip_signer_name = models.CharField(_("họ tên người ký phiếu chuyển"), max_length=150, blank=True)
+    # The account whose digital signature key signs the slips (accounts.SigningKey); its name
+    # is printed when slip_signer_name is empty.
+    slip_signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản người ký phiếu chuyển (ký số)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("cài đặt sổ văn bản đi")
@@ -229,6 +239,9 @@ class IssuedDocument(models.Model):
     pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     # core.signing.SignatureStatus as dicts; empty: issued unsigned.
     signatures = models.JSONField(default=list, blank=True, editable=False)
+    # Why a document that should have been signed was not (a signer without a key, an expired
+    # certificate…: registers.documents.SigningPlan); shown on staff pages only.
+    unsigned_reason = models.CharField(max_length=500, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     stored_at = models.DateTimeField(_("lưu tệp lúc"), null=True, blank=True, editable=False)
 

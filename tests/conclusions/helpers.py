@@ -16,7 +16,8 @@ SEED_004_ITEMS = [
 
 
 def leader_of(ward, **fields):
-    return UserFactory(agency=ward.bodies["UBND"], is_leader=True, full_name="Nguyễn Văn Luyện", **fields)
+    fields.setdefault("full_name", "Nguyễn Văn Luyện")
+    return UserFactory(agency=ward.bodies["UBND"], is_leader=True, **fields)
 
 
 def handler_of(agency, **fields):
