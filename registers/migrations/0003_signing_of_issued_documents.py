@@ -6,26 +6,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registers', '0002_issued_documents'),
+        ("registers", "0002_issued_documents"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalregistersettings',
-            name='slip_signer',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản người ký phiếu chuyển (ký số)'),
+            model_name="historicalregistersettings",
+            name="slip_signer",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="tài khoản người ký phiếu chuyển (ký số)",
+            ),
         ),
         migrations.AddField(
-            model_name='issueddocument',
-            name='unsigned_reason',
-            field=models.CharField(blank=True, default='', editable=False, max_length=500),
+            model_name="issueddocument",
+            name="unsigned_reason",
+            field=models.CharField(blank=True, default="", editable=False, max_length=500),
         ),
         migrations.AddField(
-            model_name='registersettings',
-            name='slip_signer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản người ký phiếu chuyển (ký số)'),
+            model_name="registersettings",
+            name="slip_signer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="tài khoản người ký phiếu chuyển (ký số)",
+            ),
         ),
     ]
