@@ -67,6 +67,7 @@ __all__ = [
     "review_by_agency",
     "review_rows",
     "review_totals",
+    "sees_area",
 ]
 
 
@@ -124,12 +125,12 @@ def assignments_in(user: User, area: OrgUnit | None) -> QuerySet:
     filter is applied; area=None is the whole scope, through `visible_to`."""
     if area is None:
         return Assignment.objects.visible_to(user)
-    if not _sees_area(user, area):
+    if not sees_area(user, area):
         return Assignment.objects.none()
     return Assignment.objects.filter(lead_agency__path__startswith=area.path)
 
 
-def _sees_area(user: User, area: OrgUnit) -> bool:
+def sees_area(user: User, area: OrgUnit) -> bool:
     """OrgUnit.objects.visible_to(user) contains `area`, decided without a query: the same
     path-prefix rule on the user's (cached) scope paths."""
     if not (user.is_authenticated and user.is_active):

@@ -195,6 +195,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "by_agency": [link.agency_row(row) for row in figures["by_agency"]],
             "by_area": [link.area_row(row) for row in figures["by_area"]],
             "computed_at": figures["computed_at"],
+            "figures_stale": figures.get("stale", False),
             "trend": trend,
             "chart": links.chart_data(trend),
             "remarks": list(services.remarks_waiting(user)[:REMARKS_SHOWN]),
