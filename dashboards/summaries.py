@@ -54,6 +54,8 @@ from dialogue.models import Conference
 from petitions.models import Category, Petition
 
 RANKING_ROWS = 30  # rows of each ranking table (by agency, by area)
+# The kinds of the country's first division (OrgUnit.regional_depth): a chosen one is summed.
+REGIONAL_KINDS = (OrgUnit.Kind.CITY, OrgUnit.Kind.PROVINCE)
 
 OPINION_COLUMNS = (
     "received",
@@ -296,7 +298,7 @@ def supervision_figures(
     summaries hold assignments by deadline: the view of work arising in the period ranks the
     areas live."""
     tops = summarised_scope(user, area) if area is None else summarised_area(user, area)
-    latest = last_refresh() if tops is not None else None
+    latest = last_refresh(tops) if tops is not None else None
     if latest is None or not (is_fresh(latest, today) or usable_when_stale(latest, today)):
         return live_figures(user, area, period, today, basis)
     whole, edges = split_months(period)
@@ -421,22 +423,23 @@ def summarised_scope(user: User, area: OrgUnit | None) -> list[int] | None:
 def summarised_area(user: User, area: OrgUnit) -> list[int] | None:
     """The top-level areas to sum for a chosen area ([] = all of them), or None when the
     summaries cannot answer: an area below the regional level (a ward, an old district).
-    A regional area (a province) is its own row; the national unit above them holds every
-    row. The area lies in the user's scope (the view found it through `visible_to`), so its
-    whole subtree is visible: what `metrics.petitions_in(user, area)` counts live."""
+    The national unit (the top of the tree) holds every row; a province or centrally-run
+    city at the top or just below it is its own rows' area, when the summaries hold rows of
+    it (`last_refresh` asks: none, and it is computed live). No query. The area lies in the
+    user's scope (the view found it through `visible_to`), so its whole subtree is visible:
+    what `metrics.petitions_in(user, area)` counts live."""
     if not available() or area.depth > 1 or not metrics.sees_area(user, area):
         return None
-    depth = OrgUnit.regional_depth()
-    if area.depth > depth:
-        return None
-    if area.depth < depth:  # the national unit: the top of the tree, above every region
+    if area.kind == OrgUnit.Kind.NATION:
         return [] if area.parent_id is None else None
-    return [area.pk]
+    return [area.pk] if area.kind in REGIONAL_KINDS else None
 
 
-def last_refresh() -> dict | None:
-    """The day (`as_of`) and time (`computed_at`) of the rows' refresh, None without rows."""
-    return MonthFigures.objects.order_by().values("as_of", "computed_at").first()
+def last_refresh(tops: list[int] | None = None) -> dict | None:
+    """The day (`as_of`) and time (`computed_at`) of the rows' refresh (of the areas `tops`,
+    when given: a refresh writes every row with the same stamp), None without rows."""
+    rows = MonthFigures.objects.filter(area__in=tops) if tops else MonthFigures.objects.all()
+    return rows.order_by().values("as_of", "computed_at").first()
 
 
 def is_fresh(latest: dict, today: date) -> bool:
