@@ -66,6 +66,7 @@ __all__ = [
     "petitions_in",
     "review_by_agency",
     "review_rows",
+    "review_summary",
     "review_totals",
     "sees_area",
 ]
@@ -485,12 +486,19 @@ def review_by_agency(rows: QuerySet, today: date, limit: int | None = None) -> l
     counts overdue, due_soon and the aging buckets, and the oldest deadline; most overdue
     first (more items over 30 days, then 8–30, then 1–7, then due soon), sorted and limited in
     SQL (the whole country has tens of thousands of agencies)."""
-    grouped = (
+    grouped = _review_groups(rows, today)
+    return _with_agency_names(list(grouped[:limit] if limit else grouped))
+
+
+def _review_groups(rows: QuerySet, today: date) -> QuerySet:
+    return (
         rows.values("lead_agency")
         .annotate(**_review_counts(today), oldest=Min("deadline"))
         .order_by("-overdue_over_30", "-overdue_8_30", "-overdue_1_7", "-due_soon", "lead_agency")
     )
-    groups = list(grouped[:limit] if limit else grouped)
+
+
+def _with_agency_names(groups: list[dict]) -> list[dict]:
     # The names of the agencies shown only, not joined into the grouping of all of them.
     names = dict(OrgUnit.objects.filter(pk__in=[g["lead_agency"] for g in groups]).values_list("pk", "name"))
     for group in groups:
@@ -501,6 +509,22 @@ def review_by_agency(rows: QuerySet, today: date, limit: int | None = None) -> l
 def review_totals(rows: QuerySet, today: date) -> dict:
     """The same counts over every agency, and how many agencies: one aggregate."""
     return rows.aggregate(**_review_counts(today), agencies=Count("lead_agency", distinct=True))
+
+
+def review_summary(user: User, rows: QuerySet, today: date, limit: int) -> tuple[list[dict], dict]:
+    """review_by_agency(rows, today, limit) and review_totals(rows, today) at once. The rows of
+    a scope are a UNION of four lookups (`review_rows`): gathered once, every agency's group
+    is fetched (a province: a few hundred) and the totals summed from them, instead of
+    gathering the UNION a second time for the aggregate (a province: 2 × 110 ms at load 8).
+    The whole country's rows (`User.sees_everything`: the open-work index alone) have tens
+    of thousands of agencies: grouped with a LIMIT and counted apart, as before."""
+    if user.sees_everything:
+        return review_by_agency(rows, today, limit=limit), review_totals(rows, today)
+    groups = list(_review_groups(rows, today))
+    names = ["overdue", "due_soon", *(name for name, _low, _high in AGING_BUCKETS)]
+    totals = {name: sum(group[name] for group in groups) for name in names}
+    totals["agencies"] = sum(1 for group in groups if group["lead_agency"] is not None)
+    return _with_agency_names(groups[:limit]), totals
 
 
 # --- trends --------------------------------------------------------------------------------

@@ -76,8 +76,7 @@ def overdue_review(request: HttpRequest) -> HttpResponse:
     list_filters = links.assignment_filters(filters)
     # The totals count every agency; the table shows the most overdue ones (a city has hundreds
     # of agencies, the whole country thousands: the rest are reached by the agency filter).
-    shown = metrics.review_by_agency(rows, today, limit=REVIEW_ROWS)
-    totals = metrics.review_totals(rows, today)
+    shown, totals = metrics.review_summary(user, rows, today, limit=REVIEW_ROWS)
     form.fields["agency"].widget.choices = [
         ("", _("Mọi cơ quan")),
         *((group["lead_agency"], group["lead_agency__name"]) for group in shown),
