@@ -69,6 +69,7 @@ __all__ = [
     "review_summary",
     "review_totals",
     "sees_area",
+    "whole_tree",
 ]
 
 
@@ -110,7 +111,7 @@ class Period:
 # --- scope -------------------------------------------------------------------------------
 
 
-def _whole_tree(user: User, area: OrgUnit) -> bool:
+def whole_tree(user: User, area: OrgUnit) -> bool:
     """The area is the only top of the tree (the national unit) and the user works in it
     (`User.sees_everything` with one scope path): its subtree is every row, so its rows need
     no condition — a prefix test on the path of every row's unit is a join to every unit."""
@@ -124,21 +125,19 @@ def _whole_tree(user: User, area: OrgUnit) -> bool:
 
 def conferences_in(user: User, area: OrgUnit | None) -> QuerySet:
     rows = Conference.objects.visible_to(user)
-    return (
-        rows.filter(host_area__path__startswith=area.path) if area and not _whole_tree(user, area) else rows
-    )
+    return rows.filter(host_area__path__startswith=area.path) if area and not whole_tree(user, area) else rows
 
 
 def petitions_in(user: User, area: OrgUnit | None) -> QuerySet:
     rows = Petition.objects.visible_to(user)
-    return rows.filter(area__path__startswith=area.path) if area and not _whole_tree(user, area) else rows
+    return rows.filter(area__path__startswith=area.path) if area and not whole_tree(user, area) else rows
 
 
 def assignments_in(user: User, area: OrgUnit | None) -> QuerySet:
     """Assignments whose lead agency lies in the area. For an area in the user's scope this is
     a subset of `visible_to` (an agency sees what it is given), so only the indexed subtree
     filter is applied; area=None is the whole scope, through `visible_to`."""
-    if area is None or _whole_tree(user, area):
+    if area is None or whole_tree(user, area):
         return Assignment.objects.visible_to(user)
     if not sees_area(user, area):
         return Assignment.objects.none()

@@ -50,6 +50,7 @@ from dashboards.metrics import (
     opinion_conditions,
     opinion_totals,
     petitions_in,
+    whole_tree,
 )
 from dialogue.models import Conference, ConferenceChair
 from petitions.models import Category, Petition
@@ -214,7 +215,9 @@ def held_meetings(
     meeting, and a letter, are not among them. Two queries that every table sums, instead of
     a GROUP BY of the opinions (joined to their conference and its area) per table: a
     country's year is 12,607 meetings and 384,748 opinions."""
-    held = Conference.objects.filter(held_condition(period)).filter(_under("host_area", paths))
+    held = Conference.objects.filter(held_condition(period))
+    if paths != (area.path,) or not whole_tree(user, area):  # the national unit's: every area
+        held = held.filter(_under("host_area", paths))
     visible = (
         Value(True)
         if user.sees_everything
