@@ -314,7 +314,7 @@ class AssignmentQuerySet(ScopedQuerySet):
     def arising_until(self, day: date):
         return self.filter(_arising_condition("lte", day))
 
-    def arising_in(self, start: date, end: date):
+    def arising_in(self, start: date, end: date, *, everywhere: bool = False):
         """Work that arose in [start, end] (the dashboards' default view of a period, issue 19):
         given by the notice of a conference held then; by a notice without a conference
         issued then; or, without a notice (a written petition, an opinion typed in after the
@@ -322,9 +322,14 @@ class AssignmentQuerySet(ScopedQuerySet):
         December period's work. Each assignment falls under exactly one of the three cases, so
         the two bounds may also be applied apart (the list's two filters).
 
-        Written as "its notice is one of the notices arising then" (the period's notices: a
-        country's year is 12,000 of 64,000, found once) rather than a join of every assignment
-        to its notice and that notice's conference (a million rows): the same rows."""
+        `everywhere` (the rows are the whole country's): written as "its notice is one of the
+        notices arising then" (a country's year: 12,000 of 64,000 notices, found once) rather
+        than a join of every assignment to its notice and that notice's conference (a million
+        rows): the same rows. For a ward or a province the join of their own few rows is
+        cheaper than finding the country's notices of the period (a ward's dashboard: 140 ms
+        → 1.1 s), so they keep it."""
+        if not everywhere:
+            return self.arising_from(start).arising_until(end)
         notices = ConclusionNotice.objects.filter(
             Q(conference__held_on__gte=start, conference__held_on__lte=end)
             | Q(conference__isnull=True, issued_on__gte=start, issued_on__lte=end)

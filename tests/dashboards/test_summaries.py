@@ -278,3 +278,16 @@ def test_under_a_national_unit_the_summaries_are_kept_per_province(country, nati
     ranked = summaries.supervision_figures(admin, None, metrics.Period.year_of(today()), today())["by_area"]
     assert {row["area"].pk for row in ranked} <= {country.city.pk, country.province.pk}
     assert len(ranked) == 2
+
+
+def test_work_arising_everywhere_is_the_same_rows_written_through_the_periods_notices(country):
+    """AssignmentQuerySet.arising_in(everywhere=True) (the whole country's rows: "its notice
+    is one of the period's notices") selects exactly the rows of the join it replaces."""
+    from conclusions.models import Assignment
+
+    assert Assignment.objects.filter(notice__conference__isnull=False).exists()
+    for period in [*periods(), metrics.Period(days_ago(400), today() + timedelta(days=400))]:
+        joined = set(Assignment.objects.arising_in(period.start, period.end).values_list("pk", flat=True))
+        listed = Assignment.objects.arising_in(period.start, period.end, everywhere=True)
+        assert set(listed.values_list("pk", flat=True)) == joined, period
+    assert joined
