@@ -12,12 +12,16 @@ answer exactly the question asked, and computes everything else live with the sa
 functions (dashboards.metrics):
 
 - the whole scope (area None) of a user whose scope is made of whole top-level areas (a
-  superuser: the country), on PostgreSQL, with a refresh of today younger than
+  superuser: the country), or a chosen national unit or province the summaries hold rows
+  of (`summarised_area`), on PostgreSQL, with a refresh of today younger than
   DASHBOARD_SUMMARY_MAX_AGE: the summaries;
+- stale summaries (the worker stopped) younger than DASHBOARD_SUMMARY_STALE_DAYS: the same,
+  plus the days after the refresh's day computed live, and the figures say `stale` (the
+  page warns, with the refresh's time);
 - the period's whole months come from the summaries; its partial first and last months (a
   period from 15/03 to 20/09) are computed live for those days only and added;
-- any other area (a province chosen in the type-ahead, a ward) is computed live: a province
-  holds a thirtieth of the country's rows, a ward a ten-thousandth.
+- any other area (a ward, an old district) is computed live: a ward holds a
+  ten-thousandth of the country's rows.
 
 The figures that do not add up by month are always live: the required number of
 conferences (two small queries), the open assignments by deadline (one index-only
