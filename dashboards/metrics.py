@@ -389,7 +389,7 @@ def _ranking(rows: QuerySet, keys: list[str], today: date, limit: int | None = N
     accepted = Q(status=Assignment.Status.ACCEPTED)
     overdue = assignment_conditions(today)["overdue"]
     ranked = (
-        (rows.open() | rows.filter(accepted))
+        rows.open_or_accepted()
         .values(*keys)
         .annotate(
             open=Count("pk", filter=~accepted),
