@@ -203,9 +203,14 @@ class OrgUnit(SearchableModel, BaseModel):
             condition = models.Q()
             for prefix in frontier:
                 condition |= models.Q(successor__path__startswith=prefix)
+            # "Has a successor" first: the few units merged away, from their index. Without it
+            # the national unit's prefix matches every unit, and PostgreSQL joined all 71,659
+            # units to their successors to find one (133 ms → 0.1 ms, EXPLAIN on national data).
             found = [
                 path
-                for path in OrgUnit.objects.filter(condition).values_list("path", flat=True)
+                for path in OrgUnit.objects.filter(successor__isnull=False)
+                .filter(condition)
+                .values_list("path", flat=True)
                 if not any(path.startswith(known) for known in paths)
             ]
             paths.extend(found)

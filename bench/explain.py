@@ -3,7 +3,9 @@
     .venv/bin/python bench/explain.py AS URL [--top 3] [--no-analyze]
 
 AS is who asks: `national` (a superuser), `ward` (the generated ward's leader), `province`
-or `province-monitor` (a leader or monitor of that ward's province), `public` (anonymous).
+or `province-monitor` (a leader or monitor of that ward's province), `nation-leader` or
+`nation-monitor` (staff of the national unit), `public` (anonymous). `--uncached` turns the
+dashboards' cache off, `--stale` also takes the monthly summaries as stale (worker down).
 The page is requested twice (the first warms the caches); the second's statements are listed
 with their time, slowest first, and the slowest `--top` are run again under
 EXPLAIN (ANALYZE, BUFFERS): the plan, rows and pages read are repeatable where the time on a
@@ -25,7 +27,8 @@ setup_django()
 
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from pages import client_for, national_user, province_users, ward_leader  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from pages import area_users, client_for, national_user, province_users, ward_leader  # noqa: E402
 
 SETTINGS_CALL = "set_config("
 
@@ -55,6 +58,12 @@ def client(who: str) -> Client:
         return Client()
     if who == "national":
         return client_for(national_user())
+    if who.startswith("nation-"):
+        from accounts.models import OrgUnit
+
+        nation = OrgUnit.objects.get(parent=None, kind=OrgUnit.Kind.NATION)
+        nation_leader, nation_monitor = area_users(nation, "nation")
+        return client_for(nation_monitor if who == "nation-monitor" else nation_leader)
     leader = ward_leader()
     if who == "ward":
         return client_for(leader)
@@ -77,11 +86,32 @@ def explain(sql: str, params, settings: list, analyze: bool) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("who", choices=["national", "ward", "province", "province-monitor", "public"])
+    parser.add_argument(
+        "who",
+        choices=[
+            "national",
+            "ward",
+            "province",
+            "province-monitor",
+            "nation-leader",
+            "nation-monitor",
+            "public",
+        ],
+    )
     parser.add_argument("url")
     parser.add_argument("--top", type=int, default=3)
     parser.add_argument("--no-analyze", action="store_true")
+    parser.add_argument("--uncached", action="store_true", help="DASHBOARD_CACHE_SECONDS=0")
+    parser.add_argument("--stale", action="store_true", help="the summaries taken as stale (worker down)")
     args = parser.parse_args()
+    overrides = {"DASHBOARD_CACHE_SECONDS": 0} if args.uncached or args.stale else {}
+    if args.stale:
+        overrides["DASHBOARD_SUMMARY_MAX_AGE"] = -1
+    with override_settings(**overrides):
+        run(args)
+
+
+def run(args) -> None:
     browser = client(args.who)
     browser.get(args.url)
     recorder = Recorder()

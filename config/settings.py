@@ -221,6 +221,9 @@ REMINDER_MINUTE = env.int("REMINDER_MINUTE", default=0)
 # no longer trusts them and computes live (docs/DASHBOARDS.md).
 DASHBOARD_SUMMARY_MINUTES = env.int("DASHBOARD_SUMMARY_MINUTES", default=10)
 DASHBOARD_SUMMARY_MAX_AGE = env.int("DASHBOARD_SUMMARY_MAX_AGE", default=3 * DASHBOARD_SUMMARY_MINUTES)
+# Summaries older than that (the worker stopped) still serve for this many days, labelled
+# with their time and completed by the days after them computed live; 0: compute live.
+DASHBOARD_SUMMARY_STALE_DAYS = env.int("DASHBOARD_SUMMARY_STALE_DAYS", default=2)
 CELERY_BEAT_SCHEDULE: dict = {
     # Every 5 minutes: PDFs of issued notices whose render task was lost or gave up.
     "notices-render-pending": {"task": "conclusions.tasks.notices_render_pending", "schedule": 300.0},

@@ -66,7 +66,10 @@ __all__ = [
     "petitions_in",
     "review_by_agency",
     "review_rows",
+    "review_summary",
     "review_totals",
+    "sees_area",
+    "whole_tree",
 ]
 
 
@@ -108,28 +111,46 @@ class Period:
 # --- scope -------------------------------------------------------------------------------
 
 
+def whole_tree(user: User, area: OrgUnit) -> bool:
+    """The area is the only top of the tree (the national unit) and the user works in it
+    (`User.sees_everything` with one scope path): its subtree is every row, so its rows need
+    no condition — a prefix test on the path of every row's unit is a join to every unit."""
+    return (
+        area.parent_id is None
+        and not user.is_superuser
+        and len(user.scope_paths) == 1
+        and user.sees_everything
+    )
+
+
 def conferences_in(user: User, area: OrgUnit | None) -> QuerySet:
     rows = Conference.objects.visible_to(user)
-    return rows.filter(host_area__path__startswith=area.path) if area else rows
+    return rows.filter(host_area__path__startswith=area.path) if area and not whole_tree(user, area) else rows
 
 
 def petitions_in(user: User, area: OrgUnit | None) -> QuerySet:
     rows = Petition.objects.visible_to(user)
-    return rows.filter(area__path__startswith=area.path) if area else rows
+    return rows.filter(area__path__startswith=area.path) if area and not whole_tree(user, area) else rows
 
 
 def assignments_in(user: User, area: OrgUnit | None) -> QuerySet:
     """Assignments whose lead agency lies in the area. For an area in the user's scope this is
     a subset of `visible_to` (an agency sees what it is given), so only the indexed subtree
     filter is applied; area=None is the whole scope, through `visible_to`."""
-    if area is None:
+    if area is None or whole_tree(user, area):
         return Assignment.objects.visible_to(user)
-    if not _sees_area(user, area):
+    if not sees_area(user, area):
         return Assignment.objects.none()
     return Assignment.objects.filter(lead_agency__path__startswith=area.path)
 
 
-def _sees_area(user: User, area: OrgUnit) -> bool:
+def _everywhere(user: User, area: OrgUnit | None) -> bool:
+    """The rows of `area` for the user are the whole country's (no query beyond
+    User.sees_everything, asked once per request)."""
+    return user.sees_everything if area is None else whole_tree(user, area)
+
+
+def sees_area(user: User, area: OrgUnit) -> bool:
     """OrgUnit.objects.visible_to(user) contains `area`, decided without a query: the same
     path-prefix rule on the user's (cached) scope paths."""
     if not (user.is_authenticated and user.is_active):
@@ -333,11 +354,12 @@ DUE = "due"
 WORK_BASES = (ARISING, DUE)
 
 
-def _in_period(rows: QuerySet, period: Period | None, basis: str = DUE) -> QuerySet:
+def _in_period(rows: QuerySet, period: Period | None, basis: str = DUE, everywhere: bool = False) -> QuerySet:
+    """`everywhere`: the rows are the whole country's (see AssignmentQuerySet.arising_in)."""
     if period is None:
         return rows
     if basis == ARISING:
-        return rows.arising_in(period.start, period.end)
+        return rows.arising_in(period.start, period.end, everywhere=everywhere)
     return rows.filter(deadline__gte=period.start, deadline__lte=period.end)
 
 
@@ -355,7 +377,7 @@ def assignment_totals(
 ) -> dict:
     """Open assignments of the area due in the period (or, basis ARISING, that arose in it):
     open, overdue, due_soon, the aging buckets, the oldest overdue deadline. One query."""
-    rows = _in_period(assignments_in(user, area), period, basis)
+    rows = _in_period(assignments_in(user, area), period, basis, _everywhere(user, area))
     return rows.open().aggregate(**_assignment_counts(today))
 
 
@@ -367,7 +389,7 @@ def _ranking(rows: QuerySet, keys: list[str], today: date, limit: int | None = N
     accepted = Q(status=Assignment.Status.ACCEPTED)
     overdue = assignment_conditions(today)["overdue"]
     ranked = (
-        (rows.open() | rows.filter(accepted))
+        rows.open_or_accepted()
         .values(*keys)
         .annotate(
             open=Count("pk", filter=~accepted),
@@ -393,7 +415,7 @@ def assignments_by_agency(
     ranking groups by the agency's id alone, read from the covering index (the whole country
     has tens of thousands of agencies: joining their names to every assignment first doubled
     its time), then the names of the agencies shown."""
-    rows = _in_period(assignments_in(user, area), period, basis)
+    rows = _in_period(assignments_in(user, area), period, basis, _everywhere(user, area))
     ranked = None
     if limit:
         # Agencies with nothing overdue have a share of 0 and rank after every agency with
@@ -436,7 +458,7 @@ def assignments_by_child_area(
     # own path names it (one join fewer); below an area, the agency's area path is needed
     # to tell the area's own agencies (prefix = the area's path) from its children's.
     path = "lead_agency__area__path" if area else "lead_agency__path"
-    rows = _in_period(assignments_in(user, area), period, basis).annotate(
+    rows = _in_period(assignments_in(user, area), period, basis, _everywhere(user, area)).annotate(
         prefix=Substr(path, 1, prefix_length)
     )
     ranked = _ranking(rows, ["prefix"], today)
@@ -470,12 +492,19 @@ def review_by_agency(rows: QuerySet, today: date, limit: int | None = None) -> l
     counts overdue, due_soon and the aging buckets, and the oldest deadline; most overdue
     first (more items over 30 days, then 8–30, then 1–7, then due soon), sorted and limited in
     SQL (the whole country has tens of thousands of agencies)."""
-    grouped = (
+    grouped = _review_groups(rows, today)
+    return _with_agency_names(list(grouped[:limit] if limit else grouped))
+
+
+def _review_groups(rows: QuerySet, today: date) -> QuerySet:
+    return (
         rows.values("lead_agency")
         .annotate(**_review_counts(today), oldest=Min("deadline"))
         .order_by("-overdue_over_30", "-overdue_8_30", "-overdue_1_7", "-due_soon", "lead_agency")
     )
-    groups = list(grouped[:limit] if limit else grouped)
+
+
+def _with_agency_names(groups: list[dict]) -> list[dict]:
     # The names of the agencies shown only, not joined into the grouping of all of them.
     names = dict(OrgUnit.objects.filter(pk__in=[g["lead_agency"] for g in groups]).values_list("pk", "name"))
     for group in groups:
@@ -486,6 +515,22 @@ def review_by_agency(rows: QuerySet, today: date, limit: int | None = None) -> l
 def review_totals(rows: QuerySet, today: date) -> dict:
     """The same counts over every agency, and how many agencies: one aggregate."""
     return rows.aggregate(**_review_counts(today), agencies=Count("lead_agency", distinct=True))
+
+
+def review_summary(user: User, rows: QuerySet, today: date, limit: int) -> tuple[list[dict], dict]:
+    """review_by_agency(rows, today, limit) and review_totals(rows, today) at once. The rows of
+    a scope are a UNION of four lookups (`review_rows`): gathered once, every agency's group
+    is fetched (a province: a few hundred) and the totals summed from them, instead of
+    gathering the UNION a second time for the aggregate (a province: 2 × 110 ms at load 8).
+    The whole country's rows (`User.sees_everything`: the open-work index alone) have tens
+    of thousands of agencies: grouped with a LIMIT and counted apart, as before."""
+    if user.sees_everything:
+        return review_by_agency(rows, today, limit=limit), review_totals(rows, today)
+    groups = list(_review_groups(rows, today))
+    names = ["overdue", "due_soon", *(name for name, _low, _high in AGING_BUCKETS)]
+    totals = {name: sum(group[name] for group in groups) for name in names}
+    totals["agencies"] = sum(1 for group in groups if group["lead_agency"] is not None)
+    return _with_agency_names(groups[:limit]), totals
 
 
 # --- trends --------------------------------------------------------------------------------

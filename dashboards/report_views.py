@@ -163,7 +163,9 @@ def statistics_xlsx(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('dashboards:statistics')}?{request.GET.urlencode()}")
     report = statistics_report(user=user, area=area, period=form.period, today=today)
     buffer = io.BytesIO()
-    report_xlsx.write_statistics(report, report_xlsx.area_detail_rows(user, area, form.period, today), buffer)
+    report_xlsx.write_statistics(
+        report, report_xlsx.area_detail_rows(user, area, form.period, today, report.meetings), buffer
+    )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{report_xlsx.statistics_filename(report)}"'
     return response

@@ -262,7 +262,7 @@ def statistics_workbook(job: ExportJob, progress: ExportProgress, path: Path) ->
     today = timezone.localdate()
     report = statistics_report(user=user, area=area, period=period, today=today)
     progress.start(OrgUnit.objects.visible_to(user).areas().filter(path__startswith=area.path).count())
-    write_statistics(report, area_detail_rows(user, area, period, today), path, progress)
+    write_statistics(report, area_detail_rows(user, area, period, today, report.meetings), path, progress)
     return statistics_filename(report)
 
 

@@ -30,7 +30,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
@@ -51,6 +50,7 @@ from dashboards.metrics import (
     opinion_conditions,
     opinion_totals,
     petitions_in,
+    whole_tree,
 )
 from dialogue.models import Conference, ConferenceChair
 from petitions.models import Category, Petition
@@ -148,6 +148,8 @@ class StatisticsReport:
     channels: list[ChannelRow] = field(default_factory=list)
     channel_total: Counts = field(default_factory=Counts)
     predecessors: list[OrgUnit] = field(default_factory=list)
+    # held_meetings(): the rows the tables were summed from (the workbook's detail sheet too).
+    meetings: list[dict] = field(default_factory=list, repr=False)
 
 
 # --- scope ------------------------------------------------------------------------------
@@ -179,13 +181,6 @@ def _under(relation: str, paths: tuple[str, ...]) -> Q:
     return condition
 
 
-def _meetings(user: User, paths: tuple[str, ...], period: Period) -> QuerySet:
-    """Dialogues and voter meetings held in the period (by the day held) in the areas."""
-    return (
-        Conference.objects.visible_to(user).filter(held_condition(period)).filter(_under("host_area", paths))
-    )
-
-
 def _held(user: User, area: OrgUnit, period: Period) -> QuerySet:
     """The dialogue conferences of the area (and everything below it) held in the period."""
     return conferences_in(user, area).dialogues().filter(held_condition(period))
@@ -195,17 +190,6 @@ def _received(user: User, area: OrgUnit, period: Period) -> QuerySet:
     """The rows metrics.opinion_totals counts (received in the period, merged ones included:
     the "received" condition itself leaves them out), for the periodic report."""
     return petitions_in(user, area).filter(received_on__gte=period.start, received_on__lte=period.end)
-
-
-def _meeting_opinions(user: User, paths: tuple[str, ...], period: Period) -> QuerySet:
-    """The opinions raised at, or gathered for, the meetings `_meetings` counts: those are what
-    the city's review counts beside its conferences (seed 002), whatever day they came in. An
-    opinion of a cancelled or never-held meeting, and a letter, are not among them."""
-    return (
-        Petition.objects.visible_to(user)
-        .filter(held_condition(period, prefix="conference__"))
-        .filter(_under("conference__host_area", paths))
-    )
 
 
 def _written(user: User, paths: tuple[str, ...], period: Period) -> QuerySet:
@@ -218,8 +202,62 @@ def _written(user: User, paths: tuple[str, ...], period: Period) -> QuerySet:
     )
 
 
-def _conference_counts() -> dict:
-    return {"conferences": Count("pk"), "participants": Coalesce(Sum("participant_count"), 0)}
+def held_meetings(
+    user: User, area: OrgUnit, paths: tuple[str, ...], period: Period, today: date
+) -> list[dict]:
+    """Every dialogue and voter meeting held in the period (by the day held) in the areas
+    (`paths`), one row each with the keys of the report's tables (`key`: its row of tables I
+    and II, `child`: its area directly below `area` or the predecessor it lies under,
+    `host_area_id` for the detail sheet), whether the user sees it (`visible`: only those are
+    counted as meetings) and the counts of the opinions raised at or gathered for it that the
+    user sees (`opinions`, None when it has none), whatever day they came in: what the city's
+    review counts beside its conferences (seed 002). An opinion of a cancelled or never-held
+    meeting, and a letter, are not among them. Two queries that every table sums, instead of
+    a GROUP BY of the opinions (joined to their conference and its area) per table: a
+    country's year is 12,607 meetings and 384,748 opinions."""
+    held = Conference.objects.filter(held_condition(period))
+    if paths != (area.path,) or not whole_tree(user, area):  # the national unit's: every area
+        held = held.filter(_under("host_area", paths))
+    visible = (
+        Value(True)
+        if user.sees_everything
+        else Exists(Conference.objects.visible_to(user).filter(pk=OuterRef("pk")))
+    )
+    meetings = list(
+        held.annotate(key=_row_key(), child=_child_key(area, paths, "host_area"), visible=visible)
+        .values("pk", "key", "child", "host_area_id", "meeting_type", "participant_count", "visible")
+        .order_by()
+    )
+    opinions = {
+        row.pop("conference"): row
+        for row in Petition.objects.visible_to(user)
+        .filter(conference__in=held.values("pk"))
+        .values("conference")
+        .annotate(**_opinion_counts(today))
+        .order_by()
+    }
+    for meeting in meetings:
+        meeting["opinions"] = opinions.get(meeting["pk"])
+    return meetings
+
+
+def _sum_meetings(meetings: list[dict], field: str, dialogues_only: bool = False) -> dict:
+    """The meetings' counts summed by `field`: conferences and participants of those the user
+    sees, received, acknowledged and resolved of their opinions; a key is present when it has
+    a meeting seen or an opinion (as a GROUP BY of either would give it)."""
+    grouped: dict = {}
+    for meeting in meetings:
+        if dialogues_only and meeting["meeting_type"] != Conference.MeetingType.DIALOGUE:
+            continue
+        if meeting["visible"]:
+            entry = grouped.setdefault(meeting[field], {})
+            entry["conferences"] = entry.get("conferences", 0) + 1
+            entry["participants"] = entry.get("participants", 0) + (meeting["participant_count"] or 0)
+        if meeting["opinions"] is not None:
+            entry = grouped.setdefault(meeting[field], {})
+            for name, value in meeting["opinions"].items():
+                entry[name] = entry.get(name, 0) + value
+    return grouped
 
 
 def acknowledged_condition() -> Q:
@@ -252,13 +290,11 @@ def statistics_report(*, user: User, area: OrgUnit, period: Period, today: date)
     the areas it replaced (OrgUnit.successor). A constant number of queries whatever the size
     of the area (one more per generation of reform)."""
     paths = area.lineage_paths()
-    meetings = _group(_meetings(user, paths, period), _row_key(), _conference_counts())
-    opinions = _group(
-        _meeting_opinions(user, paths, period), _row_key("conference__"), _opinion_counts(today)
-    )
+    meetings = held_meetings(user, area, paths, period, today)
+    by_key = _sum_meetings(meetings, "key")
 
     def counts(key: str) -> dict:
-        return {**meetings.get(key, {}), **opinions.get(key, {})}
+        return by_key.get(key, {})
 
     applying = _levels_that_apply(paths, period)
     levels, total = [], Counts()
@@ -279,12 +315,13 @@ def statistics_report(*, user: User, area: OrgUnit, period: Period, today: date)
         period=period,
         levels=levels,
         total=total,
-        children=child_rows(user, area, paths, predecessors, period, today),
+        children=child_rows(area, predecessors, period, meetings),
         voter_meetings=voter_rows,
         voter_total=voter_total,
         channels=channels,
         channel_total=channel_total,
         predecessors=predecessors,
+        meetings=meetings,
     )
 
 
@@ -340,29 +377,16 @@ def _child_key(area: OrgUnit, paths: tuple[str, ...], relation: str):
 
 
 def child_rows(
-    user: User,
-    area: OrgUnit,
-    paths: tuple[str, ...],
-    predecessors: list[OrgUnit],
-    period: Period,
-    today: date,
+    area: OrgUnit, predecessors: list[OrgUnit], period: Period, meetings: list[dict]
 ) -> list[AreaRow]:
     """Dialogues per area directly below `area` that existed during the period, each with
     everything below it; a row for the records of `area` itself when it has any; and one row
     per area it replaced. A child that no longer existed is listed only if it has records (so
-    the rows still add up to the total)."""
-    dialogues = _meetings(user, paths, period).dialogues()
-    conferences = _group(dialogues, _child_key(area, paths, "host_area"), _conference_counts())
-    opinions = _group(
-        _meeting_opinions(user, paths, period).filter(
-            conference__meeting_type=Conference.MeetingType.DIALOGUE
-        ),
-        _child_key(area, paths, "conference__host_area"),
-        _opinion_counts(today),
-    )
+    the rows still add up to the total). `meetings`: held_meetings() of the area."""
+    by_child = _sum_meetings(meetings, "child", dialogues_only=True)
 
     def row(unit: OrgUnit, **flags) -> AreaRow:
-        return AreaRow(area=unit, **conferences.get(unit.path, {}), **opinions.get(unit.path, {}), **flags)
+        return AreaRow(area=unit, **by_child.get(unit.path, {}), **flags)
 
     existed = OrgUnit.objects.existed_during(period.start, period.end).filter(pk=OuterRef("pk"))
     children = (
@@ -370,11 +394,7 @@ def child_rows(
         .annotate(existed=Exists(existed))
         .order_by("name", "pk")
     )
-    rows = [
-        row(child)
-        for child in children
-        if child.existed or child.path in conferences or child.path in opinions
-    ]
+    rows = [row(child) for child in children if child.existed or child.path in by_child]
     # The area's own records: their path prefix is the area's path itself (shorter than a child's).
     own = row(area, own=True)
     if own.conferences or own.received:
@@ -388,22 +408,19 @@ def area_count(user: User, area: OrgUnit) -> int:
     return OrgUnit.objects.visible_to(user).areas().filter(path__startswith=area.path).count()
 
 
-def area_detail_rows(user: User, area: OrgUnit, period: Period, today: date) -> Iterator[AreaRow]:
+def area_detail_rows(
+    user: User, area: OrgUnit, period: Period, today: date, meetings: list[dict] | None = None
+) -> Iterator[AreaRow]:
     """Every area of the report (the subtree and the areas it replaced) that existed during the
     period or has records in it, in tree order, with the dialogues it hosts itself (not those
-    of the areas below it), for the workbook's detail sheet: the rows add up to the total. Two
-    grouped queries, then the areas streamed in chunks."""
+    of the areas below it), for the workbook's detail sheet: the rows add up to the total.
+    `meetings`: the report's held_meetings() (else two queries), then the areas streamed in
+    chunks."""
     paths = area.lineage_paths()
-    dialogues = _meetings(user, paths, period).dialogues()
-    conferences = _group(dialogues, F("host_area_id"), _conference_counts())
-    opinions = _group(
-        _meeting_opinions(user, paths, period).filter(
-            conference__meeting_type=Conference.MeetingType.DIALOGUE
-        ),
-        F("conference__host_area_id"),
-        _opinion_counts(today),
-    )
-    with_records = set(conferences) | set(opinions)
+    if meetings is None:
+        meetings = held_meetings(user, area, paths, period, today)
+    by_area = _sum_meetings(meetings, "host_area_id", dialogues_only=True)
+    with_records = set(by_area)
     existing = OrgUnit.objects.existed_during(period.start, period.end).values("pk")
     areas = (
         OrgUnit.objects.visible_to(user)
@@ -414,7 +431,7 @@ def area_detail_rows(user: User, area: OrgUnit, period: Period, today: date) -> 
         .order_by("path")
     )
     for unit in areas.iterator(chunk_size=1000):
-        yield AreaRow(area=unit, **conferences.get(unit.pk, {}), **opinions.get(unit.pk, {}))
+        yield AreaRow(area=unit, **by_area.get(unit.pk, {}))
 
 
 # --- the periodic report to the Fatherland Front -------------------------------------------

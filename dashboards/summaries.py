@@ -12,12 +12,16 @@ answer exactly the question asked, and computes everything else live with the sa
 functions (dashboards.metrics):
 
 - the whole scope (area None) of a user whose scope is made of whole top-level areas (a
-  superuser: the country), on PostgreSQL, with a refresh of today younger than
+  superuser: the country), or a chosen national unit or province the summaries hold rows
+  of (`summarised_area`), on PostgreSQL, with a refresh of today younger than
   DASHBOARD_SUMMARY_MAX_AGE: the summaries;
+- stale summaries (the worker stopped) younger than DASHBOARD_SUMMARY_STALE_DAYS: the same,
+  plus the days after the refresh's day computed live, and the figures say `stale` (the
+  page warns, with the refresh's time);
 - the period's whole months come from the summaries; its partial first and last months (a
   period from 15/03 to 20/09) are computed live for those days only and added;
-- any other area (a province chosen in the type-ahead, a ward) is computed live: a province
-  holds a thirtieth of the country's rows, a ward a ten-thousandth.
+- any other area (a ward, an old district) is computed live: a ward holds a
+  ten-thousandth of the country's rows.
 
 The figures that do not add up by month are always live: the required number of
 conferences (two small queries), the open assignments by deadline (one index-only
@@ -54,6 +58,8 @@ from dialogue.models import Conference
 from petitions.models import Category, Petition
 
 RANKING_ROWS = 30  # rows of each ranking table (by agency, by area)
+# The kinds of the country's first division (OrgUnit.regional_depth): a chosen one is summed.
+REGIONAL_KINDS = (OrgUnit.Kind.CITY, OrgUnit.Kind.PROVINCE)
 
 OPINION_COLUMNS = (
     "received",
@@ -295,31 +301,76 @@ def supervision_figures(
     summaries where they answer (see the module's docstring), else computed live. The
     summaries hold assignments by deadline: the view of work arising in the period ranks the
     areas live."""
-    tops = summarised_scope(user, area)
-    if tops is None or not fresh(today):
+    tops = summarised_scope(user, area) if area is None else summarised_area(user, area)
+    latest = last_refresh(tops) if tops is not None else None
+    if latest is None or not (is_fresh(latest, today) or usable_when_stale(latest, today)):
         return live_figures(user, area, period, today, basis)
     whole, edges = split_months(period)
     rows = MonthFigures.objects.filter(_days_of(whole, edges))
     if tops:
         rows = rows.filter(area__in=tops)
+    stale = not is_fresh(latest, today)
     breakdowns = _breakdowns(rows)  # whole months' rows; the days at either end, live:
     for edge in edges:
-        _add_breakdowns(breakdowns, metrics.opinion_breakdowns(user, None, edge))
+        if stale:  # the days after the refresh are added below, with the rest of their figures
+            edge = metrics.Period(edge.start, min(edge.end, latest["as_of"]))
+        if edge.start <= edge.end:
+            _add_breakdowns(breakdowns, metrics.opinion_breakdowns(user, area, edge))
+    conferences, opinions, trend = _conference_totals(rows), _opinion_totals(rows), _trend(rows, period)
+    if stale:
+        # The worker stopped: the summaries' rows as they were at their refresh, plus the days
+        # after it (none of their records are in the rows) computed live, a bounded amount.
+        recent = _days_after(latest["as_of"], period, today)
+        if recent is not None:
+            _add_recent(user, area, recent, today, conferences, opinions, breakdowns, trend)
+    if basis != metrics.DUE or (area is not None and tops):
+        # By deadline and by regional area only: the work arising in the period, or the
+        # areas below a chosen province, are ranked live.
+        by_area = metrics.assignments_by_child_area(user, area, period, today, basis)[:RANKING_ROWS]
+    else:
+        by_area = _by_top_area(rows, own=area)[:RANKING_ROWS]
     return {
-        "conferences": _conference_totals(rows),
+        "conferences": conferences,
         **metrics.conference_requirement(user, area, period),
-        "opinions": _opinion_totals(rows),
+        "opinions": opinions,
         "breakdowns": breakdowns,
-        "trend": _trend(rows, period),
+        "trend": trend,
         "assignments": metrics.assignment_totals(user, area, period, today, basis),
         "by_agency": metrics.assignments_by_agency(
             user, area, period, today, limit=RANKING_ROWS, basis=basis
         ),
-        "by_area": _by_top_area(rows)[:RANKING_ROWS]
-        if basis == metrics.DUE
-        else metrics.assignments_by_child_area(user, area, period, today, basis)[:RANKING_ROWS],
-        "computed_at": MonthFigures.objects.order_by().values_list("computed_at", flat=True).first(),
+        "by_area": by_area,
+        "computed_at": latest["computed_at"],
+        "stale": stale,
     }
+
+
+def _days_after(as_of: date, period: metrics.Period, today: date) -> metrics.Period | None:
+    """The days of the period after the day of the last refresh, up to today."""
+    start, end = max(as_of + timedelta(days=1), period.start), min(period.end, today)
+    return metrics.Period(start, end) if start <= end else None
+
+
+def _add_recent(
+    user: User,
+    area: OrgUnit | None,
+    recent: metrics.Period,
+    today: date,
+    conferences: dict,
+    opinions: dict,
+    breakdowns: dict,
+    trend: list[dict],
+) -> None:
+    """Add the live figures of `recent` (days the summaries do not hold) to those summed."""
+    for name, value in metrics.conference_totals(user, area, recent).items():
+        conferences[name] += value
+    for name, value in metrics.opinion_totals(user, area, recent, today).items():
+        opinions[name] += value
+    _add_breakdowns(breakdowns, metrics.opinion_breakdowns(user, area, recent))
+    by_month = {row["month"]: row for row in trend}
+    for row in metrics.monthly_trend(user, area, recent, today):
+        for name in TREND_COLUMNS:
+            by_month[row["month"]][name] += row[name]
 
 
 def _days_of(whole: metrics.Period | None, edges: list[metrics.Period]) -> Q:
@@ -348,6 +399,7 @@ def live_figures(
         ),
         "by_area": metrics.assignments_by_child_area(user, area, period, today, basis)[:RANKING_ROWS],
         "computed_at": timezone.now(),
+        "stale": False,
     }
 
 
@@ -372,13 +424,47 @@ def summarised_scope(user: User, area: OrgUnit | None) -> list[int] | None:
     return [int(path[regional - PATH_SEGMENT_WIDTH - 1 : regional - 1]) for path in paths]
 
 
+def summarised_area(user: User, area: OrgUnit) -> list[int] | None:
+    """The top-level areas to sum for a chosen area ([] = all of them), or None when the
+    summaries cannot answer: an area below the regional level (a ward, an old district).
+    The national unit (the top of the tree) holds every row; a province or centrally-run
+    city at the top or just below it is its own rows' area, when the summaries hold rows of
+    it (`last_refresh` asks: none, and it is computed live). No query. The area lies in the
+    user's scope (the view found it through `visible_to`), so its whole subtree is visible:
+    what `metrics.petitions_in(user, area)` counts live."""
+    if not available() or area.depth > 1 or not metrics.sees_area(user, area):
+        return None
+    if area.kind == OrgUnit.Kind.NATION:
+        return [] if area.parent_id is None else None
+    return [area.pk] if area.kind in REGIONAL_KINDS else None
+
+
+def last_refresh(tops: list[int] | None = None) -> dict | None:
+    """The day (`as_of`) and time (`computed_at`) of the rows' refresh (of the areas `tops`,
+    when given: a refresh writes every row with the same stamp), None without rows."""
+    rows = MonthFigures.objects.filter(area__in=tops) if tops else MonthFigures.objects.all()
+    return rows.order_by().values("as_of", "computed_at").first()
+
+
+def is_fresh(latest: dict, today: date) -> bool:
+    return latest["as_of"] == today and timezone.now() - latest["computed_at"] <= timedelta(
+        minutes=settings.DASHBOARD_SUMMARY_MAX_AGE
+    )
+
+
 def fresh(today: date) -> bool:
-    """A refresh of today, younger than DASHBOARD_SUMMARY_MAX_AGE: otherwise (the worker or
-    the beat stopped) the dashboards compute live rather than show old numbers."""
-    latest = MonthFigures.objects.order_by().values("as_of", "computed_at").first()
-    if latest is None or latest["as_of"] != today:
-        return False
-    return timezone.now() - latest["computed_at"] <= timedelta(minutes=settings.DASHBOARD_SUMMARY_MAX_AGE)
+    """A refresh of today, younger than DASHBOARD_SUMMARY_MAX_AGE."""
+    latest = last_refresh()
+    return latest is not None and is_fresh(latest, today)
+
+
+def usable_when_stale(latest: dict, today: date) -> bool:
+    """Stale summaries (the worker or the beat stopped) younger than DASHBOARD_SUMMARY_STALE_DAYS
+    still serve, labelled with their time (the page says they are not up to date), with the
+    days after them computed live: the whole country computed live takes seconds. Older ones,
+    or with the setting at 0, are not used: everything is computed live."""
+    days = settings.DASHBOARD_SUMMARY_STALE_DAYS
+    return days > 0 and (today - latest["as_of"]).days < days
 
 
 def split_months(period: metrics.Period) -> tuple[metrics.Period | None, list[metrics.Period]]:
@@ -490,9 +576,11 @@ def _trend(rows: QuerySet, period: metrics.Period) -> list[dict]:
     return [{**empty, **by_month.get(month, {}), "month": month} for month in period.months()]
 
 
-def _by_top_area(rows: QuerySet) -> list[dict]:
+def _by_top_area(rows: QuerySet, own: OrgUnit | None = None) -> list[dict]:
     """Open, overdue and accepted assignments per top-level area with their overdue share,
-    weakest first, in the order of metrics._ranking (share, overdue, open, key)."""
+    weakest first, in the order of metrics._ranking (share, overdue, open, key). The row of
+    `own` (the national unit chosen: its own agencies' work) is marked as the area's own, as
+    metrics.assignments_by_child_area marks it."""
     grouped = (
         rows.filter(subject=MonthFigures.Subject.ASSIGNMENTS, dimension="")
         .values("area", prefix=F("area__path"))
@@ -507,7 +595,11 @@ def _by_top_area(rows: QuerySet) -> list[dict]:
     )
     ranked = list(grouped)
     units = OrgUnit.objects.in_bulk([row["area"] for row in ranked])
-    return [{**row, "area": units[row["area"]], "own": False} for row in ranked if row["area"] in units]
+    return [
+        {**row, "area": units[row["area"]], "own": own is not None and row["area"] == own.pk}
+        for row in ranked
+        if row["area"] in units
+    ]
 
 
 def _add_breakdowns(breakdowns: dict[str, list[dict]], more: dict[str, list[dict]]) -> None:

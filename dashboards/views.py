@@ -77,8 +77,7 @@ def overdue_review(request: HttpRequest) -> HttpResponse:
     list_filters = links.assignment_filters(filters)
     # The totals count every agency; the table shows the most overdue ones (a city has hundreds
     # of agencies, the whole country thousands: the rest are reached by the agency filter).
-    shown = metrics.review_by_agency(rows, today, limit=REVIEW_ROWS)
-    totals = metrics.review_totals(rows, today)
+    shown, totals = metrics.review_summary(user, rows, today, limit=REVIEW_ROWS)
     form.fields["agency"].widget.choices = [
         ("", _("Mọi cơ quan")),
         *((group["lead_agency"], group["lead_agency__name"]) for group in shown),
@@ -195,6 +194,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "by_agency": [link.agency_row(row) for row in figures["by_agency"]],
             "by_area": [link.area_row(row) for row in figures["by_area"]],
             "computed_at": figures["computed_at"],
+            "figures_stale": figures.get("stale", False),
             "trend": trend,
             "chart": links.chart_data(trend),
             "remarks": list(services.remarks_waiting(user)[:REMARKS_SHOWN]),

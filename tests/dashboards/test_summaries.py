@@ -117,12 +117,33 @@ def test_a_scope_of_whole_provinces_is_summed_from_their_rows_only(country):
     assert (fast["conferences"]["voter_meetings"], fast["conferences"]["voter_participants"]) == (1, 55)
 
 
-def test_a_ward_or_a_chosen_area_is_never_summarised(country, admin):
+def test_a_ward_or_a_chosen_area_is_never_a_summarised_scope(country, admin):
     assert summaries.summarised_scope(country.users["monitor"], None) is None  # a ward's scope
     assert summaries.summarised_scope(admin, country.province) is None
 
 
-def test_stale_summaries_are_not_used(admin, settings):
+def test_a_chosen_province_is_summed_from_its_own_rows_and_a_ward_live(country, admin):
+    """A province chosen (a province's monitor's own page) is its regional row of the
+    summaries; its ranking by area (its wards) is live. A ward is always live."""
+    summaries.refresh()
+    ward = country.users["monitor"].area
+    assert summaries.summarised_area(admin, ward) is None
+    assert summaries.summarised_area(country.users["monitor"], ward) is None
+    assert summaries.summarised_area(admin, country.province) == [country.province.pk]
+    assert summaries.summarised_area(country.users["monitor"], country.province) is None  # out of scope
+    for area in (country.province, country.city):
+        for period in periods():
+            fast = summaries.supervision_figures(admin, area, period, today())
+            assert comparable(fast) == comparable(summaries.live_figures(admin, area, period, today())), (
+                area,
+                period,
+            )
+    with CaptureQueriesContext(connection) as queries:
+        summaries.supervision_figures(admin, country.province, metrics.Period.year_of(today()), today())
+    assert not [query for query in queries.captured_queries if "petitions_petition" in query["sql"]]
+
+
+def test_stale_summaries_serve_labelled_with_the_days_after_them_live(country, admin, settings):
     summaries.refresh(today=today() - timedelta(days=1))  # yesterday's "overdue"
     assert not summaries.fresh(today())
     summaries.refresh()
@@ -131,9 +152,44 @@ def test_stale_summaries_are_not_used(admin, settings):
         computed_at=timezone.now() - timedelta(minutes=settings.DASHBOARD_SUMMARY_MAX_AGE + 1)
     )
     assert not summaries.fresh(today())
+    year = metrics.Period.year_of(today())
+    # Stale (the worker stopped) but younger than DASHBOARD_SUMMARY_STALE_DAYS: the rows as
+    # they were, labelled; nothing changed since, so they are the live figures.
     with CaptureQueriesContext(connection) as queries:
-        summaries.supervision_figures(admin, None, metrics.Period.year_of(today()), today())
+        stale = summaries.supervision_figures(admin, None, year, today())
+    assert not [query for query in queries.captured_queries if "petitions_petition" in query["sql"]]
+    assert stale["stale"] is True
+    assert stale["computed_at"] == MonthFigures.objects.values_list("computed_at", flat=True).first()
+    assert comparable(stale) == comparable(summaries.live_figures(admin, None, year, today()))
+    # The days after the refresh's day hold records the rows do not: computed live, added.
+    tomorrow = today() + timedelta(days=1)
+    petition_for(country.conferences["main"], received_on=tomorrow)
+    held_conference(country.users["monitor"].area, tomorrow, participants=12)
+    period = metrics.Period(year.start, tomorrow)
+    later = summaries.supervision_figures(admin, None, period, tomorrow)
+    live = summaries.live_figures(admin, None, period, tomorrow)
+    assert later["stale"] is True
+    for key in ("conferences", "breakdowns", "trend"):
+        assert later[key] == live[key], key
+    assert later["opinions"]["received"] == live["opinions"]["received"] == stale["opinions"]["received"] + 1
+    # Older than DASHBOARD_SUMMARY_STALE_DAYS (or the setting at 0): computed live.
+    settings.DASHBOARD_SUMMARY_STALE_DAYS = 0
+    with CaptureQueriesContext(connection) as queries:
+        assert summaries.supervision_figures(admin, None, year, today())["stale"] is False
     assert any("petitions_petition" in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_page_says_when_stale_summaries_are_shown(admin, settings):
+    summaries.refresh()
+    client = login(admin)
+    assert "data-figures-stale" not in client.get(reverse("dashboards:supervision")).content.decode()
+    MonthFigures.objects.update(
+        computed_at=timezone.now() - timedelta(minutes=settings.DASHBOARD_SUMMARY_MAX_AGE + 1)
+    )
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    page = client.get(reverse("dashboards:supervision"))
+    assert page.context["figures_stale"] is True
+    assert "data-figures-stale" in page.content.decode()
 
 
 def test_a_refresh_replaces_every_row_and_sees_new_work(country, admin):
@@ -205,6 +261,14 @@ def test_under_a_national_unit_the_summaries_are_kept_per_province(country, nati
     )
     assert summaries.summarised_scope(national_monitor, None) == []
     assert summaries.summarised_scope(province_monitor, None) == [country.province.pk]
+    # Their own areas chosen (the page's default for the staff of an area) are summed too.
+    assert summaries.summarised_area(national_monitor, nation) == []
+    assert summaries.summarised_area(province_monitor, country.province) == [country.province.pk]
+    for area in (nation, country.province):
+        for period in periods():
+            assert comparable(summaries.supervision_figures(national_monitor, area, period, today())) == (
+                comparable(summaries.live_figures(national_monitor, area, period, today()))
+            ), (area, period)
     assert summaries.summarised_scope(country.users["monitor"], None) is None  # a ward's scope
     for user in (admin, national_monitor, province_monitor):
         for period in periods():
@@ -214,3 +278,16 @@ def test_under_a_national_unit_the_summaries_are_kept_per_province(country, nati
     ranked = summaries.supervision_figures(admin, None, metrics.Period.year_of(today()), today())["by_area"]
     assert {row["area"].pk for row in ranked} <= {country.city.pk, country.province.pk}
     assert len(ranked) == 2
+
+
+def test_work_arising_everywhere_is_the_same_rows_written_through_the_periods_notices(country):
+    """AssignmentQuerySet.arising_in(everywhere=True) (the whole country's rows: "its notice
+    is one of the period's notices") selects exactly the rows of the join it replaces."""
+    from conclusions.models import Assignment
+
+    assert Assignment.objects.filter(notice__conference__isnull=False).exists()
+    for period in [*periods(), metrics.Period(days_ago(400), today() + timedelta(days=400))]:
+        joined = set(Assignment.objects.arising_in(period.start, period.end).values_list("pk", flat=True))
+        listed = Assignment.objects.arising_in(period.start, period.end, everywhere=True)
+        assert set(listed.values_list("pk", flat=True)) == joined, period
+    assert joined
