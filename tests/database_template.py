@@ -15,12 +15,14 @@ never leaves a half-migrated template behind.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 
 import django
 from django.apps import apps
-from django.db import connection
+from django.conf import settings
+from django.db import DatabaseError, connection
 
 
 def migrations_digest() -> str:
@@ -49,8 +51,6 @@ def _build(template: str, verbosity: int) -> None:
     finally:
         connection.close()
         settings_dict["NAME"], settings_dict["TEST"]["NAME"] = saved_name, saved_test_name
-        from django.conf import settings
-
         settings.DATABASES[connection.alias]["NAME"] = saved_name
     quote = connection.ops.quote_name
     with creation._nodb_cursor() as cursor:
@@ -81,7 +81,8 @@ def test_database_from_template(*, keepdb: bool, rebuild: bool, verbosity: int =
                     [prefix, template],
                 )
                 for (stale,) in cursor.fetchall():
-                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(stale)}")
+                    with contextlib.suppress(DatabaseError):  # another run still copying it: next time
+                        cursor.execute(f"DROP DATABASE IF EXISTS {quote(stale)}")
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
             cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
         finally:
