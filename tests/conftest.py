@@ -13,6 +13,29 @@ from tests.factories import OrgUnitFactory, UserFactory, ward_with_bodies
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb,
+                    django_db_modify_db_settings):  # fmt: skip
+    """pytest-django's own, except that the test database is a copy of a template migrated once
+    (tests/database_template.py) instead of migrated afresh in every process."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    from tests.database_template import test_database_from_template
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        test_database_from_template(keepdb=django_db_keepdb, rebuild=django_db_createdb, verbosity=verbosity)
+        # keepdb: the copy exists and is migrated; Django only checks that no migration is left.
+        config = setup_databases(verbosity=verbosity, interactive=False, keepdb=True, aliases=aliases,
+                                 serialized_aliases=serialized_aliases)  # fmt: skip
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity, keepdb=False)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -122,3 +145,48 @@ def pytest_configure(config):
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" not in engine or not settings.REDIS_URL:
         pytest.exit("The tests run on PostgreSQL and Redis: use `make test` (see README).", returncode=2)
+
+
+# The modules whose tests take the longest (`--durations`, docs/ARCHITECTURE.md "Tests"), longest
+# first. Under xdist a worker that takes one of them last keeps the run waiting while the other
+# is idle; given out first, they are spread over both workers and the many short tests fill
+# the gaps at the end (longest-processing-time-first scheduling).
+LONGEST_FIRST = (
+    "tests/test_fuzz_api.py",  # one test, ~45 s
+    "tests/test_fuzz_params.py",  # ~40 s for each role that sends every parameter alone
+    "tests/test_denouncer_protection.py",  # ~20 s to build its data in each worker, then 5-15 s a role
+    "tests/browser/test_evening_pages.py",  # axe on every role's pages, ~30 s
+    "tests/deploy/test_backup.py",
+    "tests/registers/test_migration.py",
+    "tests/core/test_demo.py",
+    "tests/loop/test_demo_loop.py",
+    "tests/messaging/test_delivery.py",  # real Celery workers
+    "tests/conclusions/test_reminders.py",
+    "tests/accounts/test_load_areas.py",
+    "tests/browser/",
+    "tests/dashboards/test_exports_worker.py",
+    "tests/conclusions/test_services.py",  # a committing test with the broker down, ~12 s
+    "tests/registers/test_services.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """Longest modules first within each of pytest-django's groups (tests on the database in
+    a transaction, then those that commit, then those without a database), whose order is
+    kept: a committing test empties the tables when it ends. Each module stays in one piece
+    (its module-scoped data is built once per worker)."""
+
+    def group(item) -> int:
+        marker = item.get_closest_marker("django_db")
+        names = set(item.fixturenames)
+        if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & names:
+            return 1
+        return 0 if marker or "db" in names else 2
+
+    def rank(item) -> int:
+        path = item.nodeid.split("::")[0]
+        return next(
+            (i for i, heavy in enumerate(LONGEST_FIRST) if path.startswith(heavy)), len(LONGEST_FIRST)
+        )
+
+    items.sort(key=lambda item: (group(item), rank(item)))
