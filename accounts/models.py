@@ -201,9 +201,15 @@ class OrgUnit(SearchableModel, BaseModel):
             condition = models.Q()
             for prefix in frontier:
                 condition |= models.Q(successor__path__startswith=prefix)
+            # "Has a successor" first: the few units that have one come from the index on
+            # successor, each joined to its successor by key. Without it the planner, which
+            # takes the prefix of a province or the country for most units, hashes every unit
+            # twice (the national unit: 124 ms, 7,526 buffers; with it 0.1 ms, 9 buffers).
             found = [
                 path
-                for path in OrgUnit.objects.filter(condition).values_list("path", flat=True)
+                for path in OrgUnit.objects.filter(condition, successor__isnull=False).values_list(
+                    "path", flat=True
+                )
                 if not any(path.startswith(known) for known in paths)
             ]
             paths.extend(found)

@@ -3,7 +3,8 @@
     .venv/bin/python bench/explain.py AS URL [--top 3] [--no-analyze]
 
 AS is who asks: `national` (a superuser), `ward` (the generated ward's leader), `province`
-or `province-monitor` (a leader or monitor of that ward's province), `public` (anonymous).
+or `province-monitor` (a leader or monitor of that ward's province), `nation` (a leader of the
+national unit: the whole country as their own area, not as a superuser), `public` (anonymous).
 The page is requested twice (the first warms the caches); the second's statements are listed
 with their time, slowest first, and the slowest `--top` are run again under
 EXPLAIN (ANALYZE, BUFFERS): the plan, rows and pages read are repeatable where the time on a
@@ -25,7 +26,8 @@ setup_django()
 
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from pages import client_for, national_user, province_users, ward_leader  # noqa: E402
+from pages import area_users, client_for, national_user, province_users, ward_leader  # noqa: E402
+from scale import nation_ensure  # noqa: E402
 
 SETTINGS_CALL = "set_config("
 
@@ -55,6 +57,8 @@ def client(who: str) -> Client:
         return Client()
     if who == "national":
         return client_for(national_user())
+    if who == "nation":
+        return client_for(area_users(nation_ensure(), "nation")[0])
     leader = ward_leader()
     if who == "ward":
         return client_for(leader)
@@ -77,7 +81,9 @@ def explain(sql: str, params, settings: list, analyze: bool) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("who", choices=["national", "ward", "province", "province-monitor", "public"])
+    parser.add_argument(
+        "who", choices=["national", "ward", "province", "province-monitor", "nation", "public"]
+    )
     parser.add_argument("url")
     parser.add_argument("--top", type=int, default=3)
     parser.add_argument("--no-analyze", action="store_true")
