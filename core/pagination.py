@@ -469,6 +469,16 @@ def filtered_listing(
     return filterset, listing
 
 
+def page_after_offset(queryset: QuerySet, bottom: int, top: int) -> list:
+    """Rows [bottom:top] of an ordered list, the rows before the page skipped as keys only:
+    OFFSET reads every row before the page, and with the rows' joins (select_related) it
+    joins each of them too, to throw them away. The keys come from the list's ordering index
+    alone; the page's rows are then read by key, in the list's order (API assignments page
+    10: 1,514 rows joined five ways, 15,595 buffers, for 51)."""
+    keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+    return list(queryset.filter(pk__in=keys)) if keys else []
+
+
 def keyset_after(queryset: QuerySet, ordering: list[str], values: list) -> QuerySet:
     """The rows after the one whose ordering fields hold `values`, for an ordering such as
     ["-issued_on", "-pk"] whose last field is unique. PostgreSQL puts NULLs last going up,
@@ -535,11 +545,12 @@ class ApiPagination(BasePagination):
             self.page_number = self._page_number()
             bottom = (self.page_number - 1) * self.page_size
             top = bottom + self.page_size + 1
-            rows = (
-                fetch_search_page(queryset, bottom, top, self.search)
-                if self.search
-                else list(queryset[bottom:top])
-            )
+            if self.search:
+                rows = fetch_search_page(queryset, bottom, top, self.search)
+            elif bottom:
+                rows = page_after_offset(queryset, bottom, top)
+            else:
+                rows = list(queryset[bottom:top])
         self.has_next = len(rows) > self.page_size
         self.rows = rows[: self.page_size]
         return self.rows
