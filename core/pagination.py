@@ -216,7 +216,7 @@ def fetch_search_page(queryset: QuerySet, bottom: int, top: int, search: str = "
                 enable_bitmapscan="off",  # the walk, as the window's
                 max_parallel_workers_per_gather=0,
             ):
-                return list(queryset[bottom:top])
+                return page_after_offset(queryset, bottom, top)
         except OperationalError as error:
             if not isinstance(error.__cause__, QueryCanceled):
                 raise
