@@ -3,7 +3,7 @@
     .venv/bin/python bench/explain.py AS URL [--top 3] [--no-analyze]
 
 AS is who asks: `national` (a superuser), `ward` (the generated ward's leader), `province`
-or `province-monitor` (a leader or monitor of that ward's province), `nation-leader` or
+or `province-monitor` (a leader or monitor of that ward's province), `nation` or `nation-leader` or
 `nation-monitor` (staff of the national unit), `public` (anonymous). `--uncached` turns the
 dashboards' cache off, `--stale` also takes the monthly summaries as stale (worker down).
 The page is requested twice (the first warms the caches); the second's statements are listed
@@ -58,7 +58,7 @@ def client(who: str) -> Client:
         return Client()
     if who == "national":
         return client_for(national_user())
-    if who.startswith("nation-"):
+    if who.startswith("nation"):
         from accounts.models import OrgUnit
 
         nation = OrgUnit.objects.get(parent=None, kind=OrgUnit.Kind.NATION)
@@ -93,6 +93,7 @@ def main() -> None:
             "ward",
             "province",
             "province-monitor",
+            "nation",
             "nation-leader",
             "nation-monitor",
             "public",

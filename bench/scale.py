@@ -161,7 +161,7 @@ class Ward:
     handlers: dict[int, int]  # body position → a handler's user id
     monitor: int
     notices_in_year: dict[int, int] = field(default_factory=dict)
-    # Its province: the opinions' region under the national unit (core.migration_ops.
+    # Its province: the opinions' and notices' region under the national unit (core.migration_ops.
     # RegionColumn; written here since a load in replica mode fires no trigger).
     region: int = 0
 
@@ -507,7 +507,7 @@ class Rows:
             f"Kết luận của Chủ tịch UBND tại Hội nghị đối thoại với Nhân dân {ward.name}", "", "",
             "Như trên;\nThường trực Đảng ủy;\nUBMTTQ;\nLưu: VT.", ward.leader, "TM.", "CHỦ TỊCH",
             number, f"{number:02d}/TB-UBND", str(issued_on.year), issued_on, ward.clerk, None, "", "",
-            ward.clerk, issued_at, issued_at,
+            ward.clerk, issued_at, issued_at, ward.region,
         ))  # fmt: skip
         for offset, text in enumerate(TASKS):
             self.item_rows.append((first_item + offset, pk, offset + 1, text))
@@ -592,6 +592,7 @@ NOTICE_COLUMNS = [
     "id", "area_id", "conference_id", "issuing_body_id", "status", "summary", "preamble", "closing",
     "recipients", "signer_id", "sign_mode", "signer_title", "number", "number_label", "number_series",
     "issued_on", "issued_by_id", "amends_id", "pdf", "pdf_sha256", "created_by_id", "created_at", "updated_at",
+    "region_id",
 ]  # fmt: skip
 ASSIGNMENT_COLUMNS = [
     "id", "area_id", "notice_id", "item_id", "task", "lead_agency_id", "responsible_person_id", "deadline_rule",

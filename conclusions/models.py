@@ -51,6 +51,7 @@ def party_term(body: OrgUnit, day: date) -> Term | None:
 
 class NoticeQuerySet(ScopedQuerySet):
     scope_field = "area"
+    region_field = "region"
 
     def issued(self):
         return self.filter(status=ConclusionNotice.Status.ISSUED)
@@ -75,6 +76,18 @@ class ConclusionNotice(BaseModel):
         BY_ORDER = "TL.", _("TL. (thừa lệnh)")
 
     area = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", editable=False)
+    # The area's region (its province under the national unit), kept by triggers on
+    # PostgreSQL (core.migration_ops.RegionColumn), as the opinions' (accounts.scoping): a
+    # province's notices, newest first, are a walk of its own rows, not of the country's.
+    region = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     conference = models.ForeignKey(
         Conference,
         verbose_name=_("hội nghị"),
@@ -151,6 +164,8 @@ class ConclusionNotice(BaseModel):
             models.Index(fields=["area", "status", "-issued_on"], name="notice_area_status"),
             # The list's order for a national user and the API's keyset: no sort of every notice.
             models.Index(fields=["-issued_on", "-id"], name="notice_newest"),
+            # A province's lists, newest first, walked in order (its scope is its region).
+            models.Index(fields=["region", "-issued_on", "-id"], name="notice_region_newest"),
             models.Index(fields=["conference"], name="notice_conference"),
             models.Index(fields=["id"], condition=Q(status="draft"), name="notice_drafts"),
         ]

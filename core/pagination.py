@@ -145,6 +145,12 @@ INDEX_SEARCH_MS = 500
 # The window (its boundary, then its walk) takes a few ms; one that takes longer than this (a
 # combination of filters no index serves) is given up for the index lookup.
 WINDOW_SEARCH_MS = 200
+# A later page is walked to, newest first, when the window's matches say that the walk reads
+# at most this many rows (their share among the window's rows: "dat dai" page 10, 501 rows,
+# ~190 matches in the window: ~26,000 rows, 36 ms) — and when the window holds at least
+# WINDOW_SAMPLE_MATCHES matches, fewer being too few to tell how common the words are.
+WALK_SEARCH_ROWS = 100_000
+WINDOW_SAMPLE_MATCHES = 20
 
 
 def fetch_search_page(queryset: QuerySet, bottom: int, top: int, search: str = "") -> list:
@@ -167,12 +173,18 @@ def fetch_search_page(queryset: QuerySet, bottom: int, top: int, search: str = "
     text when the table has a word index (core.models.SearchQuerySet.narrowed_by_words:
     "den duong" 32 → 7 ms, and a word no row holds finds nothing at once); should that take
     over INDEX_SEARCH_MS (words found very often, but long ago), the plain walk does. Later
-    pages skip the window, unless it is the whole list. The time limits only choose the way, never what is found; neither
-    way starts parallel workers (one takes ~10 ms to start, longer than either)."""
+    pages do not take their rows from the window (unless it is the whole list), but it tells
+    how common the words are: its matches (up to the page's last row) among its rows say how
+    far the newest-first walk must read to reach the page. When that is at most
+    WALK_SEARCH_ROWS rows, the walk answers (within INDEX_SEARCH_MS; the index after it):
+    for common words the index lookup fetches tens of thousands of matches to sort them ("dat
+    dai" page 10: over 500 ms, cut, then the walk: 36 ms). The time limits only choose the way,
+    never what is found; neither way starts parallel workers (one takes ~10 ms to start,
+    longer than either)."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return list(queryset[bottom:top])
-    rows, window = None, None
+    rows, window, matches = None, None, 0
     try:
         # The walk of the window, not an index lookup ANDed with it (65 ms for "thoat nuoc",
         # which the planner takes for the cheaper); within a time limit, for a filter that no
@@ -188,12 +200,26 @@ def fetch_search_page(queryset: QuerySet, bottom: int, top: int, search: str = "
                 rows = list(queryset[bottom:top])
             elif window is not None and bottom == 0:
                 rows = list(queryset.filter(window)[:top])
+            elif window is not None:
+                matches = len(queryset.filter(window).values_list("pk", flat=True)[:top])
     except OperationalError as error:
         if not isinstance(error.__cause__, QueryCanceled):
             raise
     # A full first page holds the newest matches; the whole list looked at holds all of them.
     if rows is not None and (len(rows) == top or window is WHOLE_LIST):
         return rows
+    if matches >= WINDOW_SAMPLE_MATCHES and top * SEARCH_WINDOW_ROWS <= matches * WALK_SEARCH_ROWS:
+        try:
+            with planner_settings(
+                queryset.db,
+                statement_timeout=INDEX_SEARCH_MS,
+                enable_bitmapscan="off",  # the walk, as the window's
+                max_parallel_workers_per_gather=0,
+            ):
+                return page_after_offset(queryset, bottom, top)
+        except OperationalError as error:
+            if not isinstance(error.__cause__, QueryCanceled):
+                raise
     narrowed = queryset.narrowed_by_words(search) if hasattr(queryset, "narrowed_by_words") else queryset
     if narrowed.query.is_empty():  # a word that no row holds
         return []
@@ -443,6 +469,16 @@ def filtered_listing(
     return filterset, listing
 
 
+def page_after_offset(queryset: QuerySet, bottom: int, top: int) -> list:
+    """Rows [bottom:top] of an ordered list, the rows before the page skipped as keys only:
+    OFFSET reads every row before the page, and with the rows' joins (select_related) it
+    joins each of them too, to throw them away. The keys come from the list's ordering index
+    alone; the page's rows are then read by key, in the list's order (API assignments page
+    10: 1,514 rows joined five ways, 15,595 buffers, for 51)."""
+    keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+    return list(queryset.filter(pk__in=keys)) if keys else []
+
+
 def keyset_after(queryset: QuerySet, ordering: list[str], values: list) -> QuerySet:
     """The rows after the one whose ordering fields hold `values`, for an ordering such as
     ["-issued_on", "-pk"] whose last field is unique. PostgreSQL puts NULLs last going up,
@@ -509,11 +545,12 @@ class ApiPagination(BasePagination):
             self.page_number = self._page_number()
             bottom = (self.page_number - 1) * self.page_size
             top = bottom + self.page_size + 1
-            rows = (
-                fetch_search_page(queryset, bottom, top, self.search)
-                if self.search
-                else list(queryset[bottom:top])
-            )
+            if self.search:
+                rows = fetch_search_page(queryset, bottom, top, self.search)
+            elif bottom:
+                rows = page_after_offset(queryset, bottom, top)
+            else:
+                rows = list(queryset[bottom:top])
         self.has_next = len(rows) > self.page_size
         self.rows = rows[: self.page_size]
         return self.rows

@@ -77,3 +77,22 @@ def test_the_only_top_level_area_sees_everything_without_a_condition(country):
     national = UserFactory(agency=nation, is_monitor=True)
     assert not national.sees_everything
     assert " WHERE " in str(Petition.objects.visible_to(national).query)
+
+
+def test_notices_keep_their_region_and_a_province_sees_them_by_it(country):
+    # The notices' lists walk the country's newest notices; a province's staff walk its own
+    # (conclusions 0017: the region column and its index, as the opinions').
+    from conclusions.models import ConclusionNotice
+    from tests.conclusions.helpers import draft_notice, leader_of
+
+    _nation, provinces, wards = country
+    for ward in wards:
+        leader = leader_of(ward)
+        draft_notice(ward, leader, conference=ward.conferences.first())
+    notices = dict(ConclusionNotice.objects.values_list("area_id", "region_id"))
+    assert notices == {ward.pk: province.pk for ward, province in zip(wards, provinces, strict=True)}
+    for area in (*provinces, wards[0]):
+        user = UserFactory(agency=area, is_leader=True)
+        visible = ConclusionNotice.objects.visible_to(user)
+        assert set(visible) == set(ConclusionNotice.objects.filter(area__path__startswith=area.path))
+        assert ("accounts_orgunit" not in str(visible.query)) == (area in provinces)

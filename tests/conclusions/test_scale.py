@@ -115,3 +115,18 @@ def test_a_name_already_taken_at_the_top_is_kept_apart(city):
     # Both cities end up under the national unit, each with its own name.
     tops = OrgUnit.objects.filter(parent__kind=OrgUnit.Kind.NATION)
     assert tops.filter(name="Thành phố Hà Nội (dữ liệu thử)").exists() and tops.filter(pk=city.pk).exists()
+
+
+def test_the_regions_are_written_as_the_triggers_would_write_them(generated):
+    # The load runs in replica mode (no trigger fires): the generator writes the opinions' and
+    # the notices' region itself, and a province's staff see their rows by it.
+    from django.db import connection
+
+    assert Petition.objects.exists() and ConclusionNotice.objects.exists()
+    for table in (Petition._meta.db_table, ConclusionNotice._meta.db_table):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT count(*) FROM "{table}" AS row JOIN accounts_orgunit AS unit ON unit.id = row.area_id '
+                "WHERE row.region_id IS DISTINCT FROM core_region_of(unit.path)"
+            )
+            assert cursor.fetchone()[0] == 0, table

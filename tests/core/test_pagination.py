@@ -273,3 +273,58 @@ def test_later_pages_of_a_small_scope_are_read_from_the_scope(units, monkeypatch
         rows = fetch_search_page(scope.search("phuong"), 2, 4, "phuong")
     assert [unit.name for unit in rows] == ["Phường 1"]
     assert not used_the_index_lookup(queries)
+
+
+def walked_newest_first(queries) -> bool:
+    """Whether a statement ran under the walk's settings after the window (bitmap scans off
+    and the index lookup's time limit)."""
+    limit = str(pagination.INDEX_SEARCH_MS)
+    return any(
+        "set_config" in query["sql"] and "enable_bitmapscan" in str(query) and f"'{limit}'" in str(query)
+        for query in queries
+    )
+
+
+def test_a_later_page_of_common_words_is_walked_to_not_looked_up(units, monkeypatch):
+    # Every row matches: the window's six rows hold six matches, so the walk reaches page 2
+    # within a few rows. The index lookup would fetch every match to sort them (common words
+    # over two million opinions: over 500 ms, cut).
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
+    monkeypatch.setattr(pagination, "WINDOW_SAMPLE_MATCHES", 2)
+    with CaptureQueriesContext(connection) as queries:
+        rows = fetch_search_page(newest_first(units), 3, 6)
+    assert rows == list(newest_first(units))[3:6]
+    assert walked_newest_first(queries) and not used_the_index_lookup(queries)
+
+
+def test_a_later_page_of_rare_words_is_still_looked_up(units, monkeypatch):
+    # No match among the window's rows: nothing says the walk would be short.
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
+    monkeypatch.setattr(pagination, "WINDOW_SAMPLE_MATCHES", 2)
+    rare = newest_first(units).filter(name__in=["Thành phố", "Phường 0"])  # the oldest two
+    with CaptureQueriesContext(connection) as queries:
+        rows = fetch_search_page(rare, 1, 3)
+    assert [unit.name for unit in rows] == ["Thành phố"]
+    assert used_the_index_lookup(queries) and not walked_newest_first(queries)
+
+
+def test_too_few_matches_in_the_window_do_not_decide_the_walk(units, monkeypatch):
+    # Six matches are a sample too small to tell how common the words are (the default asks
+    # for WINDOW_SAMPLE_MATCHES): the index lookup answers, as before.
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
+    monkeypatch.setattr(pagination, "WINDOW_SAMPLE_MATCHES", 7)
+    with CaptureQueriesContext(connection) as queries:
+        rows = fetch_search_page(newest_first(units), 3, 6)
+    assert rows == list(newest_first(units))[3:6]
+    assert used_the_index_lookup(queries) and not walked_newest_first(queries)
+
+
+def test_a_slow_walk_to_a_later_page_gives_way_to_the_index_lookup(units, monkeypatch):
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
+    monkeypatch.setattr(pagination, "WINDOW_SAMPLE_MATCHES", 2)
+    monkeypatch.setattr(pagination, "INDEX_SEARCH_MS", 1)
+    slow = newest_first(units).extra(where=["pg_sleep(0.002)::text = ''"])  # 2 ms a row
+    with CaptureQueriesContext(connection) as queries:
+        rows = fetch_search_page(slow, 3, 6)
+    assert rows == list(newest_first(units))[3:6]
+    assert walked_newest_first(queries) and used_the_index_lookup(queries)

@@ -168,3 +168,37 @@ def test_issued_notice_pdf_is_public(ward, settings, tmp_path):
 def test_index_finds_areas_without_accents(ward):
     page = Client().get(reverse("public:index"), {"q": "bo de"}).content.decode()
     assert reverse("public:area", args=[ward.pk]) in page
+
+
+def _ledger_queries(response_getter) -> tuple[object, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = response_getter()
+    counted = [
+        query for query in queries.captured_queries if "COUNT(" in query["sql"] and "made" in query["sql"]
+    ]
+    return response, len(counted)
+
+
+def test_a_city_ledger_is_kept_a_while_and_a_wards_is_always_fresh(city, ward, settings):
+    # A province's ledger sums the promises of hundreds of wards for a page anyone may open.
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 600
+    leader, clerk = leader_of(ward), clerk_of(ward)
+    _issued_conference(ward, leader, clerk, opinions=2)
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    cache.delete(f"public-ledger:v1:{city.pk}:{today.isoformat()}")  # Redis outlives the test database
+    url = reverse("public:area", args=[city.pk])
+    first, counted = _ledger_queries(lambda: Client().get(url))
+    assert counted == 1 and [row["made"] for row in first.context["ledger"]] == [1]
+    second, counted = _ledger_queries(lambda: Client().get(url))
+    assert counted == 0 and second.context["ledger"] == first.context["ledger"]
+    ward_url = reverse("public:area", args=[ward.pk])
+    for _ in range(2):
+        _, counted = _ledger_queries(lambda: Client().get(ward_url))
+        assert counted == 1
