@@ -115,3 +115,10 @@ def test_a_name_already_taken_at_the_top_is_kept_apart(city):
     # Both cities end up under the national unit, each with its own name.
     tops = OrgUnit.objects.filter(parent__kind=OrgUnit.Kind.NATION)
     assert tops.filter(name="Thành phố Hà Nội (dữ liệu thử)").exists() and tops.filter(pk=city.pk).exists()
+
+
+def test_assignments_carry_the_day_they_arose(generated):
+    """A load in replica mode fires no trigger: the generator writes Assignment.arises_on
+    itself, the day its notice's conference was held (conclusions.arising)."""
+    rows = Assignment.objects.values_list("arises_on", "notice__conference__held_on")
+    assert rows and all(held_on is not None and arises_on == held_on for arises_on, held_on in rows)
