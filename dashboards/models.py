@@ -138,6 +138,8 @@ class MonthFigures(models.Model):
         VOTER_MEETINGS = "voters", _("tiếp xúc cử tri")  # held and participants only
         OPINIONS = "opinions", _("ý kiến")
         ASSIGNMENTS = "assignments", _("việc được giao")
+        # The same counts by the day the work arose (Assignment.arises_on), not by deadline.
+        ARISING = "arising", _("việc phát sinh")
 
     class Dimension(models.TextChoices):
         TOTAL = "", _("tổng")

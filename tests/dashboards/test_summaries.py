@@ -2,6 +2,7 @@
 (dashboards/summaries.py) are the live figures: every number, for whole-month periods and
 for periods with partial months at either end; stale summaries are never used."""
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -84,12 +85,35 @@ def periods() -> list[metrics.Period]:
     ]
 
 
-def test_summaries_give_the_live_figures(admin):
+@pytest.mark.parametrize("basis", metrics.WORK_BASES)
+def test_summaries_give_the_live_figures(admin, basis):
     assert summaries.refresh() > 0
     for period in periods():
-        assert comparable(summaries.supervision_figures(admin, None, period, today())) == comparable(
-            summaries.live_figures(admin, None, period, today())
+        assert comparable(summaries.supervision_figures(admin, None, period, today(), basis)) == comparable(
+            summaries.live_figures(admin, None, period, today(), basis)
         ), period
+
+
+def test_the_work_arising_is_ranked_by_area_from_the_summaries(admin):
+    """The default view (work arising in the period) ranks the regional areas from the rows
+    kept by the day the work arose (subject ARISING), whole months and days alike: only the
+    totals and the ranking by agency read the assignments."""
+    summaries.refresh()
+    assert MonthFigures.objects.filter(subject=MonthFigures.Subject.ARISING, day__isnull=False).exists()
+    for period in periods():
+        with CaptureQueriesContext(connection) as queries:
+            figures = summaries.supervision_figures(admin, None, period, today(), metrics.ARISING)
+        reads = [
+            query["sql"] for query in queries.captured_queries if "conclusions_assignment" in query["sql"]
+        ]
+        assert not any("SUBSTRING" in sql for sql in reads), period  # no live ranking by area
+        assert len(reads) <= 3, period  # totals, the ranking by agency (and its late agencies)
+        live = summaries.live_figures(admin, None, period, today(), metrics.ARISING)
+        assert comparable(figures)["by_area"] == comparable(live)["by_area"], period
+    year = summaries.supervision_figures(
+        admin, None, metrics.Period.year_of(today()), today(), metrics.ARISING
+    )
+    assert year["by_area"] and sum(row["open"] + row["accepted"] for row in year["by_area"]) > 0
 
 
 def test_whole_months_are_read_from_the_summaries_alone(admin):
@@ -265,16 +289,20 @@ def test_under_a_national_unit_the_summaries_are_kept_per_province(country, nati
     assert summaries.summarised_area(national_monitor, nation) == []
     assert summaries.summarised_area(province_monitor, country.province) == [country.province.pk]
     for area in (nation, country.province):
-        for period in periods():
-            assert comparable(summaries.supervision_figures(national_monitor, area, period, today())) == (
-                comparable(summaries.live_figures(national_monitor, area, period, today()))
-            ), (area, period)
+        for period, basis in itertools.product(periods(), metrics.WORK_BASES):
+            assert comparable(
+                summaries.supervision_figures(national_monitor, area, period, today(), basis)
+            ) == (comparable(summaries.live_figures(national_monitor, area, period, today(), basis))), (
+                area,
+                period,
+                basis,
+            )
     assert summaries.summarised_scope(country.users["monitor"], None) is None  # a ward's scope
     for user in (admin, national_monitor, province_monitor):
-        for period in periods():
-            assert comparable(summaries.supervision_figures(user, None, period, today())) == comparable(
-                summaries.live_figures(user, None, period, today())
-            ), (user, period)
+        for period, basis in itertools.product(periods(), metrics.WORK_BASES):
+            assert comparable(
+                summaries.supervision_figures(user, None, period, today(), basis)
+            ) == comparable(summaries.live_figures(user, None, period, today(), basis)), (user, period, basis)
     ranked = summaries.supervision_figures(admin, None, metrics.Period.year_of(today()), today())["by_area"]
     assert {row["area"].pk for row in ranked} <= {country.city.pk, country.province.pk}
     assert len(ranked) == 2
