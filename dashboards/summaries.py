@@ -26,7 +26,11 @@ functions (dashboards.metrics):
 The figures that do not add up by month are always live: the required number of
 conferences (two small queries), the open assignments by deadline (one index-only
 aggregate) and the ranking by agency (one GROUP BY over the period's assignments, tens of
-thousands of agencies: see metrics.assignments_by_agency).
+thousands of agencies: see metrics.assignments_by_agency). The assignments are kept by
+deadline and by the day they arose (`Assignment.arises_on`), one subject per view.
+
+The same refresh keeps each meeting's opinion counts (`MeetingFigures`) for the statistics
+page of a user who sees every opinion (`meeting_counts_time`, dashboards.reports).
 """
 
 from __future__ import annotations
@@ -52,8 +56,8 @@ from django.utils import timezone
 
 from accounts.models import PATH_SEGMENT_WIDTH, OrgUnit, User
 from conclusions.models import Assignment, ConclusionNotice
-from dashboards import metrics
-from dashboards.models import MonthFigures
+from dashboards import metrics, reports
+from dashboards.models import MeetingFigures, MonthFigures
 from dialogue.models import Conference
 from petitions.models import Category, Petition
 
@@ -110,14 +114,17 @@ def refresh(today: date | None = None) -> int:
     stamp = [today, timezone.now()]
     with transaction.atomic():
         MonthFigures.objects.all().delete()
+        MeetingFigures.objects.all().delete()
         depth = OrgUnit.regional_depth()
         rows = (
             _insert_conferences(stamp, depth)
             + _insert_assignments(today, stamp, depth)
             + _insert_opinions(today, stamp, depth)
         )
+        _insert_meeting_opinions(today)
         with connection.cursor() as cursor:  # the planner's statistics of the new rows
             cursor.execute(f"ANALYZE {MonthFigures._meta.db_table}")
+            cursor.execute(f"ANALYZE {MeetingFigures._meta.db_table}")
         return rows
 
 
@@ -208,6 +215,25 @@ def _insert_assignments(today: date, stamp: list, depth: int) -> int:
         sql, params = grouped.query.sql_with_params()
         written += _insert_by_month_and_day(sql, list(params), subject, sums, stamp)
     return written
+
+
+def _insert_meeting_opinions(today: date) -> int:
+    """Every meeting's opinions as the statistics report counts them (reports.held_meetings):
+    one GROUP BY conference over the opinions' covering index."""
+    grouped = (
+        Petition.objects.filter(conference__isnull=False)
+        .values("conference")
+        .annotate(**reports.opinion_counts(today))
+        .order_by()
+    )
+    sql, params = grouped.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {MeetingFigures._meta.db_table} (conference_id, received, acknowledged, resolved) "
+            f"SELECT * FROM ({sql}) AS counted",
+            params,
+        )
+        return cursor.rowcount
 
 
 def _insert_opinions(today: date, stamp: list, depth: int) -> int:
@@ -460,6 +486,17 @@ def is_fresh(latest: dict, today: date) -> bool:
     return latest["as_of"] == today and timezone.now() - latest["computed_at"] <= timedelta(
         minutes=settings.DASHBOARD_SUMMARY_MAX_AGE
     )
+
+
+def meeting_counts_time(user: User, today: date):
+    """When the statistics page may sum the meetings' opinions from the summaries
+    (MeetingFigures): the time of a fresh refresh, for a user who sees every opinion
+    (`User.sees_everything`: the national unit's staff, a superuser), so the counts are the
+    live ones as of that time; else None (counted live)."""
+    if not (available() and user.sees_everything):
+        return None
+    latest = last_refresh()
+    return latest["computed_at"] if latest is not None and is_fresh(latest, today) else None
 
 
 def fresh(today: date) -> bool:

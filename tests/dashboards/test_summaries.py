@@ -2,6 +2,7 @@
 (dashboards/summaries.py) are the live figures: every number, for whole-month periods and
 for periods with partial months at either end; stale summaries are never used."""
 
+import dataclasses
 import itertools
 from datetime import date, timedelta
 
@@ -323,3 +324,49 @@ def test_work_arising_read_from_the_stored_day_is_the_same_rows_as_the_join(coun
         listed = Assignment.objects.arising_in(period.start, period.end)
         assert set(listed.values_list("pk", flat=True)) == joined, period
     assert joined
+
+
+def test_the_statistics_page_of_a_user_seeing_everything_sums_the_meetings_from_the_summaries(
+    country, nation, admin
+):
+    """MeetingFigures (per meeting: received, acknowledged, resolved) give the statistics
+    report exactly the live figures; only the page uses them, for a user who sees every
+    opinion, while the summaries are fresh, and it says so."""
+    from dashboards import reports
+    from dashboards.models import MeetingFigures
+
+    period = metrics.Period.year_of(today())
+    assert summaries.meeting_counts_time(admin, today()) is None  # no refresh yet
+    summaries.refresh()
+    assert MeetingFigures.objects.filter(received__gt=0).exists()
+    counted_at = summaries.meeting_counts_time(admin, today())
+    assert counted_at == MonthFigures.objects.values_list("computed_at", flat=True).first()
+    for area in (nation, country.province, country.users["monitor"].area):
+        for span in (period, metrics.Period(date(today().year - 1, 1, 1), today())):
+            live = reports.statistics_report(user=admin, area=area, period=span, today=today())
+            fast = reports.statistics_report(
+                user=admin, area=area, period=span, today=today(), counted_at=counted_at
+            )
+            assert fast.total.received or area != nation
+            assert dataclasses.replace(fast, counted_at=None) == live, (area, span)
+
+    monitor = country.users["monitor"]  # a ward's: sees part of the country
+    assert summaries.meeting_counts_time(monitor, today()) is None
+    params = {
+        "area": nation.pk,
+        "start": period.start.strftime("%d/%m/%Y"),
+        "end": period.end.strftime("%d/%m/%Y"),
+    }
+    with CaptureQueriesContext(connection) as queries:
+        page = login(admin).get(reverse("dashboards:statistics"), params)
+    assert page.status_code == 200 and "data-counted-at" in page.content.decode()
+    assert page.context["report"].counted_at == counted_at
+    assert not any(
+        '"petitions_petition"."conference_id" IN' in query["sql"] for query in queries.captured_queries
+    )
+
+    MonthFigures.objects.update(computed_at=timezone.now() - timedelta(days=1))  # stale: live again
+    assert summaries.meeting_counts_time(admin, today()) is None
+    assert (
+        "data-counted-at" not in login(admin).get(reverse("dashboards:statistics"), params).content.decode()
+    )
