@@ -393,7 +393,7 @@ class Generator:
                     to_assign = [
                         petition_id + i for i, outcome in enumerate(outcomes) if outcome == "in_authority"
                     ]
-                    rows.assignments(self, assignment_id, notice_id, item_id, ward, issued_on, to_assign)
+                    rows.assignments(self, assignment_id, notice_id, item_id, ward, day, issued_on, to_assign)
                     assignment_id += len(to_assign)
                     notice_id += 1
                     item_id += len(TASKS)
@@ -513,8 +513,10 @@ class Rows:
             self.item_rows.append((first_item + offset, pk, offset + 1, text))
 
     def assignments(
-        self, gen: Generator, first_id, notice_id, first_item, ward: Ward, issued_on, petitions
+        self, gen: Generator, first_id, notice_id, first_item, ward: Ward, held_on, issued_on, petitions
     ) -> None:
+        # `held_on`: the day the work arose (its notice's conference's: Assignment.arises_on,
+        # kept by triggers in conclusions.arising; written here since replica mode fires none).
         rnd, today = gen.random, gen.today
         for offset, petition_pk in enumerate(petitions):
             pk = first_id + offset
@@ -528,7 +530,7 @@ class Rows:
                 ward.bodies[lead_position], ward.handlers[lead_position], "calendar_days", days, deadline,
                 issued_on, status, ANSWER if status in ("reported_done", "accepted") else "",
                 _morning(reported_on), _morning(accepted_on), ward.leader if accepted_on else None, "",
-                gen.now, gen.now,
+                gen.now, gen.now, held_on,
             ))  # fmt: skip
             self.link_rows.append((pk, petition_pk))
             if accepted_on:
@@ -597,7 +599,7 @@ NOTICE_COLUMNS = [
 ASSIGNMENT_COLUMNS = [
     "id", "area_id", "notice_id", "item_id", "task", "lead_agency_id", "responsible_person_id", "deadline_rule",
     "deadline_days", "deadline", "deadline_from", "status", "answer_to_citizen", "reported_at", "accepted_at",
-    "accepted_by_id", "return_reason", "created_at", "updated_at",
+    "accepted_by_id", "return_reason", "created_at", "updated_at", "arises_on",
 ]  # fmt: skip
 
 

@@ -144,12 +144,6 @@ def assignments_in(user: User, area: OrgUnit | None) -> QuerySet:
     return Assignment.objects.filter(lead_agency__path__startswith=area.path)
 
 
-def _everywhere(user: User, area: OrgUnit | None) -> bool:
-    """The rows of `area` for the user are the whole country's (no query beyond
-    User.sees_everything, asked once per request)."""
-    return user.sees_everything if area is None else whole_tree(user, area)
-
-
 def sees_area(user: User, area: OrgUnit) -> bool:
     """OrgUnit.objects.visible_to(user) contains `area`, decided without a query: the same
     path-prefix rule on the user's (cached) scope paths."""
@@ -354,12 +348,11 @@ DUE = "due"
 WORK_BASES = (ARISING, DUE)
 
 
-def _in_period(rows: QuerySet, period: Period | None, basis: str = DUE, everywhere: bool = False) -> QuerySet:
-    """`everywhere`: the rows are the whole country's (see AssignmentQuerySet.arising_in)."""
+def _in_period(rows: QuerySet, period: Period | None, basis: str = DUE) -> QuerySet:
     if period is None:
         return rows
     if basis == ARISING:
-        return rows.arising_in(period.start, period.end, everywhere=everywhere)
+        return rows.arising_in(period.start, period.end)
     return rows.filter(deadline__gte=period.start, deadline__lte=period.end)
 
 
@@ -377,7 +370,7 @@ def assignment_totals(
 ) -> dict:
     """Open assignments of the area due in the period (or, basis ARISING, that arose in it):
     open, overdue, due_soon, the aging buckets, the oldest overdue deadline. One query."""
-    rows = _in_period(assignments_in(user, area), period, basis, _everywhere(user, area))
+    rows = _in_period(assignments_in(user, area), period, basis)
     return rows.open().aggregate(**_assignment_counts(today))
 
 
@@ -415,7 +408,7 @@ def assignments_by_agency(
     ranking groups by the agency's id alone, read from the covering index (the whole country
     has tens of thousands of agencies: joining their names to every assignment first doubled
     its time), then the names of the agencies shown."""
-    rows = _in_period(assignments_in(user, area), period, basis, _everywhere(user, area))
+    rows = _in_period(assignments_in(user, area), period, basis)
     ranked = None
     if limit:
         # Agencies with nothing overdue have a share of 0 and rank after every agency with
@@ -458,7 +451,7 @@ def assignments_by_child_area(
     # own path names it (one join fewer); below an area, the agency's area path is needed
     # to tell the area's own agencies (prefix = the area's path) from its children's.
     path = "lead_agency__area__path" if area else "lead_agency__path"
-    rows = _in_period(assignments_in(user, area), period, basis, _everywhere(user, area)).annotate(
+    rows = _in_period(assignments_in(user, area), period, basis).annotate(
         prefix=Substr(path, 1, prefix_length)
     )
     ranked = _ranking(rows, ["prefix"], today)

@@ -128,7 +128,8 @@ class MonthFigures(models.Model):
     A row counts one subject: the dialogue conferences held in the month, the voter meetings
     held in it, the opinions received in it
     (a total row, and one row per category, kind and channel: `dimension`, `value`), or the
-    open and accepted assignments whose deadline falls in it, of the area's agencies; the
+    open and accepted assignments whose deadline falls in it (or, subject `arising`, that arose
+    in it: Assignment.arises_on), of the area's agencies; the
     same totals are also kept per day (`day`). The
     numbers that depend on the day (overdue, due soon) are as of `as_of`. Not history: every
     refresh replaces every row, so no simple-history here."""
@@ -138,6 +139,8 @@ class MonthFigures(models.Model):
         VOTER_MEETINGS = "voters", _("tiếp xúc cử tri")  # held and participants only
         OPINIONS = "opinions", _("ý kiến")
         ASSIGNMENTS = "assignments", _("việc được giao")
+        # The same counts by the day the work arose (Assignment.arises_on), not by deadline.
+        ARISING = "arising", _("việc phát sinh")
 
     class Dimension(models.TextChoices):
         TOTAL = "", _("tổng")
@@ -199,6 +202,29 @@ class MonthFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.month:%m/%Y} {self.subject} {self.dimension} {self.value}"
+
+
+class MeetingFigures(models.Model):
+    """The opinions raised at or gathered for one meeting (a dialogue or a voter meeting), as
+    the statistics report counts them (dashboards.reports.held_meetings: received,
+    acknowledged, resolved, whatever day they came in), kept with the monthly summaries and
+    replaced by the same refresh, so that the report of the whole country sums a row per
+    meeting instead of counting every opinion (a country's year: 12,607 meetings, 384,748
+    opinions). Only meetings with opinions have a row; the refresh's time is MonthFigures'."""
+
+    conference = models.OneToOneField(
+        Conference, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    received = models.PositiveIntegerField(default=0)
+    acknowledged = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu hội nghị")
+        verbose_name_plural = _("số liệu hội nghị")
+
+    def __str__(self) -> str:
+        return f"{self.conference_id}: {self.received}"
 
 
 class IssuedReportQuerySet(ScopedQuerySet):

@@ -23,7 +23,7 @@ from core.bounds import validate_sensible_date
 from core.exports import export_start, keep_days
 from core.files import open_stored
 from core.models import ExportJob
-from dashboards import report_xlsx, services
+from dashboards import report_xlsx, services, summaries
 from dashboards.metrics import Period
 from dashboards.models import IssuedReport
 from dashboards.report_pdf import Signature, periodic_pdf, statistics_pdf
@@ -130,7 +130,16 @@ def statistics(request: HttpRequest) -> HttpResponse:
     sync = True
     if form.is_bound and form.is_valid():
         area = form.chosen_area()
-        report = statistics_report(user=user, area=area, period=form.period, today=timezone.localdate())
+        today = timezone.localdate()
+        report = statistics_report(
+            user=user,
+            area=area,
+            period=form.period,
+            today=today,
+            # The page of a user who sees every opinion sums the meetings' opinions from the
+            # summaries when they are fresh (and says so); the workbook and PDF count live.
+            counted_at=summaries.meeting_counts_time(user, today),
+        )
         sync = area_count(user, area) <= SYNC_MAX_AREAS
     return render(
         request,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import (
     Case,
@@ -52,6 +52,7 @@ from dashboards.metrics import (
     petitions_in,
     whole_tree,
 )
+from dashboards.models import MeetingFigures
 from dialogue.models import Conference, ConferenceChair
 from petitions.models import Category, Petition
 
@@ -150,6 +151,8 @@ class StatisticsReport:
     predecessors: list[OrgUnit] = field(default_factory=list)
     # held_meetings(): the rows the tables were summed from (the workbook's detail sheet too).
     meetings: list[dict] = field(default_factory=list, repr=False)
+    # The summaries' time when the meetings' opinions were summed from them, else None (live).
+    counted_at: datetime | None = None
 
 
 # --- scope ------------------------------------------------------------------------------
@@ -203,7 +206,7 @@ def _written(user: User, paths: tuple[str, ...], period: Period) -> QuerySet:
 
 
 def held_meetings(
-    user: User, area: OrgUnit, paths: tuple[str, ...], period: Period, today: date
+    user: User, area: OrgUnit, paths: tuple[str, ...], period: Period, today: date, summarised: bool = False
 ) -> list[dict]:
     """Every dialogue and voter meeting held in the period (by the day held) in the areas
     (`paths`), one row each with the keys of the report's tables (`key`: its row of tables I
@@ -214,7 +217,9 @@ def held_meetings(
     review counts beside its conferences (seed 002). An opinion of a cancelled or never-held
     meeting, and a letter, are not among them. Two queries that every table sums, instead of
     a GROUP BY of the opinions (joined to their conference and its area) per table: a
-    country's year is 12,607 meetings and 384,748 opinions."""
+    country's year is 12,607 meetings and 384,748 opinions. `summarised` (a user who sees
+    every opinion, the summaries fresh: summaries.meeting_counts_time): the counts per meeting
+    are read from the summaries (MeetingFigures), as of their refresh."""
     held = Conference.objects.filter(held_condition(period))
     if paths != (area.path,) or not whole_tree(user, area):  # the national unit's: every area
         held = held.filter(_under("host_area", paths))
@@ -228,14 +233,19 @@ def held_meetings(
         .values("pk", "key", "child", "host_area_id", "meeting_type", "participant_count", "visible")
         .order_by()
     )
-    opinions = {
-        row.pop("conference"): row
-        for row in Petition.objects.visible_to(user)
-        .filter(conference__in=held.values("pk"))
-        .values("conference")
-        .annotate(**_opinion_counts(today))
-        .order_by()
-    }
+    if summarised:
+        counted = MeetingFigures.objects.filter(conference__in=held.values("pk")).values(
+            "conference", "received", "acknowledged", "resolved"
+        )
+    else:
+        counted = (
+            Petition.objects.visible_to(user)
+            .filter(conference__in=held.values("pk"))
+            .values("conference")
+            .annotate(**opinion_counts(today))
+            .order_by()
+        )
+    opinions = {row.pop("conference"): row for row in counted}
     for meeting in meetings:
         meeting["opinions"] = opinions.get(meeting["pk"])
     return meetings
@@ -268,7 +278,7 @@ def acknowledged_condition() -> Q:
     return Q(outcome__in=(outcome.ANSWERED, outcome.IN_AUTHORITY, outcome.TRANSFERRED))
 
 
-def _opinion_counts(today: date) -> dict:
+def opinion_counts(today: date) -> dict:
     conditions = opinion_conditions(today)
     return {
         "received": Count("pk", filter=conditions["received"]),
@@ -284,13 +294,17 @@ def _group(rows: QuerySet, key, aggregates: dict) -> dict:
 # --- the statistics report ----------------------------------------------------------------
 
 
-def statistics_report(*, user: User, area: OrgUnit, period: Period, today: date) -> StatisticsReport:
+def statistics_report(
+    *, user: User, area: OrgUnit, period: Period, today: date, counted_at: datetime | None = None
+) -> StatisticsReport:
     """Dialogues per level, voter meetings per level of deputies, opinions outside meetings per
     channel, and dialogues per area directly below `area`. The area's records include those of
     the areas it replaced (OrgUnit.successor). A constant number of queries whatever the size
-    of the area (one more per generation of reform)."""
+    of the area (one more per generation of reform). `counted_at`: the time of the summaries
+    that count the meetings' opinions (summaries.meeting_counts_time; the page only: the
+    workbook and the issued report count live)."""
     paths = area.lineage_paths()
-    meetings = held_meetings(user, area, paths, period, today)
+    meetings = held_meetings(user, area, paths, period, today, summarised=counted_at is not None)
     by_key = _sum_meetings(meetings, "key")
 
     def counts(key: str) -> dict:
@@ -322,6 +336,7 @@ def statistics_report(*, user: User, area: OrgUnit, period: Period, today: date)
         channel_total=channel_total,
         predecessors=predecessors,
         meetings=meetings,
+        counted_at=counted_at,
     )
 
 
@@ -358,7 +373,7 @@ def channel_rows(
     user: User, paths: tuple[str, ...], period: Period, today: date
 ) -> tuple[list[ChannelRow], Counts]:
     """Opinions received outside meetings, one row per written channel. One query."""
-    by_channel = _group(_written(user, paths, period), F("channel"), _opinion_counts(today))
+    by_channel = _group(_written(user, paths, period), F("channel"), opinion_counts(today))
     rows, total = [], Counts()
     for channel in Petition.WRITTEN_CHANNELS:
         row = ChannelRow(channel=channel, label=channel.label, **by_channel.get(channel, {}))

@@ -26,7 +26,11 @@ functions (dashboards.metrics):
 The figures that do not add up by month are always live: the required number of
 conferences (two small queries), the open assignments by deadline (one index-only
 aggregate) and the ranking by agency (one GROUP BY over the period's assignments, tens of
-thousands of agencies: see metrics.assignments_by_agency).
+thousands of agencies: see metrics.assignments_by_agency). The assignments are kept by
+deadline and by the day they arose (`Assignment.arises_on`), one subject per view.
+
+The same refresh keeps each meeting's opinion counts (`MeetingFigures`) for the statistics
+page of a user who sees every opinion (`meeting_counts_time`, dashboards.reports).
 """
 
 from __future__ import annotations
@@ -52,8 +56,8 @@ from django.utils import timezone
 
 from accounts.models import PATH_SEGMENT_WIDTH, OrgUnit, User
 from conclusions.models import Assignment, ConclusionNotice
-from dashboards import metrics
-from dashboards.models import MonthFigures
+from dashboards import metrics, reports
+from dashboards.models import MeetingFigures, MonthFigures
 from dialogue.models import Conference
 from petitions.models import Category, Petition
 
@@ -110,14 +114,17 @@ def refresh(today: date | None = None) -> int:
     stamp = [today, timezone.now()]
     with transaction.atomic():
         MonthFigures.objects.all().delete()
+        MeetingFigures.objects.all().delete()
         depth = OrgUnit.regional_depth()
         rows = (
             _insert_conferences(stamp, depth)
             + _insert_assignments(today, stamp, depth)
             + _insert_opinions(today, stamp, depth)
         )
+        _insert_meeting_opinions(today)
         with connection.cursor() as cursor:  # the planner's statistics of the new rows
             cursor.execute(f"ANALYZE {MonthFigures._meta.db_table}")
+            cursor.execute(f"ANALYZE {MeetingFigures._meta.db_table}")
         return rows
 
 
@@ -181,25 +188,52 @@ def _insert_meetings(meetings: QuerySet, subject: str, stamp: list, depth: int) 
 
 
 def _insert_assignments(today: date, stamp: list, depth: int) -> int:
-    """Open and accepted assignments by their lead agency's top-level area and deadline, with
-    the conditions of metrics.assignments_by_child_area."""
+    """Open and accepted assignments by their lead agency's top-level area, with the
+    conditions of metrics.assignments_by_child_area: by deadline (subject ASSIGNMENTS, the
+    `due` view) and by the day the work arose (subject ARISING, `Assignment.arises_on`: the
+    dashboards' default view)."""
     accepted = Q(status=Assignment.Status.ACCEPTED)
     overdue = metrics.assignment_conditions(today)["overdue"]
-    rows = Assignment.objects.filter(deadline__isnull=False)
-    grouped = (
-        (rows.open() | rows.filter(accepted))
-        .annotate(top=top_area("lead_agency__path", depth), month=TruncMonth("deadline"), day=F("deadline"))
-        .values("top", "month", "day")
-        .annotate(
-            n_open=Count("pk", filter=~accepted),
-            n_overdue=Count("pk", filter=~accepted & overdue),
-            n_accepted=Count("pk", filter=accepted),
+    written = 0
+    for day_field, subject in (
+        ("deadline", MonthFigures.Subject.ASSIGNMENTS),
+        ("arises_on", MonthFigures.Subject.ARISING),
+    ):
+        rows = Assignment.objects.filter(**{f"{day_field}__isnull": False})
+        grouped = (
+            rows.open_or_accepted()
+            .annotate(top=top_area("lead_agency__path", depth), month=TruncMonth(day_field), day=F(day_field))
+            .values("top", "month", "day")
+            .annotate(
+                n_open=Count("pk", filter=~accepted),
+                n_overdue=Count("pk", filter=~accepted & overdue),
+                n_accepted=Count("pk", filter=accepted),
+            )
+            .order_by()
         )
+        sums = {f"assignments_{name}": f"sum(n_{name})" for name in ("open", "overdue", "accepted")}
+        sql, params = grouped.query.sql_with_params()
+        written += _insert_by_month_and_day(sql, list(params), subject, sums, stamp)
+    return written
+
+
+def _insert_meeting_opinions(today: date) -> int:
+    """Every meeting's opinions as the statistics report counts them (reports.held_meetings):
+    one GROUP BY conference over the opinions' covering index."""
+    grouped = (
+        Petition.objects.filter(conference__isnull=False)
+        .values("conference")
+        .annotate(**reports.opinion_counts(today))
         .order_by()
     )
-    sums = {f"assignments_{name}": f"sum(n_{name})" for name in ("open", "overdue", "accepted")}
     sql, params = grouped.query.sql_with_params()
-    return _insert_by_month_and_day(sql, list(params), MonthFigures.Subject.ASSIGNMENTS, sums, stamp)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {MeetingFigures._meta.db_table} (conference_id, received, acknowledged, resolved) "
+            f"SELECT * FROM ({sql}) AS counted",
+            params,
+        )
+        return cursor.rowcount
 
 
 def _insert_opinions(today: date, stamp: list, depth: int) -> int:
@@ -299,8 +333,8 @@ def supervision_figures(
 ) -> dict:
     """Every figure of the supervision dashboard (the keys of `live_figures`), from the
     summaries where they answer (see the module's docstring), else computed live. The
-    summaries hold assignments by deadline: the view of work arising in the period ranks the
-    areas live."""
+    summaries hold assignments by deadline and by the day they arose, so both views rank the
+    regional areas from them."""
     tops = summarised_scope(user, area) if area is None else summarised_area(user, area)
     latest = last_refresh(tops) if tops is not None else None
     if latest is None or not (is_fresh(latest, today) or usable_when_stale(latest, today)):
@@ -323,12 +357,14 @@ def supervision_figures(
         recent = _days_after(latest["as_of"], period, today)
         if recent is not None:
             _add_recent(user, area, recent, today, conferences, opinions, breakdowns, trend)
-    if basis != metrics.DUE or (area is not None and tops):
-        # By deadline and by regional area only: the work arising in the period, or the
-        # areas below a chosen province, are ranked live.
+    if area is not None and tops:
+        # By regional area only: the areas below a chosen province are ranked live.
         by_area = metrics.assignments_by_child_area(user, area, period, today, basis)[:RANKING_ROWS]
     else:
-        by_area = _by_top_area(rows, own=area)[:RANKING_ROWS]
+        subject = (
+            MonthFigures.Subject.ARISING if basis == metrics.ARISING else MonthFigures.Subject.ASSIGNMENTS
+        )
+        by_area = _by_top_area(rows, own=area, subject=subject)[:RANKING_ROWS]
     return {
         "conferences": conferences,
         **metrics.conference_requirement(user, area, period),
@@ -450,6 +486,17 @@ def is_fresh(latest: dict, today: date) -> bool:
     return latest["as_of"] == today and timezone.now() - latest["computed_at"] <= timedelta(
         minutes=settings.DASHBOARD_SUMMARY_MAX_AGE
     )
+
+
+def meeting_counts_time(user: User, today: date):
+    """When the statistics page may sum the meetings' opinions from the summaries
+    (MeetingFigures): the time of a fresh refresh, for a user who sees every opinion
+    (`User.sees_everything`: the national unit's staff, a superuser), so the counts are the
+    live ones as of that time; else None (counted live)."""
+    if not (available() and user.sees_everything):
+        return None
+    latest = last_refresh()
+    return latest["computed_at"] if latest is not None and is_fresh(latest, today) else None
 
 
 def fresh(today: date) -> bool:
@@ -576,13 +623,15 @@ def _trend(rows: QuerySet, period: metrics.Period) -> list[dict]:
     return [{**empty, **by_month.get(month, {}), "month": month} for month in period.months()]
 
 
-def _by_top_area(rows: QuerySet, own: OrgUnit | None = None) -> list[dict]:
+def _by_top_area(
+    rows: QuerySet, own: OrgUnit | None = None, subject: str = MonthFigures.Subject.ASSIGNMENTS
+) -> list[dict]:
     """Open, overdue and accepted assignments per top-level area with their overdue share,
     weakest first, in the order of metrics._ranking (share, overdue, open, key). The row of
     `own` (the national unit chosen: its own agencies' work) is marked as the area's own, as
     metrics.assignments_by_child_area marks it."""
     grouped = (
-        rows.filter(subject=MonthFigures.Subject.ASSIGNMENTS, dimension="")
+        rows.filter(subject=subject, dimension="")
         .values("area", prefix=F("area__path"))
         .annotate(
             open=Sum("assignments_open"),

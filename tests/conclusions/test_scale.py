@@ -130,3 +130,10 @@ def test_the_regions_are_written_as_the_triggers_would_write_them(generated):
                 "WHERE row.region_id IS DISTINCT FROM core_region_of(unit.path)"
             )
             assert cursor.fetchone()[0] == 0, table
+
+
+def test_assignments_carry_the_day_they_arose(generated):
+    """A load in replica mode fires no trigger: the generator writes Assignment.arises_on
+    itself, the day its notice's conference was held (conclusions.arising)."""
+    rows = Assignment.objects.values_list("arises_on", "notice__conference__held_on")
+    assert rows and all(held_on is not None and arises_on == held_on for arises_on, held_on in rows)

@@ -2,6 +2,8 @@
 (dashboards/summaries.py) are the live figures: every number, for whole-month periods and
 for periods with partial months at either end; stale summaries are never used."""
 
+import dataclasses
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -84,12 +86,35 @@ def periods() -> list[metrics.Period]:
     ]
 
 
-def test_summaries_give_the_live_figures(admin):
+@pytest.mark.parametrize("basis", metrics.WORK_BASES)
+def test_summaries_give_the_live_figures(admin, basis):
     assert summaries.refresh() > 0
     for period in periods():
-        assert comparable(summaries.supervision_figures(admin, None, period, today())) == comparable(
-            summaries.live_figures(admin, None, period, today())
+        assert comparable(summaries.supervision_figures(admin, None, period, today(), basis)) == comparable(
+            summaries.live_figures(admin, None, period, today(), basis)
         ), period
+
+
+def test_the_work_arising_is_ranked_by_area_from_the_summaries(admin):
+    """The default view (work arising in the period) ranks the regional areas from the rows
+    kept by the day the work arose (subject ARISING), whole months and days alike: only the
+    totals and the ranking by agency read the assignments."""
+    summaries.refresh()
+    assert MonthFigures.objects.filter(subject=MonthFigures.Subject.ARISING, day__isnull=False).exists()
+    for period in periods():
+        with CaptureQueriesContext(connection) as queries:
+            figures = summaries.supervision_figures(admin, None, period, today(), metrics.ARISING)
+        reads = [
+            query["sql"] for query in queries.captured_queries if "conclusions_assignment" in query["sql"]
+        ]
+        assert not any("SUBSTRING" in sql for sql in reads), period  # no live ranking by area
+        assert len(reads) <= 3, period  # totals, the ranking by agency (and its late agencies)
+        live = summaries.live_figures(admin, None, period, today(), metrics.ARISING)
+        assert comparable(figures)["by_area"] == comparable(live)["by_area"], period
+    year = summaries.supervision_figures(
+        admin, None, metrics.Period.year_of(today()), today(), metrics.ARISING
+    )
+    assert year["by_area"] and sum(row["open"] + row["accepted"] for row in year["by_area"]) > 0
 
 
 def test_whole_months_are_read_from_the_summaries_alone(admin):
@@ -265,29 +290,83 @@ def test_under_a_national_unit_the_summaries_are_kept_per_province(country, nati
     assert summaries.summarised_area(national_monitor, nation) == []
     assert summaries.summarised_area(province_monitor, country.province) == [country.province.pk]
     for area in (nation, country.province):
-        for period in periods():
-            assert comparable(summaries.supervision_figures(national_monitor, area, period, today())) == (
-                comparable(summaries.live_figures(national_monitor, area, period, today()))
-            ), (area, period)
+        for period, basis in itertools.product(periods(), metrics.WORK_BASES):
+            assert comparable(
+                summaries.supervision_figures(national_monitor, area, period, today(), basis)
+            ) == (comparable(summaries.live_figures(national_monitor, area, period, today(), basis))), (
+                area,
+                period,
+                basis,
+            )
     assert summaries.summarised_scope(country.users["monitor"], None) is None  # a ward's scope
     for user in (admin, national_monitor, province_monitor):
-        for period in periods():
-            assert comparable(summaries.supervision_figures(user, None, period, today())) == comparable(
-                summaries.live_figures(user, None, period, today())
-            ), (user, period)
+        for period, basis in itertools.product(periods(), metrics.WORK_BASES):
+            assert comparable(
+                summaries.supervision_figures(user, None, period, today(), basis)
+            ) == comparable(summaries.live_figures(user, None, period, today(), basis)), (user, period, basis)
     ranked = summaries.supervision_figures(admin, None, metrics.Period.year_of(today()), today())["by_area"]
     assert {row["area"].pk for row in ranked} <= {country.city.pk, country.province.pk}
     assert len(ranked) == 2
 
 
-def test_work_arising_everywhere_is_the_same_rows_written_through_the_periods_notices(country):
-    """AssignmentQuerySet.arising_in(everywhere=True) (the whole country's rows: "its notice
-    is one of the period's notices") selects exactly the rows of the join it replaces."""
-    from conclusions.models import Assignment
+def test_work_arising_read_from_the_stored_day_is_the_same_rows_as_the_join(country):
+    """AssignmentQuerySet.arising_in (the stored `arises_on`, kept by triggers) selects
+    exactly the rows of the join to each assignment's notice and conference it replaces."""
+    from conclusions.models import Assignment, _arising_condition
 
     assert Assignment.objects.filter(notice__conference__isnull=False).exists()
     for period in [*periods(), metrics.Period(days_ago(400), today() + timedelta(days=400))]:
-        joined = set(Assignment.objects.arising_in(period.start, period.end).values_list("pk", flat=True))
-        listed = Assignment.objects.arising_in(period.start, period.end, everywhere=True)
+        joined = set(
+            Assignment.objects.filter(
+                _arising_condition("gte", period.start), _arising_condition("lte", period.end)
+            ).values_list("pk", flat=True)
+        )
+        listed = Assignment.objects.arising_in(period.start, period.end)
         assert set(listed.values_list("pk", flat=True)) == joined, period
     assert joined
+
+
+def test_the_statistics_page_of_a_user_seeing_everything_sums_the_meetings_from_the_summaries(
+    country, nation, admin
+):
+    """MeetingFigures (per meeting: received, acknowledged, resolved) give the statistics
+    report exactly the live figures; only the page uses them, for a user who sees every
+    opinion, while the summaries are fresh, and it says so."""
+    from dashboards import reports
+    from dashboards.models import MeetingFigures
+
+    period = metrics.Period.year_of(today())
+    assert summaries.meeting_counts_time(admin, today()) is None  # no refresh yet
+    summaries.refresh()
+    assert MeetingFigures.objects.filter(received__gt=0).exists()
+    counted_at = summaries.meeting_counts_time(admin, today())
+    assert counted_at == MonthFigures.objects.values_list("computed_at", flat=True).first()
+    for area in (nation, country.province, country.users["monitor"].area):
+        for span in (period, metrics.Period(date(today().year - 1, 1, 1), today())):
+            live = reports.statistics_report(user=admin, area=area, period=span, today=today())
+            fast = reports.statistics_report(
+                user=admin, area=area, period=span, today=today(), counted_at=counted_at
+            )
+            assert fast.total.received or area != nation
+            assert dataclasses.replace(fast, counted_at=None) == live, (area, span)
+
+    monitor = country.users["monitor"]  # a ward's: sees part of the country
+    assert summaries.meeting_counts_time(monitor, today()) is None
+    params = {
+        "area": nation.pk,
+        "start": period.start.strftime("%d/%m/%Y"),
+        "end": period.end.strftime("%d/%m/%Y"),
+    }
+    with CaptureQueriesContext(connection) as queries:
+        page = login(admin).get(reverse("dashboards:statistics"), params)
+    assert page.status_code == 200 and "data-counted-at" in page.content.decode()
+    assert page.context["report"].counted_at == counted_at
+    assert not any(
+        '"petitions_petition"."conference_id" IN' in query["sql"] for query in queries.captured_queries
+    )
+
+    MonthFigures.objects.update(computed_at=timezone.now() - timedelta(days=1))  # stale: live again
+    assert summaries.meeting_counts_time(admin, today()) is None
+    assert (
+        "data-counted-at" not in login(admin).get(reverse("dashboards:statistics"), params).content.decode()
+    )
