@@ -229,6 +229,8 @@ def periodic(request: HttpRequest) -> HttpResponse:
     form = PeriodicReportForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         area = form.chosen_area()
+        if "ban_hanh" in request.POST:  # the worker computes the figures of the issued report
+            return _periodic_issue(request, form, area)
         report = periodic_report(
             user=user,
             area=area,
@@ -238,8 +240,6 @@ def periodic(request: HttpRequest) -> HttpResponse:
             proposals=form.cleaned_data["proposals"],
             recipients=form.recipient_lines(),
         )
-        if "ban_hanh" in request.POST:
-            return _periodic_issue(request, form, area)
         signature = Signature(title=form.cleaned_data["signer_title"], name=form.cleaned_data["signer_name"])
         response = HttpResponse(periodic_pdf(report, signature=signature), content_type="application/pdf")
         response["Content-Disposition"] = (
