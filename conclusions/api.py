@@ -275,6 +275,31 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return assignment.days_overdue(self.context.get("today") or timezone.localdate())
 
 
+# The columns AssignmentSerializer shows (and the list's ordering: deadline, id), of the
+# assignment and of its five joined rows: without `only` each of a page's 51 rows brought every
+# column of its notice (preamble, closing, recipients, PDF fields), of both units and of the
+# person (password hash and all), read, sent and built into model instances to show two to five
+# of them (issue 21: API assignments, page 1, province).
+ASSIGNMENT_LIST_FIELDS = (
+    "task",
+    "status",
+    "deadline_rule",
+    "deadline_days",
+    "deadline_from",
+    "deadline",
+    "notice__number_label",
+    "notice__status",
+    "notice__issued_on",
+    "notice__summary",
+    "item__position",
+    "item__text",
+    "area__name",
+    "lead_agency__name",
+    "responsible_person__full_name",
+    "responsible_person__title",
+)
+
+
 class AssignmentDetailSerializer(AssignmentSerializer):
     coordinating_agencies = AgencySerializer(many=True, read_only=True)
     petitions = PetitionRefSerializer(many=True, read_only=True)
@@ -854,6 +879,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return (
                 assignments.started()
                 .select_related("notice", "item", "area", "lead_agency", "responsible_person")
+                .only(*ASSIGNMENT_LIST_FIELDS)
                 .order_by("deadline", "pk")
             )
         if self.action == "retrieve":

@@ -483,9 +483,22 @@ def keyset_after(queryset: QuerySet, ordering: list[str], values: list) -> Query
     """The rows after the one whose ordering fields hold `values`, for an ordering such as
     ["-issued_on", "-pk"] whose last field is unique. PostgreSQL puts NULLs last going up,
     first going down; a row's successors are built field by field: equal on the fields before,
-    strictly after on this one."""
+    strictly after on this one.
+
+    The first field's bound (not after the row's value on it: `<=` going down, `>=` going up)
+    is implied by that OR, but PostgreSQL takes only a plain bound as where the ordering index
+    starts; without it the walk began at the list's first row and tested every row before the
+    cursor (opinions 'dat dai' after page 10: 26,421 rows read and dropped, 13 ms)."""
     after = Q(pk__in=[])
     equal = Q()
+    bound = Q()
+    first, first_value = ordering[0].lstrip("-"), values[0]
+    first_nullable = queryset.model._meta.pk.name != first and _model_field(queryset.model, first).null
+    if first_value is not None:
+        if ordering[0].startswith("-"):  # NULLs come first going down: before the row anyway
+            bound = Q(**{f"{first}__lte": first_value})
+        elif not first_nullable:  # going up NULLs come last, after the row: no bound then
+            bound = Q(**{f"{first}__gte": first_value})
     for field, value in zip(ordering, values, strict=True):
         descending = field.startswith("-")
         name = field.lstrip("-")
@@ -501,7 +514,7 @@ def keyset_after(queryset: QuerySet, ordering: list[str], values: list) -> Query
             same = Q(**{name: value})
         after |= equal & strictly
         equal &= same
-    return queryset.filter(after)
+    return queryset.filter(bound, after)
 
 
 def _model_field(model, name: str):

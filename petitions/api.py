@@ -360,17 +360,44 @@ class PetitionApiFilter(django_filters.FilterSet):
         ]
 
 
+# The columns PetitionSerializer shows (a list's row; `petitioner` is `public_petitioner`, which
+# reads the type, kind, name and address), of the opinion and of its three joined rows: both
+# lists (all opinions, a conference's) read these only, not every column of each opinion (its
+# search text, answers, phone, e-mail, identity number) and of its conference (agenda, minutes,
+# its search text) (issue 21: API lists).
+PETITION_LIST_FIELDS = (
+    "tracking_code",
+    "position",
+    "kind",
+    "channel",
+    "received_on",
+    "content",
+    "petitioner_type",
+    "petitioner_name",
+    "petitioner_address",
+    "answered_at_conference",
+    "after_notice",
+    "outcome",
+    "duplicate_of",
+    "area__name",
+    "conference__title",
+    "conference__starts_at",
+    "category__name",
+)
+
+
 class PetitionViewSetBase(viewsets.GenericViewSet):
     permission_classes = [RolePermission]
     filterset_class = PetitionApiFilter
     input_serializer_class: type[PetitionRowsSerializer]
 
     def visible_petitions(self):
-        return (
-            Petition.objects.visible_to(self.request.user)
-            .select_related("area", "conference", "category")
-            .order_by("-received_on", "-pk")
+        petitions = Petition.objects.visible_to(self.request.user).select_related(
+            "area", "conference", "category"
         )
+        if self.action == "list":
+            petitions = petitions.only(*PETITION_LIST_FIELDS)
+        return petitions.order_by("-received_on", "-pk")
 
     def get_serializer_class(self):
         if self.action == "create":

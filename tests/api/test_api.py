@@ -533,5 +533,10 @@ def test_petition_list_queries_do_not_grow(clerk, conference, django_assert_max_
         response = client.get(PETITIONS)
     with django_assert_max_num_queries(7):
         client.get(conference_petitions_url(conference))
+    # A search: its time limits (savepoints and settings) are statements too, as many for any rows.
+    with django_assert_max_num_queries(9):
+        searched = client.get(PETITIONS, {"q": "y kien"})
 
     assert response.json()["count"] == rows
+    assert len(searched.json()["results"]) == rows
+    assert {row["petitioner"] for row in searched.json()["results"]} == {"Ông Nguyễn Văn An, Tổ dân phố 1"}

@@ -715,6 +715,24 @@ def test_assignment_list_queries_do_not_grow(ward, clerk, django_assert_max_num_
     assert response.json()["count"] == rows
 
 
+def test_a_list_row_shows_what_the_detail_shows_of_the_same_fields(ward, clerk):
+    """The list reads only the columns its rows show (ASSIGNMENT_LIST_FIELDS): each value is
+    still the row's own, the same as the detail (read in full) gives."""
+    handler = handler_of(ward.bodies["MTTQ"])
+    issued_notice(
+        ward, clerk, extra=[{"agency": ward.bodies["MTTQ"], "coordinating": [], "responsible": handler}]
+    )
+    client = login(handler)
+
+    rows = client.get(ASSIGNMENTS).json()["results"]
+
+    assert rows and any(row["responsible_person"] for row in rows)
+    for row in rows:
+        detail = client.get(f"{ASSIGNMENTS}{row['id']}/").json()
+        assert row == {key: detail[key] for key in row}
+        assert row["notice"]["number_label"] and row["item"]["text"] and row["lead_agency"]["name"]
+
+
 def written_assignment(ward, clerk, **fields):
     """A written petition (a letter), accepted and given to the ward's People's Committee: its
     assignment has no notice and started when it was made."""

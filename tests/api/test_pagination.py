@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conclusions.models import ConclusionNotice
-from core.pagination import BAD_CURSOR, PAGE_TOO_DEEP, ApiPagination
+from core.pagination import BAD_CURSOR, PAGE_TOO_DEEP, ApiPagination, keyset_after
 from tests.api.conclusions_factories import issued_notice
 from tests.conclusions.helpers import draft_notice, held_conference
 from tests.conftest import login
@@ -78,6 +78,24 @@ def test_a_cursor_walks_notices_whose_ordering_date_is_empty(small_pages, ward, 
     found, _links = walk(login(clerk), NOTICES)
 
     assert found == expected
+
+
+@pytest.mark.parametrize("ordering", [["issued_on", "pk"], ["-issued_on", "-pk"]])
+def test_the_rows_after_each_row_are_the_rest_of_the_list_empty_dates_included(ward, make_user, ordering):
+    """keyset_after bounds its first field (`<=` going down, `>=` going up) for the index to
+    start there; going up the empty dates come last, after every row, and are kept."""
+    clerk = make_user("clerk")
+    conference = held_conference(ward, opinions=0)
+    drafts = [draft_notice(ward, clerk, conference=conference) for _ in range(2)]
+    issued = [issued_notice(ward, clerk) for _ in range(3)]
+    ConclusionNotice.objects.filter(pk=issued[2].pk).update(issued_on=issued[0].issued_on - timedelta(days=5))
+    notices = ConclusionNotice.objects.filter(pk__in=[n.pk for n in drafts + issued]).order_by(*ordering)
+    in_order = list(notices)
+
+    for index, row in enumerate(in_order):
+        after = keyset_after(notices, ordering, [row.issued_on, row.pk])
+        assert list(after) == in_order[index + 1 :]
+    assert in_order[-1 if ordering[0] == "issued_on" else 0].issued_on is None
 
 
 @pytest.mark.parametrize("page", ["3", "2000", str(10**30)])
