@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit
 from dashboards import metrics, summaries
-from dashboards.models import MeetingFigures, MonthFigures
+from dashboards.models import AgencyMonthFigures, MeetingFigures, MonthFigures
 from dashboards.tasks import figures_refresh
 from petitions.models import Category, Petition
 from tests.conftest import login
@@ -402,3 +402,25 @@ def test_the_task_clears_the_rows_its_refresh_replaced():
     before = vacuums()
     figures_refresh()
     assert vacuums() == {table: before[table] + 1 for table in tables}
+
+
+@pytest.mark.parametrize("rows_shown", [summaries.RANKING_ROWS, 1])
+def test_the_ranking_by_agency_of_work_arising_is_summed_by_agency_and_month(admin, monkeypatch, rows_shown):
+    """The default view's ranking by agency of a period with whole months sums a row per
+    agency and month (AgencyMonthFigures) and counts its partial months live: the same rows
+    in the same order as the live ranking (also cut to one row: the order decides); a period
+    within one month is counted live."""
+    monkeypatch.setattr(summaries, "RANKING_ROWS", rows_shown)
+    summaries.refresh()
+    assert AgencyMonthFigures.objects.values("month").distinct().count() > 1
+    ranked = 0
+    for period in periods():
+        with CaptureQueriesContext(connection) as queries:
+            figures = summaries.supervision_figures(admin, None, period, today(), metrics.ARISING)
+        summed = any(AgencyMonthFigures._meta.db_table in query["sql"] for query in queries.captured_queries)
+        assert summed == (summaries.split_months(period)[0] is not None), period
+        live = summaries.live_figures(admin, None, period, today(), metrics.ARISING)
+        assert figures["by_agency"] == live["by_agency"], period
+        assert len(live["by_agency"]) <= rows_shown
+        ranked += bool(live["by_agency"])
+    assert ranked >= 3
