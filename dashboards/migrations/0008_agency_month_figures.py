@@ -43,4 +43,9 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        # The summaries are read only when fresh: rows written before this table existed would
+        # pass for fresh with this table still empty (the ranking by agency summed from nothing
+        # until the next refresh). Without rows the dashboards compute live until the next
+        # refresh, which writes both.
+        migrations.RunSQL("DELETE FROM dashboards_monthfigures", reverse_sql=migrations.RunSQL.noop),
     ]
