@@ -70,6 +70,7 @@ __all__ = [
     "review_totals",
     "sees_area",
     "whole_tree",
+    "with_agency_details",
 ]
 
 
@@ -421,6 +422,12 @@ def assignments_by_agency(
             ranked = None
     if ranked is None:
         ranked = _ranking(rows, ["lead_agency"], today, limit)
+    return with_agency_details(ranked)
+
+
+def with_agency_details(ranked: list[dict]) -> list[dict]:
+    """Add to each row of a ranking by agency its name and its area's (lead_agency__name,
+    lead_agency__area__name): one query, for the rows shown."""
     names = {
         unit["pk"]: unit
         for unit in OrgUnit.objects.filter(pk__in=[row["lead_agency"] for row in ranked]).values(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit
 from dashboards import metrics, summaries
-from dashboards.models import MonthFigures
+from dashboards.models import AgencyMonthFigures, MeetingFigures, MonthFigures
 from dashboards.tasks import figures_refresh
 from petitions.models import Category, Petition
 from tests.conftest import login
@@ -370,3 +370,57 @@ def test_the_statistics_page_of_a_user_seeing_everything_sums_the_meetings_from_
     assert (
         "data-counted-at" not in login(admin).get(reverse("dashboards:statistics"), params).content.decode()
     )
+
+
+def test_a_refresh_writes_the_months_rows_together_then_the_days_in_order(admin):
+    """The rows are written (so lie on disk, ids in the same order) months first, month by
+    month, then day by day: a period's rows are a few pages of the table, not all of them."""
+    summaries.refresh()
+    for subject in MonthFigures.Subject.values:
+        rows = MonthFigures.objects.filter(subject=subject).order_by("pk").values_list("month", "day")
+        written = [(day is not None, month, day or month) for month, day in rows]
+        assert written == sorted(written), subject
+    opinions = MonthFigures.objects.filter(subject=MonthFigures.Subject.OPINIONS)
+    assert opinions.filter(day__isnull=True).values("month").distinct().count() > 1
+    assert opinions.filter(day__isnull=False).values("day").distinct().count() > 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_clears_the_rows_its_refresh_replaced():
+    """Outside a transaction (the beat's task) a refresh VACUUMs its tables once committed:
+    the rows it replaced no longer weigh on every read of the dashboards."""
+    tables = [MonthFigures._meta.db_table, MeetingFigures._meta.db_table]
+
+    def vacuums() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT relname, vacuum_count FROM pg_stat_user_tables WHERE relname = ANY(%s)", [tables]
+            )
+            return dict(cursor.fetchall())
+
+    before = vacuums()
+    figures_refresh()
+    assert vacuums() == {table: before[table] + 1 for table in tables}
+
+
+@pytest.mark.parametrize("rows_shown", [summaries.RANKING_ROWS, 1])
+def test_the_ranking_by_agency_of_work_arising_is_summed_by_agency_and_month(admin, monkeypatch, rows_shown):
+    """The default view's ranking by agency of a period with whole months sums a row per
+    agency and month (AgencyMonthFigures) and counts its partial months live: the same rows
+    in the same order as the live ranking (also cut to one row: the order decides); a period
+    within one month is counted live."""
+    monkeypatch.setattr(summaries, "RANKING_ROWS", rows_shown)
+    summaries.refresh()
+    assert AgencyMonthFigures.objects.values("month").distinct().count() > 1
+    ranked = 0
+    for period in periods():
+        with CaptureQueriesContext(connection) as queries:
+            figures = summaries.supervision_figures(admin, None, period, today(), metrics.ARISING)
+        summed = any(AgencyMonthFigures._meta.db_table in query["sql"] for query in queries.captured_queries)
+        assert summed == (summaries.split_months(period)[0] is not None), period
+        live = summaries.live_figures(admin, None, period, today(), metrics.ARISING)
+        assert figures["by_agency"] == live["by_agency"], period
+        assert len(live["by_agency"]) <= rows_shown
+        ranked += bool(live["by_agency"])
+    assert ranked >= 3
