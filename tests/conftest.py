@@ -36,6 +36,24 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
             teardown_databases(config, verbosity=verbosity, keepdb=False)
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """Stored files (issued documents' PDFs) on the local disk of this test, whatever storage
+    the settings name (S3 in production)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def unsigned(media, settings):
+    """Issued documents go out unsigned (no signing backend), their files kept by `media`."""
+    settings.DOCUMENT_SIGNING_BACKEND = ""
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -21,16 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "mat-khau-thu-nghiem-9"  # tests.factories.UserFactory's
 
 
-@pytest.fixture
-def unsigned_media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DOCUMENT_SIGNING_BACKEND = ""
-
-
 def log_in(page, username: str) -> None:
     page.goto("/tai-khoan/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill(username)
@@ -39,7 +29,7 @@ def log_in(page, username: str) -> None:
     expect(page.get_by_role("heading", name="Xin chào", exact=False)).to_be_visible()
 
 
-def test_a_leader_issues_the_report_and_the_decision_from_one_register(page, ward, unsigned_media):
+def test_a_leader_issues_the_report_and_the_decision_from_one_register(page, ward, unsigned):
     clerk = clerk_of(ward)
     leader_of(ward, username="chutich", title="Chủ tịch")
     petition_services.petition_transfer(petition=letter(ward, clerk), by=clerk, to="UBND thành phố")  # 01/PC

@@ -31,20 +31,6 @@ from tests.petitions.written_helpers import clerk_of, letter
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def unsigned(media, settings):
-    settings.DOCUMENT_SIGNING_BACKEND = ""
-
-
 def periodic_form(area, **extra):
     return {
         "area": area.pk,

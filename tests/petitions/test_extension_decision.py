@@ -34,20 +34,6 @@ from tests.petitions.written_helpers import DENOUNCER, clerk_of, denunciation, l
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def unsigned(media, settings):
-    settings.DOCUMENT_SIGNING_BACKEND = ""
-
-
 def accepted(ward, clerk):
     return services.petition_accept(
         petition=denunciation(ward, clerk), by=clerk, accepted_on=date(2026, 3, 2), complexity="complex"

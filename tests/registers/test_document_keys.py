@@ -19,15 +19,6 @@ from .test_documents import stored_petition_slip, transferred
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def signed_by(issued) -> list[tuple[str, str, bool]]:
     return [(s["role"], s["signer"], s["valid"]) for s in issued.signatures]
 

@@ -36,21 +36,6 @@ from tests.petitions.written_helpers import DENOUNCER, clerk_of, denunciation, l
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def unsigned(media, settings):
-    settings.DOCUMENT_SIGNING_BACKEND = ""
-
-
 def transferred(ward, clerk, **fields) -> Petition:
     petition = letter(ward, clerk, **fields)
     return petition_services.petition_transfer(
