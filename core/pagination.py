@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import OperationalError, connections, transaction
-from django.db.models import Lookup, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
@@ -40,6 +40,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from core.models import searches_text
 
 EXACT_LIMIT = 500  # rows read at most by the exact count (a few ms over an index)
 MAX_PAGE_NUMBER = 1_000_000  # more pages than any list has, far from the database's integer bounds
@@ -278,21 +280,11 @@ def _unsearched(queryset: QuerySet) -> QuerySet:
     would walk all of it for a rare word."""
     unsearched = queryset.all()
     where = unsearched.query.where
-    kept = [condition for condition in where.children if not _searches_text(condition, queryset.model)]
+    kept = [condition for condition in where.children if not searches_text(condition, queryset.model)]
     if where.connector != "AND" or where.negated or len(kept) == len(where.children):
         return queryset.model._default_manager.all()
     where.children = kept
     return unsearched
-
-
-def _searches_text(condition, model) -> bool:
-    target = getattr(getattr(condition, "lhs", None), "target", None)
-    return (
-        isinstance(condition, Lookup)
-        and target is not None
-        and target.name == "search_text"
-        and (target.model is model or issubclass(model, target.model))
-    )
 
 
 class UncountedPage(Page):
