@@ -449,12 +449,35 @@ def opt_out(request: HttpRequest, code: str, token: str) -> HttpResponse:
     return render(request, "public/opt_out.html", {"petition": petition, "done": done})
 
 
+# The columns the public opinions table shows (templates/public/_opinions.html), and the
+# conference an opinion is prefetched for: not each opinion's search text, petitioner and
+# answers, nor every column of its assignments and their agencies (the busiest ward's page:
+# 100 opinions, 52 assignments, built into models and their dates parsed, to show a few).
+PUBLIC_OPINION_FIELDS = (
+    "position",
+    "content",
+    "outcome",
+    "transferred_to",
+    "resolved_on",
+    "answered_at_conference",
+    "conference",
+    "category__name",
+)
+PUBLIC_ASSIGNMENT_FIELDS = ("deadline", "status", "lead_agency__name")
+
+
 def _public_opinions():
     """Opinions as the public sees them: classified, never a draft notice's work."""
-    assignments = Assignment.objects.started().select_related("lead_agency").order_by("deadline", "pk")
+    assignments = (
+        Assignment.objects.started()
+        .select_related("lead_agency")
+        .only(*PUBLIC_ASSIGNMENT_FIELDS)
+        .order_by("deadline", "pk")
+    )
     return (
         Petition.objects.filter(_public_opinion_condition())
         .select_related("category")
+        .only(*PUBLIC_OPINION_FIELDS)
         .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="public_assignments"))
         .order_by("position", "pk")
     )
@@ -532,10 +555,15 @@ def area(request: HttpRequest, pk: int) -> HttpResponse:
     whatever a conference holds (a conference of 1,000 opinions made this page 709 KB), and a
     fixed number of queries."""
     unit = get_object_or_404(OrgUnit.objects.areas(), pk=pk)
-    notices = ConclusionNotice.objects.issued().select_related("issuing_body").order_by("issued_on", "pk")
+    notices = (
+        ConclusionNotice.objects.issued()
+        .only("number_label", "issued_on", "summary", "pdf_sha256", "conference")
+        .order_by("issued_on", "pk")
+    )
     conferences = (
         _public_conferences()
         .filter(host_area=unit)
+        .only("title", "starts_at", "place", "status")
         .annotate(public_opinion_count=Count("petitions", filter=_public_opinion_condition("petitions__")))
         .prefetch_related(
             Prefetch("notices", queryset=notices, to_attr="issued_notices"),
