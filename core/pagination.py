@@ -173,14 +173,16 @@ def fetch_search_page(queryset: QuerySet, bottom: int, top: int, search: str = "
     list is smaller than that (one ward), its rows are all looked at and hold every match.
     Otherwise (rare words) the search index answers, narrowed to the words of the `search`
     text when the table has a word index (core.models.SearchQuerySet.narrowed_by_words:
-    "den duong" 32 → 7 ms, and a word no row holds finds nothing at once); should that take
+    "den duong", 610 matches of two million, none recent: 83 → 11 ms; a word no row holds
+    finds nothing at once); should that take
     over INDEX_SEARCH_MS (words found very often, but long ago), the plain walk does. Later
     pages do not take their rows from the window (unless it is the whole list), but it tells
     how common the words are: its matches (up to the page's last row) among its rows say how
     far the newest-first walk must read to reach the page. When that is at most
     WALK_SEARCH_ROWS rows, the walk answers (within INDEX_SEARCH_MS; the index after it):
     for common words the index lookup fetches tens of thousands of matches to sort them ("dat
-    dai" page 10: over 500 ms, cut, then the walk: 36 ms). The time limits only choose the way,
+    dai" page 10: over 500 ms, cut, then the walk: 36 ms). When the window's matches all come
+    before the page, the walk starts where the window ends, not at the newest row. The time limits only choose the way,
     never what is found; neither way starts parallel workers (one takes ~10 ms to start,
     longer than either)."""
     connection = connections[queryset.db]
@@ -218,6 +220,11 @@ def fetch_search_page(queryset: QuerySet, bottom: int, top: int, search: str = "
                 enable_bitmapscan="off",  # the walk, as the window's
                 max_parallel_workers_per_gather=0,
             ):
+                if matches <= bottom:
+                    # The window holds the list's first `matches` matches, all of them before
+                    # the page: the walk goes on from the window's end, not over its rows
+                    # again ("dat dai" page 10: ~190 matches among its 10,000 rows).
+                    return page_after_offset(queryset.filter(~window), bottom - matches, top - matches)
                 return page_after_offset(queryset, bottom, top)
         except OperationalError as error:
             if not isinstance(error.__cause__, QueryCanceled):

@@ -297,6 +297,21 @@ def test_a_later_page_of_common_words_is_walked_to_not_looked_up(units, monkeypa
     assert walked_newest_first(queries) and not used_the_index_lookup(queries)
 
 
+@pytest.mark.parametrize(("bottom", "top"), [(6, 9), (7, 10), (10, 13), (5, 8), (3, 6)])
+def test_a_later_page_past_the_window_is_walked_to_from_its_end(units, monkeypatch, bottom, top):
+    # The window (the six newest rows) holds six matches: a page after them is walked to over
+    # the older rows only, skipping six fewer; a page that starts inside it, from the newest.
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
+    monkeypatch.setattr(pagination, "WINDOW_SAMPLE_MATCHES", 2)
+    with CaptureQueriesContext(connection) as queries:
+        rows = fetch_search_page(newest_first(units), bottom, top)
+    assert rows == list(newest_first(units))[bottom:top]
+    keys = row_queries(queries)[-2]["sql"]  # page_after_offset: the keys, then their rows
+    assert ("NOT" in keys) == (bottom >= 6)
+    if bottom > 6:
+        assert f"OFFSET {bottom - 6}" in keys
+
+
 def test_a_later_page_of_rare_words_is_still_looked_up(units, monkeypatch):
     # No match among the window's rows: nothing says the walk would be short.
     monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 5)
