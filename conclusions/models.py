@@ -471,15 +471,18 @@ class Assignment(BaseModel):
             models.Index(fields=["area", "status", "deadline"], name="assignment_area_deadline"),
             models.Index(fields=["status", "deadline"], name="assignment_status_deadline"),
             # Dashboards (index-only aggregates by deadline) and the overdue lists (open only).
+            # Keyed by the lists' whole order (deadline, id): keyed by the deadline alone, a page
+            # sorted each deadline's rows (hundreds share one), joining them all first (the API's
+            # cursor page: 1,014 rows joined, 10,526 buffers → 51 rows, 748).
             models.Index(
-                fields=["deadline"],
-                include=["id", "status", "lead_agency", "notice"],
+                fields=["deadline", "id"],
+                include=["status", "lead_agency", "notice"],
                 name="assignment_dashboard_cover",
             ),
             # Open work by deadline, read from the index alone (the overdue review and lists).
             models.Index(
-                fields=["deadline"],
-                include=["id", "lead_agency", "notice", "status"],
+                fields=["deadline", "id"],
+                include=["lead_agency", "notice", "status"],
                 condition=~Q(status="accepted"),
                 name="assignment_open_cover",
             ),
