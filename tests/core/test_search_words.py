@@ -134,7 +134,7 @@ def test_the_narrowing_condition_is_the_word_index_expression(opinions):
     assert "petitions_petition_search_words" in plan
 
 
-def test_a_narrowed_search_tests_its_like_on_the_rows_of_the_word_index(opinions):
+def test_a_narrowed_search_tests_its_like_on_the_rows_of_the_word_index(opinions, monkeypatch):
     # Not ANDed with the trigram index, which the planner takes for narrowing further: for
     # words frequent alone but rare together it read and rechecked far more than the words.
     def plan(queryset, dropped: str) -> str:
@@ -152,6 +152,11 @@ def test_a_narrowed_search_tests_its_like_on_the_rows_of_the_word_index(opinions
     narrowed = searched.narrowed_by_words("den duong")
     assert "petitions_petition_search_text_trgm" not in plan(narrowed, "petitions_petition_search_words")
     assert set(narrowed.values_list("pk", flat=True)) == {opinions["lights"].pk}
+    # A word left to the LIKE (in too many dictionary words: "uong") keeps the trigram index.
+    monkeypatch.setattr(core.models, "SEARCH_WORDS_PER_TERM", 1)
+    partly = Petition.objects.search("den uong").narrowed_by_words("den uong")
+    assert "petitions_petition_search_text_trgm" in plan(partly, "petitions_petition_search_words")
+    assert set(partly.values_list("pk", flat=True)) == like_only("den uong") == {opinions["lights"].pk}
 
 
 def test_a_rare_search_page_uses_the_word_index_and_a_word_in_no_row_reads_nothing(opinions, monkeypatch):
