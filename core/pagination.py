@@ -174,17 +174,17 @@ def fetch_search_page(queryset: QuerySet, bottom: int, top: int, search: str = "
     Otherwise (rare words) the search index answers, narrowed to the words of the `search`
     text when the table has a word index (core.models.SearchQuerySet.narrowed_by_words:
     "den duong", 610 matches of two million, none recent: 83 → 11 ms; a word no row holds
-    finds nothing at once); should that take
-    over INDEX_SEARCH_MS (words found very often, but long ago), the plain walk does. Later
+    finds nothing at once); should that take over INDEX_SEARCH_MS (words found very often,
+    but long ago), the plain walk does. Later
     pages do not take their rows from the window (unless it is the whole list), but it tells
     how common the words are: its matches (up to the page's last row) among its rows say how
     far the newest-first walk must read to reach the page. When that is at most
     WALK_SEARCH_ROWS rows, the walk answers (within INDEX_SEARCH_MS; the index after it):
     for common words the index lookup fetches tens of thousands of matches to sort them ("dat
     dai" page 10: over 500 ms, cut, then the walk: 36 ms). When the window's matches all come
-    before the page, the walk starts where the window ends, not at the newest row. The time limits only choose the way,
-    never what is found; neither way starts parallel workers (one takes ~10 ms to start,
-    longer than either)."""
+    before the page, the walk starts where the window ends, not at the newest row. The time
+    limits only choose the way, never what is found; neither way starts parallel workers (one
+    takes ~10 ms to start, longer than either)."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return list(queryset[bottom:top])

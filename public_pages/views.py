@@ -479,8 +479,8 @@ def _public_opinions():
 def _public_work(through: str = "assignments") -> Prefetch:
     """The work given for each opinion (`public_assignments`), never a draft notice's, from
     opinions reached by `through`. The area page asks it beside its opinions' prefetch, not
-    inside it: Django then goes over the inner prefetch a second time, building a related
-    manager for each of the page's 100 opinions to throw away."""
+    inside it: Django went over a prefetch nested in another a second time, building a
+    related manager for each of the page's 100 opinions to throw it away."""
     assignments = (
         Assignment.objects.started()
         .select_related("lead_agency")
