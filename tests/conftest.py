@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.db import transaction
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.test import Client
 
 from tests.factories import OrgUnitFactory, UserFactory, ward_with_bodies
@@ -30,10 +31,35 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         # keepdb: the copy exists and is migrated; Django only checks that no migration is left.
         config = setup_databases(verbosity=verbosity, interactive=False, keepdb=True, aliases=aliases,
                                  serialized_aliases=serialized_aliases)  # fmt: skip
+        # Committed once here, so a test in a transaction finds the reference lists as the
+        # migrations left them (also in a database kept by --reuse-db after a committing
+        # test emptied it).
+        reference_data_ensure()
+    _reference_data_state["intact"] = True
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
             teardown_databases(config, verbosity=verbosity, keepdb=False)
+
+
+def _flush_by_delete(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    """A committing test ends with Django's flush: PostgreSQL's TRUNCATE of the ~90 tables
+    gives each table and index a new file (~0.7 s a test); DELETE of the few rows a test
+    leaves takes ~0.04 s. Foreign keys are checked by triggers, which the replica role skips
+    for this transaction only, so the tables may be emptied in any order."""
+    if not tables or reset_sequences:
+        return _truncate_flush(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+    quote = self.quote_name
+    return [
+        "SET LOCAL session_replication_role = replica",
+        *(f"DELETE FROM {quote(table)}" for table in tables),
+    ]
+
+
+_truncate_flush = PostgresOperations.sql_flush
+PostgresOperations.sql_flush = _flush_by_delete
 
 
 @pytest.fixture
@@ -66,17 +92,30 @@ def _fresh_dashboards(settings):
     settings.DASHBOARD_CACHE_SECONDS = 0
 
 
+# Whether this process's test database holds the reference lists as committed: true after
+# django_db_setup, false once a committing test has run (its flush empties every table).
+_reference_data_state = {"intact": False}
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests empty every table when they end, data migrations included: put
-    the reference lists (bases, requirements, categories, reminder rules) back for each test that uses the
-    database."""
+    the reference lists (bases, requirements, categories, reminder rules) back for each test
+    that uses the database after one of them has run. A test in a transaction (rolled back)
+    only reads what django_db_setup committed (~40 ms of 36 queries saved per test)."""
     marker = request.node.get_closest_marker("django_db")
-    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    names = set(request.fixturenames)
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & names
     if not uses_db:
         return
-    request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
-    reference_data_ensure()
+    committing = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & names
+    )
+    request.getfixturevalue("transactional_db" if committing else "db")
+    if committing:
+        _reference_data_state["intact"] = False  # the flush after this test empties the tables
+    if committing or not _reference_data_state["intact"]:
+        reference_data_ensure()
 
 
 def reference_data_ensure() -> None:
