@@ -9,6 +9,15 @@ from accounts.models import Role
 
 
 def navigation(request: HttpRequest) -> dict:
+    """Once per request: a page's panels are rendered with the request too (render_to_string
+    runs every context processor again), and the bell's count is a query."""
+    if (known := getattr(request, "_navigation", None)) is not None:
+        return known
+    request._navigation = _navigation(request)
+    return request._navigation
+
+
+def _navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "acts_as": {}}

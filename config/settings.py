@@ -165,6 +165,17 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queuing a task from a request (a notice's PDF, an export, a message) with the broker down:
+# kombu's default retries for 6 s per publish, so a leader issuing a notice waited 12 s for
+# the page. Two quick retries (~0.5 s in all) ride out a blip; after that the caller's own
+# fallback applies (the notice stays "PDF pending" for the sweep, tested). Workers reconnect
+# by the broker_connection_* settings, which this does not change.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 # The address of this site in links sent by mail (reminder digests).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Messages to citizens about their opinions (docs/MESSAGES.md). Each channel's backend:

