@@ -227,7 +227,7 @@ LONGEST_FIRST = (
 )
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Longest modules first within each of pytest-django's groups (tests on the database in
     a transaction, then those that commit, then those without a database), whose order is
     kept: a committing test empties the tables when it ends. Each module stays in one piece
@@ -247,3 +247,26 @@ def pytest_collection_modifyitems(items):
         )
 
     items.sort(key=lambda item: (group(item), rank(item)))
+    xdist_groups_named(config, items)
+
+
+def xdist_groups_named(config, items) -> None:
+    """`--dist loadgroup` sends the tests whose id ends in "@<group>" to one worker; pytest-xdist
+    3.8 adds that suffix (from `pytest.mark.xdist_group`) to `item._nodeid`, which pytest 9 no
+    longer reads (it keeps a NodeId in `item._id`), so every group was spread over both
+    workers. Named here, unless xdist already did."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if names and "@" not in item.nodeid.rpartition("]")[2]:
+            grouped = f"{item.nodeid}@{'_'.join(sorted(names))}"
+            if hasattr(item, "_id"):  # pytest 9 keeps the id as a NodeId, not the _nodeid string
+                from _pytest.nodeid import coerce_node_id
+
+                item._id = coerce_node_id(grouped)
+            else:
+                item._nodeid = grouped

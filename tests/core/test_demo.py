@@ -2,8 +2,10 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from accounts.models import OrgUnit, User
+from tests.conftest import data_shared_by_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +16,16 @@ def seed() -> str:
     return out.getvalue()
 
 
-def test_seed_demo_builds_hanoi_and_is_idempotent(settings):
-    output = seed()
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker) -> str:
+    """The demo seeded once for the module (~6 s); each test then seeds it again in its own
+    savepoint, rolled back after it, to check that a second run creates nothing."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield from data_shared_by_the_module(django_db_blocker, seed)
+
+
+def test_seed_demo_builds_hanoi_and_is_idempotent(settings, seeded):
+    output = seeded
     city = OrgUnit.objects.get(name="Thành phố Hà Nội")
     assert city.children.filter(kind__in=["ward", "commune"], valid_to__isnull=True).count() == 126
     units, users = OrgUnit.objects.count(), User.objects.count()
@@ -24,8 +34,7 @@ def test_seed_demo_builds_hanoi_and_is_idempotent(settings):
     assert (OrgUnit.objects.count(), User.objects.count()) == (units, users)
 
 
-def test_demo_users_and_the_2022_slice(settings):
-    seed()
+def test_demo_users_and_the_2022_slice(settings, seeded):
     for username in ["clerk", "leader", "handler", "monitor", "admin"]:
         user = User.objects.get(username=username)
         assert user.area.name == "Phường Bồ Đề" and user.area.valid_to is None
@@ -39,11 +48,10 @@ def test_demo_users_and_the_2022_slice(settings):
     assert not visible.filter(name="Phường Cầu Giấy").exists()
 
 
-def test_demo_has_the_bo_de_conference_of_seed_004():
+def test_demo_has_the_bo_de_conference_of_seed_004(seeded):
     from dialogue.demo import BO_DE_2022_TITLE
     from dialogue.models import Conference
 
-    seed()
     conference = Conference.objects.get(title=BO_DE_2022_TITLE)
     # Its notice has been issued (seed 004's four points); one point still awaits acceptance.
     assert conference.local_date.isoformat() == "2022-09-30" and conference.status == "concluded"
@@ -60,11 +68,10 @@ def test_demo_has_the_bo_de_conference_of_seed_004():
     assert conference.petitions.count() == 14
 
 
-def test_demo_has_a_voter_meeting_of_bo_des_deputies():
+def test_demo_has_a_voter_meeting_of_bo_des_deputies(seeded):
     from dialogue.demo import BO_DE_VOTER_MEETING_TITLE
     from dialogue.models import Conference
 
-    seed()
     meeting = Conference.objects.voter_meetings().get(title=BO_DE_VOTER_MEETING_TITLE)
     assert meeting.host_area.name == "Phường Bồ Đề" and meeting.host_area.valid_to is None
     assert meeting.is_held and meeting.deputy_level == Conference.DeputyLevel.NATIONAL_CITY
@@ -81,10 +88,9 @@ def test_demo_has_a_voter_meeting_of_bo_des_deputies():
     assert Conference.objects.voter_meetings().count() == 1 and meeting.petitions.count() == 3
 
 
-def test_demo_register_holds_an_outside_number_a_slip_and_a_notice():
+def test_demo_register_holds_an_outside_number_a_slip_and_a_notice(seeded):
     from registers.models import RegisterEntry
 
-    seed()
     committee = OrgUnit.objects.get(name="Ủy ban nhân dân phường Bồ Đề", parent__valid_to__isnull=True)
     entries = RegisterEntry.objects.filter(body=committee, issued_on__year=2026).order_by("number")
     rows = list(entries.values_list("number", "label", "origin"))
