@@ -2,6 +2,7 @@
 through them (issue 20: the area page lists only each conference's first opinions)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from public_pages import views as public_views
 from tests.conclusions.helpers import leader_of
@@ -17,9 +18,11 @@ def test_citizen_pages_through_a_conferences_opinions(page, ward, monkeypatch):
     _issued_conference(ward, leader_of(ward), clerk_of(ward), opinions=5)
     page.goto(f"/cong-khai/dia-ban/{ward.pk}/")
     assert page.locator("[data-testid=public-opinions] tbody tr").count() == 2
+    # After a click, Playwright's expect waits for the next page; count() and is_visible()
+    # read the page as it is at that instant (CI once read the old page: 0 rows).
     page.get_by_role("link", name="Xem tất cả 5 ý kiến").click()
-    assert page.locator("[data-testid=public-opinions] tbody tr").count() == 3
-    assert page.get_by_text("Trang 1/2").is_visible()
+    expect(page.get_by_text("Trang 1/2")).to_be_visible()
+    expect(page.locator("[data-testid=public-opinions] tbody tr")).to_have_count(3)
     page.get_by_role("link", name="Sau").click()
-    assert page.locator("[data-testid=public-opinions] tbody tr").count() == 2
-    assert page.get_by_text("Trang 2/2").is_visible()
+    expect(page.get_by_text("Trang 2/2")).to_be_visible()
+    expect(page.locator("[data-testid=public-opinions] tbody tr")).to_have_count(2)
