@@ -208,3 +208,26 @@ def test_rows_written_in_bulk_or_by_raw_sql_and_deleted_keep_the_reach(crossing)
         (bulk[1].pk, provinces[0].pk),
         (bulk[1].pk, provinces[1].pk),
     }
+
+
+def test_a_province_that_succeeded_old_units_sees_their_work_too(crossing, monkeypatch):
+    """A scope of a region and of old units merged into it (User.scope_paths): the region's
+    rows or reach, or the four ways on the old units' paths, in every shape."""
+    from accounts.models import User
+
+    _nation, provinces, wards, _handler, made = crossing
+    home, _away, far = wards
+    # An old ward of province 2, merged into the home ward: its work and what it leads.
+    old = ward_with_bodies(provinces[2], "Cũ")
+    OrgUnit.objects.filter(pk=old.pk).update(successor=home, valid_to=date(2025, 6, 30))
+    old_work = work(old, old.bodies["UBND"])
+    led_by_old = work(far, old.bodies["UBND"])
+    user = UserFactory(agency=provinces[0], is_leader=True)
+    assert len(user.scope_paths) == 2
+    for small_scope_units in (0, 10**6):
+        monkeypatch.setattr(User, "SMALL_SCOPE_UNITS", small_scope_units)
+        for shape in ({}, {"for_page": True}, {"among": Assignment.objects.all()}):
+            user = User.objects.get(pk=user.pk)
+            found = set(Assignment.objects.visible_to(user, **shape).values_list("pk", flat=True))
+            assert found == by_paths(provinces[0].path) | by_paths(old.path), shape
+            assert {old_work.pk, led_by_old.pk, made["led"].pk} <= found
