@@ -16,6 +16,9 @@ from tests.factories import OrgUnitFactory, UserFactory, ward_with_bodies
 pytestmark = pytest.mark.django_db
 
 DUE = date(2026, 12, 31)
+# A province leader's API list: session, user, lineage, page (the count from the rows, fewer
+# than a page); the four ways also asked User.scope_is_small (one query more).
+QUERIES_API_LIST = 4
 
 
 @pytest.fixture
@@ -231,3 +234,26 @@ def test_a_province_that_succeeded_old_units_sees_their_work_too(crossing, monke
             found = set(Assignment.objects.visible_to(user, **shape).values_list("pk", flat=True))
             assert found == by_paths(provinces[0].path) | by_paths(old.path), shape
             assert {old_work.pk, led_by_old.pk, made["led"].pk} <= found
+
+
+def test_a_provinces_pages_list_what_its_scope_holds(crossing, django_assert_num_queries):
+    """The web list and the API list of a province's leader (their page and bounded count on
+    the region and the reach) show every assignment reaching the province, and no other.
+    Counted exactly: the region needs no query of its own (no User.scope_is_small)."""
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    _nation, provinces, _wards, _handler, made = crossing
+    leader = UserFactory(agency=provinces[0], is_leader=True)
+    client = login(leader)
+    reaching = {made[name].pk for name in ("own", "led", "coordinated", "person", "closed")}
+
+    with django_assert_num_queries(QUERIES_API_LIST):
+        response = client.get(reverse("api:assignment-list"))
+    assert {row["id"] for row in response.json()["results"]} == reaching
+    assert response.json()["count"] == len(reaching)
+
+    page = client.get(reverse("conclusions:assignments"), {"mine": "0", "show": "all"}).context["page"]
+    assert {assignment.pk for assignment in page} == reaching
+    assert page.paginator.count == len(reaching)
