@@ -28,6 +28,7 @@ from django.db import DatabaseError, connection, models, transaction
 from accounts.areas import PROVINCE_KINDS, WARD_KINDS, current_provinces, province_full_name
 from accounts.models import OrgUnit, User
 from conclusions.models import Assignment, ConclusionNotice, NoticeItem
+from conclusions.reach import reach_fill
 from core.calendar import WorkingCalendar
 from core.migration_ops import WORD_INDEXED_TABLES, remember_words_sql
 from core.text import fold
@@ -516,7 +517,8 @@ class Rows:
         self, gen: Generator, first_id, notice_id, first_item, ward: Ward, held_on, issued_on, petitions
     ) -> None:
         # `held_on`: the day the work arose (its notice's conference's: Assignment.arises_on,
-        # kept by triggers in conclusions.arising; written here since replica mode fires none).
+        # kept by triggers in conclusions.arising; written here since replica mode fires none),
+        # as is the region (the ward's province: Assignment.region, RegionColumn's triggers).
         rnd, today = gen.random, gen.today
         for offset, petition_pk in enumerate(petitions):
             pk = first_id + offset
@@ -530,7 +532,7 @@ class Rows:
                 ward.bodies[lead_position], ward.handlers[lead_position], "calendar_days", days, deadline,
                 issued_on, status, ANSWER if status in ("reported_done", "accepted") else "",
                 _morning(reported_on), _morning(accepted_on), ward.leader if accepted_on else None, "",
-                gen.now, gen.now, held_on,
+                gen.now, gen.now, held_on, ward.region,
             ))  # fmt: skip
             self.link_rows.append((pk, petition_pk))
             if accepted_on:
@@ -599,7 +601,7 @@ NOTICE_COLUMNS = [
 ASSIGNMENT_COLUMNS = [
     "id", "area_id", "notice_id", "item_id", "task", "lead_agency_id", "responsible_person_id", "deadline_rule",
     "deadline_days", "deadline", "deadline_from", "status", "answer_to_citizen", "reported_at", "accepted_at",
-    "accepted_by_id", "return_reason", "created_at", "updated_at", "arises_on",
+    "accepted_by_id", "return_reason", "created_at", "updated_at", "arises_on", "region_id",
 ]  # fmt: skip
 
 
@@ -700,5 +702,9 @@ def generate(*, scale: float, stdout, today: date | None = None) -> None:
             cursor.execute(remember_words_sql(f'"{table}"'))
         generator.say(f"{len(rebuild)} chỉ mục đã dựng lại")
         nation_ensure()
+        # Nor do the assignments' reach triggers (conclusions.reach), and the national unit
+        # just changed the regions: the generated work stays within its ward, so this finds
+        # none of it, but the demo's work may cross.
+        reach_fill(cursor)
         cursor.execute("ANALYZE")
     generator.say("ANALYZE xong")

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -254,6 +255,18 @@ def _arising_condition(lookup: str, day: date) -> Q:
     )
 
 
+class _AnyOf(models.Func):
+    """`value = ANY(array)`: with the array a parameter computed once (an InitPlan), which
+    PostgreSQL can also look up in an index, where `IN (subquery)` is a hashed filter only."""
+
+    output_field = models.BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        value, value_params = compiler.compile(self.source_expressions[0])
+        array, array_params = compiler.compile(self.source_expressions[1])
+        return f"{value} = ANY({array})", (*value_params, *array_params)
+
+
 class AssignmentQuerySet(ScopedQuerySet):
     scope_field = "area"
 
@@ -262,33 +275,85 @@ class AssignmentQuerySet(ScopedQuerySet):
         by a notice of a higher level (a city notice assigning a ward's committee): as lead,
         as a coordinating agency, or through its responsible person.
 
-        Two shapes:
+        A scope path that is one region (a province under the national unit: two segments)
+        is, on PostgreSQL, `region_id = X` (the area's region, `Assignment.region`) or one of
+        the assignments reaching X otherwise (`AssignmentReach`: the lead agency, a
+        coordinating agency or the responsible person's agency in X while the area is not;
+        a few rows, kept by triggers, conclusions.reach). Both sets are exactly the rows the
+        four ways find under the region's path. Where the four ways hashed the province's
+        units, people and coordinated assignments for each query (3–4 ms each, built again
+        by the bounded count), this is an equality and a handful of ids, so:
+        - for a page, `region_id = X OR id = ANY(ARRAY(reaching X))`, tested as the list walks
+          its own index in order up to its LIMIT; written `= ANY(array)` (not `IN (subquery)`)
+          so that the bounded count may also combine the region's index with the primary key
+          (a BitmapOr) instead of scanning;
+        - otherwise (aggregates, `among`), a UNION of the region's rows and the reaching ones,
+          each narrowed by `among` (the region's open work by deadline: `assignment_region_open`).
+
+        Other scope paths (a ward, a district, the national unit's staff, SQLite) keep the
+        four ways, in two shapes:
         - one UNION of indexed lookups on the units in scope (area, lead agency, coordinating
-          agency, responsible person's agency): 2 ms for a ward; for a province it gathers
-          and hashes every assignment of the province first, which an aggregate (the overdue
-          review: 240 ms) needs anyway but a page does not (700 ms);
+          agency, responsible person's agency): 2 ms for a ward; for a large scope it gathers
+          and hashes every assignment in it first, which an aggregate needs anyway but a page
+          does not;
         - `for_page` (a list's page, walked along its own index in order up to its LIMIT) and
-          a large scope (`User.scope_is_small` false: over 300 units, a province): OR-ed
-          conditions on hashed lists of the units, tested row by row as the walk goes, which
-          stops at the page (~20 ms). For a ward the walk would test every open assignment
-          of the country (150 ms), so small scopes keep the UNION.
+          a large scope (`User.scope_is_small` false: over 300 units): OR-ed conditions on
+          hashed lists of the units, tested row by row as the walk goes, which stops at the
+          page. For a ward the walk would test every open assignment of the country (150 ms),
+          so small scopes keep the UNION.
 
         `among` (a queryset of assignments, e.g. the open ones due soon) narrows each branch of
-        the UNION before it is gathered: the partial indexes of open work (area or agency,
-        deadline) then give a province's few thousand open rows instead of every assignment it
-        ever had (the overdue review of a province: 410 → 180 ms on a loaded machine)."""
+        the UNION before it is gathered: the partial indexes of open work (area, agency or
+        region, deadline) then give a scope's few thousand open rows instead of every
+        assignment it ever had (the overdue review of a province)."""
         if not (user.is_authenticated and user.is_active) or user.sees_everything:
             everything = super().visible_to(user)
             return everything if among is None else everything & among
         if not user.scope_paths:
             return self.none()
+        regions, paths = self._regions_and_paths(user.scope_paths)
+        condition = Q()
+        if regions:
+            condition |= self._region_condition(regions, for_page=for_page, among=among)
+        if paths:
+            condition |= self._unit_condition(
+                paths, for_page=for_page and not user.scope_is_small, among=among
+            )
+        return self.filter(condition)
+
+    def _regions_and_paths(self, scope_paths) -> tuple[list[int], list[str]]:
+        """The scope's paths that are one region each, as region ids (PostgreSQL only: the
+        columns are kept by its triggers), and the others."""
+        if connections[self.db].vendor != "postgresql":
+            return [], list(scope_paths)
+        regions, paths = [], []
+        for path in scope_paths:
+            segments = path.split(".")[:-1]
+            if len(segments) == 2:
+                regions.append(int(segments[1]))
+            else:
+                paths.append(path)
+        return regions, paths
+
+    def _region_condition(self, regions: list[int], *, for_page: bool, among) -> Q:
+        reaching = AssignmentReach.objects.filter(region_id__in=regions).values("assignment_id")
+        if for_page:
+            return Q(region_id__in=regions) | Q(_AnyOf(F("pk"), ArraySubquery(reaching)))
+        plain = (among if among is not None else Assignment.objects.all()).order_by()
+        own = plain.filter(region_id__in=regions).values("pk")
+        if among is not None:
+            # Narrowed too (as rows of `among`), so that the result lies within it.
+            reaching = plain.filter(pk__in=reaching).values("pk")
+        return Q(pk__in=own.union(reaching))
+
+    def _unit_condition(self, paths: list[str], *, for_page: bool, among) -> Q:
         units = OrgUnit.objects.filter(
-            Q(*[Q(path__startswith=path) for path in user.scope_paths], _connector=Q.OR)
+            Q(*[Q(path__startswith=path) for path in paths], _connector=Q.OR)
         ).values("pk")
         coordinated = Assignment.coordinating_agencies.through.objects.filter(orgunit_id__in=units)
-        if for_page and not user.scope_is_small:
+        if for_page:
             people = User.objects.filter(agency_id__in=units).values("pk")
-            return self.filter(
+            return (
                 Q(area_id__in=units)
                 | Q(lead_agency_id__in=units)
                 | Q(responsible_person_id__in=people)
@@ -307,7 +372,7 @@ class AssignmentQuerySet(ScopedQuerySet):
                 else coordinated.order_by().values("assignment_id"),
             )
         )
-        return self.filter(pk__in=visible)
+        return Q(pk__in=visible)
 
     def open(self):
         """Work still to be done: not accepted, and either given for a written petition (no
@@ -391,6 +456,18 @@ class Assignment(BaseModel):
         WORKING_DAYS = "working_days", _("Số ngày làm việc kể từ ngày ban hành")
 
     area = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", editable=False)
+    # The area's region (its province under the national unit), kept by triggers on
+    # PostgreSQL (core.migration_ops.RegionColumn), as the notices'. With `AssignmentReach`
+    # (the few regions reached otherwise) it is a province's scope: AssignmentQuerySet.visible_to.
+    region = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     # No notice and no item: an assignment given for a written petition (petitions received
     # by letter or at a citizen reception), which starts when it is made.
     notice = models.ForeignKey(
@@ -501,6 +578,13 @@ class Assignment(BaseModel):
                 condition=~Q(status="accepted"),
                 name="assignment_person_open",
             ),
+            # A province's open work by deadline (visible_to(among=open work) of a regional
+            # scope: the overdue review), and the bounded count of its lists.
+            models.Index(
+                fields=["region", "deadline", "id"],
+                condition=~Q(status="accepted"),
+                name="assignment_region_open",
+            ),
             # The work arising in a period (the dashboards' default view), index-only.
             models.Index(
                 fields=["arises_on"],
@@ -558,6 +642,30 @@ class Assignment(BaseModel):
         if self.deadline_rule == self.DeadlineRule.CALENDAR_DAYS:
             return _("%(days)s ngày kể từ ngày ban hành") % {"days": self.deadline_days}
         return str(self.DeadlineRule.FIXED_DATE.label)
+
+
+class AssignmentReach(models.Model):
+    """A region an assignment reaches through its lead agency, a coordinating agency or its
+    responsible person's agency, other than its area's region (`Assignment.region`): a
+    national notice assigning a province's department, a province's notice giving a ward's
+    committee a part. Written by PostgreSQL triggers only (conclusions.reach), whatever writes
+    the assignments, their coordinating agencies, the users' agencies or the units' places;
+    empty on SQLite, where visible_to keeps the join to the units. No foreign-key
+    constraints: the triggers delete an assignment's rows with it, in whatever order the
+    rows of a deletion go."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    region = models.ForeignKey(OrgUnit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "assignment"], name="assignment_reach_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} → {self.region_id}"
 
 
 def evidence_path(instance: ProgressUpdate, filename: str) -> str:

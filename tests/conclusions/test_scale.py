@@ -117,12 +117,13 @@ def test_units_carry_the_real_names_of_vietnam(generated):
 
 
 def test_the_regions_are_written_as_the_triggers_would_write_them(generated):
-    # The load runs in replica mode (no trigger fires): the generator writes the opinions' and
-    # the notices' region itself, and a province's staff see their rows by it.
+    # The load runs in replica mode (no trigger fires): the generator writes the opinions',
+    # the notices' and the assignments' region itself, and a province's staff see their rows
+    # by it.
     from django.db import connection
 
-    assert Petition.objects.exists() and ConclusionNotice.objects.exists()
-    for table in (Petition._meta.db_table, ConclusionNotice._meta.db_table):
+    assert Petition.objects.exists() and ConclusionNotice.objects.exists() and Assignment.objects.exists()
+    for table in (Petition._meta.db_table, ConclusionNotice._meta.db_table, Assignment._meta.db_table):
         with connection.cursor() as cursor:
             cursor.execute(
                 f'SELECT count(*) FROM "{table}" AS row JOIN accounts_orgunit AS unit ON unit.id = row.area_id '
