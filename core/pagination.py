@@ -239,7 +239,7 @@ def fetch_search_page(queryset: QuerySet, bottom: int, top: int, search: str = "
             enable_indexscan="off",  # leaves the search index's bitmap
             max_parallel_workers_per_gather=0,
         ):
-            return list(narrowed[bottom:top])
+            return list(_rows_of_keys(queryset, narrowed.values("pk")[bottom:top]))
     except OperationalError as error:
         if not isinstance(error.__cause__, QueryCanceled):
             raise
@@ -259,6 +259,21 @@ def planner_settings(using: str, **settings):
         cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)), pairs)
         yield
         transaction.set_rollback(True, using=using)
+
+
+def _rows_of_keys(queryset: QuerySet, keys: QuerySet) -> QuerySet:
+    """The rows of `queryset` whose keys the subquery `keys` gives (a page of it, narrowed),
+    in one statement: PostgreSQL joins a page's rows (select_related) before it sorts them,
+    so every match of the index lookup was joined to keep 51 ("den duong": 610 rows joined
+    three ways, 4,265 of 4,875 buffers; keys first: 1,116 buffers). The search's conditions
+    are left to the subquery: here the trigram index would serve them again."""
+    rows = queryset.all()
+    where = rows.query.where
+    if where.connector == "AND" and not where.negated:
+        where.children = [
+            condition for condition in where.children if not searches_text(condition, queryset.model)
+        ]
+    return rows.filter(pk__in=keys)
 
 
 WHOLE_LIST = Q()  # _newest_rows_window: every row of the list is in the window

@@ -3,6 +3,7 @@
 import unicodedata
 
 from django import forms, template
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 
@@ -53,3 +54,21 @@ def thousands(value) -> str:
     if value is None or value == "":
         return ""
     return number_format(value, force_grouping=True)
+
+
+# Stands for a row's key in the URL reversed once per render (row_url); no row has it.
+_KEY_PLACEHOLDER = 918273645
+
+
+@register.simple_tag(takes_context=True)
+def row_url(context, name: str, pk: int) -> str:
+    """`{% url name pk %}` for each row of a list: the URL is reversed once per render and
+    each row's key put in its place. Django's reverse matches the pattern again on every call
+    (~40–50 µs: 2–2.5 ms for the 50 rows of the opinion list)."""
+    known = context.render_context.setdefault("row_url", {})
+    if name not in known:
+        known[name] = reverse(name, args=[_KEY_PLACEHOLDER]).split(str(_KEY_PLACEHOLDER))
+    parts = known[name]
+    if len(parts) != 2:  # the placeholder is also part of the URL's own text
+        return reverse(name, args=[pk])
+    return f"{parts[0]}{int(pk)}{parts[1]}"

@@ -202,3 +202,33 @@ def test_the_command_fills_the_dictionary_again(opinions):
     count = SearchWord.objects.count()
     call_command("search_words", stdout=StringIO())
     assert SearchWord.objects.count() == count  # nothing twice
+
+
+def test_a_rare_search_page_reads_its_rows_by_the_keys_of_the_lookup(opinions, monkeypatch):
+    # PostgreSQL joins a page's rows (select_related) before it sorts them: the lookup picks
+    # the page's keys in a subquery, and only those rows are read and joined, with no search
+    # condition that would bring the trigram index back.
+    from core import pagination
+
+    monkeypatch.setattr(pagination, "SEARCH_WINDOW_ROWS", 1)  # the window never fills here
+    conference = opinions["lights"].conference
+    for number in range(4):
+        petition_for(conference, content=f"Đèn đường hỏng, cột số {number}")
+    searched = (
+        Petition.objects.search("den duong")
+        .select_related("area", "conference", "category")
+        .order_by("-received_on", "-pk")
+    )
+    expected = list(searched)
+    assert len(expected) == 5
+    with CaptureQueriesContext(connection) as queries:
+        pages = [
+            pagination.fetch_search_page(searched, bottom, bottom + 3, "den duong") for bottom in (0, 2, 4)
+        ]
+    assert pages == [expected[0:3], expected[2:5], expected[4:5]]
+    lookups = [query["sql"] for query in queries.captured_queries if "core_search_words" in query["sql"]]
+    assert len(lookups) == 2  # the first page filled among the newest rows (all of today)
+    for sql in lookups:
+        rows, keys = sql.split(" IN (SELECT ", 1)
+        assert "LIKE" not in rows and "core_search_words" not in rows and "accounts_orgunit" in rows
+        assert "LIKE" in keys and "core_search_words" in keys and "LIMIT 3" in keys

@@ -1,4 +1,5 @@
-"""The list rows' one-line preview filter (core/templatetags/ui.py: clip)."""
+"""The list rows' helpers (core/templatetags/ui.py): the one-line preview filter (clip) and
+the rows' links (row_url)."""
 
 import unicodedata
 
@@ -34,3 +35,20 @@ def test_a_combining_mark_is_never_left_without_its_letter():
 def test_output_is_escaped_in_templates():
     rendered = Template("{% load ui %}{{ text|clip:20 }}").render(Context({"text": "<b>x</b> & y"}))
     assert rendered == "&lt;b&gt;x&lt;/b&gt; &amp; y"
+
+
+def test_row_url_is_the_url_tags_answer_reversed_once_a_render(monkeypatch):
+    # The rows of a list: {% url %} reverses the pattern for every row; row_url once a render.
+    from django.urls import reverse
+
+    from core.templatetags import ui
+
+    calls = []
+    monkeypatch.setattr(ui, "reverse", lambda *args, **kwargs: calls.append(args) or reverse(*args, **kwargs))
+    keys = [1, 42, 918273, 12345678901]
+    rows = Template(
+        "{% load ui %}{% for key in keys %}{% row_url 'petitions:detail' key %} {% endfor %}"
+    ).render(Context({"keys": keys}))
+    urls = "{% for key in keys %}{% url 'petitions:detail' key %} {% endfor %}"
+    assert rows == Template(urls).render(Context({"keys": keys}))
+    assert len(calls) == 1
