@@ -54,6 +54,7 @@ from conclusions.models import (
     with_assignment_counts,
 )
 from conclusions.pdf import pdf_file_name, render_notice_pdf, verify_url
+from core.api_fields import ChoiceLabelField
 from core.bounds import DOCUMENT_CHARS, REMARK_CHARS, validate_sensible_date
 from core.files import open_stored
 from core.filters import YearFilter
@@ -218,7 +219,7 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
     requested_by = PersonSerializer(read_only=True)
     decided_by = PersonSerializer(read_only=True, allow_null=True)
     status = ExtensionStatusField(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField("status")
 
     class Meta:
         model = ExtensionRequest
@@ -246,7 +247,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     lead_agency = AgencySerializer(read_only=True)
     responsible_person = PersonSerializer(read_only=True, allow_null=True)
     status = AssignmentStatusField(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField("status")
     deadline_rule = DeadlineRuleField(read_only=True)
     days_overdue = serializers.SerializerMethodField()
 
@@ -375,7 +376,7 @@ class NoticeBaseSerializer(serializers.ModelSerializer):
     conference = ConferenceRefSerializer(read_only=True, allow_null=True)
     issuing_body = AgencySerializer(read_only=True)
     status = NoticeStatusField(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField("status")
     pdf_pending = serializers.SerializerMethodField()
 
     class Meta:

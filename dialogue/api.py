@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from accounts.api import AreaSerializer, RolePermission, ScopedRelatedField, api_error, choice_field
 from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
+from core.api_fields import ChoiceLabelField
 from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS
 from core.filters import SearchFilter, YearFilter
 from dialogue import services
@@ -51,9 +52,9 @@ class ConferenceSerializer(serializers.ModelSerializer):
     host_area = AreaSerializer(read_only=True)
     basis = BasisSerializer(read_only=True)
     kind = ConferenceKindField(read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     meeting_type = MeetingTypeField(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField("status")
 
     class Meta:
         model = Conference

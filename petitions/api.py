@@ -30,6 +30,7 @@ from accounts.api import (
     choice_field,
 )
 from accounts.filters import AreaSubtreeFilter
+from core.api_fields import ChoiceLabelField
 from core.bounds import DOCUMENT_CHARS, validate_sensible_date
 from core.files import open_stored
 from core.filters import SearchFilter
@@ -73,9 +74,9 @@ class PetitionSerializer(serializers.ModelSerializer):
     category = CategorySerializer(read_only=True)
     kind = PetitionKindField(read_only=True)
     petitioner = serializers.CharField(source="public_petitioner", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    channel_display = serializers.CharField(source="get_channel_display", read_only=True)
-    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
+    channel_display = ChoiceLabelField("channel")
+    outcome_display = ChoiceLabelField("outcome")
 
     class Meta:
         model = Petition
