@@ -122,9 +122,16 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Per-connection planner settings (PG_OPTIONS overrides them). JIT off: it compiled the
     # dashboards' aggregates for longer than they ran (393 ms of a 552 ms query). A random
     # page cost for SSDs: with the default (4, spinning disks) PostgreSQL read a million
-    # assignments (188 ms) instead of the covering index of open ones (35 ms).
+    # assignments (188 ms) instead of the covering index of open ones (35 ms). No parallel
+    # workers: starting one costs ~5 ms, more than it saves on a page's statements (a
+    # province's overdue list sorted 1,600 rows in a parallel bitmap scan: 62 → 34 ms without),
+    # and the web requests themselves are the parallel work of the host's cores (make bench:
+    # every row as fast or faster but the statistics xlsx, within its budget; docs/PERFORMANCE.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", env.str("PG_OPTIONS", default="-c jit=off -c random_page_cost=1.1")
+        "options",
+        env.str(
+            "PG_OPTIONS", default="-c jit=off -c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+        ),
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
