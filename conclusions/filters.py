@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 from conclusions.models import Assignment
-from core.filters import PlainSelect, ShortListFilter
+from core.filters import ShortListFilter
 from dialogue.forms import DateInput
 from petitions.models import Category
 
@@ -52,7 +52,7 @@ class AssignmentFilter(django_filters.FilterSet):
     )
 
     show = django_filters.ChoiceFilter(
-        label=_("Hiển thị"), choices=SHOW_CHOICES, method="filter_show", empty_label=None, widget=PlainSelect
+        label=_("Hiển thị"), choices=SHOW_CHOICES, method="filter_show", empty_label=None
     )
     agency = django_filters.NumberFilter(
         label=_("Cơ quan chủ trì"), field_name="lead_agency", widget=forms.HiddenInput

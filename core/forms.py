@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.template.defaultfilters import stringformat
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.timezone import template_localtime
 
 
 def show_service_error(form, error: ValidationError, field_of: dict[str, str] | None = None) -> None:
@@ -45,8 +47,9 @@ def flash_form_errors(request: HttpRequest, form: forms.Form) -> None:
 # Django renders every widget through templates: an <input> is three of them (text.html
 # includes input.html, which includes attrs.html), ~0.3 ms a field, and a list's filter form
 # or an admin page has tens. The input family is written here in Python, byte for byte what
-# those templates write (tests/core/test_form_renderer.py renders both ways); every other
-# widget (textarea, select, checkbox…) keeps its template.
+# those templates write (tests/core/test_form_renderer.py renders both ways), and so is the
+# select (two more templates for each of its options: a category or area select has tens);
+# every other widget (textarea, checkbox, radio…) keeps its template.
 _INPUT_FAMILY = frozenset(
     f"django/forms/widgets/{name}.html"
     for name in (
@@ -64,18 +67,50 @@ def _text(value) -> str:
 
 def _input_html(widget: dict) -> str:
     """django/forms/widgets/input.html and attrs.html, with the same escaping."""
-    parts = [
+    value = "" if widget["value"] is None else f' value="{_text(widget["value"])}"'
+    return (
         f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
-    ]
-    if widget["value"] is not None:
-        parts.append(f' value="{_text(widget["value"])}"')
-    for name, value in widget["attrs"].items():
+        f"{value}{_attrs_html(widget['attrs'])}>"
+    )
+
+
+def _attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html."""
+    parts = []
+    for name, value in attrs.items():
         if value is False:
             continue
         parts.append(f" {conditional_escape(name)}")
         if value is not True:
             parts.append(f'="{_text(value)}"')
-    parts.append(">")
+    return "".join(parts)
+
+
+def _shown(value) -> str:
+    """`{{ value }}` in an autoescaped template (render_value_in_context): localized, escaped."""
+    value = localize(template_localtime(value))
+    return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+_SELECT = "django/forms/widgets/select.html"
+_SELECT_OPTION = "django/forms/widgets/select_option.html"
+
+
+def _select_html(widget: dict) -> str:
+    """django/forms/widgets/select.html with select_option.html for each option, whitespace
+    included."""
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_shown(group_name)}">')
+        for option in options:
+            parts.append(
+                f'\n  <option value="{_text(option["value"])}"{_attrs_html(option["attrs"])}>'
+                f"{_shown(option['label'])}</option>\n"  # the option template's last line ends
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
     return "".join(parts)
 
 
@@ -83,9 +118,11 @@ class FormRenderer(DjangoTemplates):
     """settings.FORM_RENDERER: Django's renderer, with the input family written directly."""
 
     def render(self, template_name, context, request=None):
-        if template_name not in _INPUT_FAMILY or _overridden(template_name):
-            return super().render(template_name, context, request=request)
-        return _input_html(context["widget"])  # Django strips what its templates write too
+        if template_name in _INPUT_FAMILY and not _overridden(template_name):
+            return _input_html(context["widget"])  # Django strips what its templates write too
+        if template_name == _SELECT and not _overridden(template_name) and _plain_options(context["widget"]):
+            return _select_html(context["widget"])
+        return super().render(template_name, context, request=request)
 
 
 @functools.cache
@@ -95,6 +132,21 @@ def _overridden(template_name: str) -> bool:
     from django.forms.renderers import get_default_renderer
 
     django_templates = str(Path(django_forms.__file__).parent)
-    names = {template_name, "django/forms/widgets/input.html", "django/forms/widgets/attrs.html"}
+    names = {
+        template_name,
+        "django/forms/widgets/input.html",
+        "django/forms/widgets/attrs.html",
+        _SELECT_OPTION,
+    }
     renderer = get_default_renderer()
     return any(not renderer.get_template(name).origin.name.startswith(django_templates) for name in names)
+
+
+def _plain_options(widget: dict) -> bool:
+    """Whether every option is written by Django's own option template (a widget may name
+    another for its options)."""
+    return all(
+        option["template_name"] == _SELECT_OPTION
+        for _name, options, _index in widget["optgroups"]
+        for option in options
+    )

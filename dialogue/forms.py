@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
 from core.bounds import DOCUMENT_CHARS, MINUTES_CHARS, REMARK_CHARS, validate_sensible_date
-from core.filters import PlainSelect, SearchFilter, ShortListFilter
+from core.filters import SearchFilter, ShortListFilter
 from core.uploads import ACCEPT_ATTRIBUTE
 from dialogue.defaults import VOTER_MEETING_BASIS
 from dialogue.models import Conference, ConferenceAttachment, ConferenceBasis, ConferenceChair
@@ -277,7 +277,7 @@ class ConferenceFilter(django_filters.FilterSet):
         widget=forms.HiddenInput,
     )
     year = django_filters.ChoiceFilter(
-        label=_("Năm"), choices=year_choices, method="filter_year", empty_label=None, widget=PlainSelect
+        label=_("Năm"), choices=year_choices, method="filter_year", empty_label=None
     )
     date_from = django_filters.DateFilter(
         label=_("Từ ngày"), field_name="starts_at", lookup_expr="date__gte", widget=DateInput()
@@ -289,7 +289,6 @@ class ConferenceFilter(django_filters.FilterSet):
         label=_("Trạng thái"),
         choices=Conference.Status.choices,
         empty_label=_("Mọi trạng thái"),
-        widget=PlainSelect,
     )
     basis = ShortListFilter(
         label=_("Căn cứ"), queryset=ConferenceBasis.objects.all(), empty_label=_("Mọi căn cứ")
@@ -298,13 +297,11 @@ class ConferenceFilter(django_filters.FilterSet):
         label=_("Hình thức"),
         choices=Conference.Kind.choices,
         empty_label=_("Định kỳ và đột xuất"),
-        widget=PlainSelect,
     )
     meeting_type = django_filters.ChoiceFilter(
         label=_("Loại hội nghị"),
         choices=Conference.MeetingType.choices,
         empty_label=_("Đối thoại và tiếp xúc cử tri"),
-        widget=PlainSelect,
     )
     # "Held in a period" as the dashboards count it: a held status and the day it was held.
     held = django_filters.BooleanFilter(label=_("Đã tổ chức"), method="filter_held", widget=forms.HiddenInput)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.filters import AreaSubtreeFilter
 from accounts.models import OrgUnit
 from core.bounds import DOCUMENT_CHARS, REMARK_CHARS, validate_sensible_date
-from core.filters import PlainSelect, SearchFilter, ShortListFilter
+from core.filters import SearchFilter, ShortListFilter
 from dialogue.forms import DateInput
 from petitions import ports
 from petitions.models import Category, Petition
@@ -204,16 +204,15 @@ class PetitionFilter(django_filters.FilterSet):
         label=_("Lĩnh vực"), queryset=Category.objects.all(), empty_label=_("Mọi lĩnh vực")
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Loại"), choices=Petition.Kind.choices, empty_label=_("Mọi loại"), widget=PlainSelect
+        label=_("Loại"), choices=Petition.Kind.choices, empty_label=_("Mọi loại")
     )
     channel = django_filters.ChoiceFilter(
-        label=_("Nguồn"), choices=Petition.Channel.choices, empty_label=_("Mọi nguồn"), widget=PlainSelect
+        label=_("Nguồn"), choices=Petition.Channel.choices, empty_label=_("Mọi nguồn")
     )
     outcome = django_filters.ChoiceFilter(
         label=_("Hướng xử lý"),
         choices=Petition.Outcome.choices,
         empty_label=_("Mọi hướng xử lý"),
-        widget=PlainSelect,
     )
     received_from = django_filters.DateFilter(
         label=_("Từ ngày"), field_name="received_on", lookup_expr="gte", widget=DateInput()
@@ -239,7 +238,6 @@ class PetitionFilter(django_filters.FilterSet):
         choices=STATE_CHOICES,
         method="filter_state",
         empty_label=_("Mọi tình trạng"),
-        widget=PlainSelect,
     )
 
     class Meta:

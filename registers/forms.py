@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 from core.bounds import validate_sensible_date
-from core.filters import FIRST_YEAR, LAST_YEAR, PlainSelect
+from core.filters import FIRST_YEAR, LAST_YEAR
 from registers.models import DocumentType, RegisterEntry
 
 
@@ -16,21 +16,17 @@ def _body_choices(bodies) -> list[tuple[str, str]]:
 class RegisterFilterForm(forms.Form):
     """The register page's filters; a value out of range is refused beside its field."""
 
-    body = forms.TypedChoiceField(
-        label=_("Cơ quan"), required=False, coerce=int, empty_value=None, widget=PlainSelect
-    )
+    body = forms.TypedChoiceField(label=_("Cơ quan"), required=False, coerce=int, empty_value=None)
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
     doc_type = forms.ChoiceField(
         label=_("Loại văn bản"),
         required=False,
         choices=[("", _("Mọi loại")), *DocumentType.choices],
-        widget=PlainSelect,
     )
     origin = forms.ChoiceField(
         label=_("Nguồn"),
         required=False,
         choices=[("", _("Mọi nguồn")), *RegisterEntry.Origin.choices],
-        widget=PlainSelect,
     )
 
     def __init__(self, *args, bodies, **kwargs):

@@ -1,24 +1,11 @@
-"""The list filters' cheaper selects (core.filters.PlainSelect, ShortListFilter)."""
+"""The list filters' short lists (core.filters.ShortListFilter)."""
 
 import pytest
-from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.filters import PlainSelect
 from petitions.forms import PetitionFilter
 from petitions.models import Category, Petition
-
-CHOICES = [("", "Mọi <loại>"), ("a", "A & b"), ("Nhóm", [("x", "X"), ("y", "Y")]), (3, "Ba")]
-
-
-@pytest.mark.parametrize("value", ["a", "y", 3, None])
-def test_plain_select_writes_what_djangos_select_writes(value):
-    attrs = {"id": "id_kind", "class": "form-select", "aria-invalid": "true", "required": True, "x": False}
-    django_html = forms.Select(choices=CHOICES).render("kind", value, attrs)
-    assert PlainSelect(choices=CHOICES).render("kind", value, attrs) == "".join(
-        line.strip() for line in django_html.splitlines()
-    )
 
 
 @pytest.mark.django_db
