@@ -336,7 +336,9 @@ def counted_by_requirement(
     return scheduled_dialogue & by_kind
 
 
-def _kinds_by_requirement(requirements: dict[str, YearlyRequirement]) -> list[tuple[list[str], YearlyRequirement]]:
+def _kinds_by_requirement(
+    requirements: dict[str, YearlyRequirement],
+) -> list[tuple[list[str], YearlyRequirement]]:
     """The area kinds grouped by their requirement: one condition per distinct requirement
     rather than per kind (the five kinds of a ward's level share one). The SQL is the same
     test, and Django builds and compiles a fifth of the expressions: the conference list's
@@ -352,7 +354,10 @@ def _compliance_rows(areas, year: int, requirements: dict[str, YearlyRequirement
     conferences held that year that the requirement counts (`held`), all of them (`held_all`)
     and how many they had to hold (`required`)."""
     required = Case(
-        *[When(kind__in=kinds, then=Value(rule.per_year)) for kinds, rule in _kinds_by_requirement(requirements)],
+        *[
+            When(kind__in=kinds, then=Value(rule.per_year))
+            for kinds, rule in _kinds_by_requirement(requirements)
+        ],
         default=Value(0),
         output_field=IntegerField(),
     )
