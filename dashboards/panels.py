@@ -2,6 +2,7 @@
 remarks on a conference's page, and the home page's summaries for leaders and monitors."""
 
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -68,5 +69,8 @@ def supervision_summary(request: HttpRequest, _obj) -> str:
 
 @ports.list_actions.register(order=10)
 def export_petitions(request: HttpRequest, _none: object) -> str:
-    """The opinions' list, as filtered, to Excel (dashboards.exports)."""
-    return render_to_string("dashboards/panels/export_petitions.html", request=request)
+    """The opinions' list, as filtered, to Excel (dashboards.exports). Rendered with what the
+    form uses only: with `request=`, every context processor would run again for it (~1.5 ms
+    of each view of the list)."""
+    context = {"query": request.GET.urlencode(), "csrf_token": get_token(request)}
+    return render_to_string("dashboards/panels/export_petitions.html", context)
