@@ -115,7 +115,8 @@ def _select_html(widget: dict) -> str:
 
 
 class FormRenderer(DjangoTemplates):
-    """settings.FORM_RENDERER: Django's renderer, with the input family written directly."""
+    """settings.FORM_RENDERER: Django's renderer, with the input family and the select
+    written directly."""
 
     def render(self, template_name, context, request=None):
         if template_name in _INPUT_FAMILY and not _overridden(template_name):
@@ -132,12 +133,9 @@ def _overridden(template_name: str) -> bool:
     from django.forms.renderers import get_default_renderer
 
     django_templates = str(Path(django_forms.__file__).parent)
-    names = {
-        template_name,
-        "django/forms/widgets/input.html",
-        "django/forms/widgets/attrs.html",
-        _SELECT_OPTION,
-    }
+    # The templates each one includes: an input includes input.html, a select its options.
+    included = _SELECT_OPTION if template_name == _SELECT else "django/forms/widgets/input.html"
+    names = {template_name, included, "django/forms/widgets/attrs.html"}
     renderer = get_default_renderer()
     return any(not renderer.get_template(name).origin.name.startswith(django_templates) for name in names)
 
