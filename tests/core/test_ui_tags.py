@@ -1,9 +1,14 @@
 """The list rows' helpers (core/templatetags/ui.py): the one-line preview filter (clip) and
-the rows' links (row_url)."""
+the rows' links (row_url), and the dates (dmy)."""
 
 import unicodedata
+from datetime import UTC, date, datetime
+from pathlib import Path
 
+import pytest
+from django.conf import settings
 from django.template import Context, Template
+from django.utils import timezone
 
 from core.templatetags.ui import clip
 
@@ -52,3 +57,36 @@ def test_row_url_is_the_url_tags_answer_reversed_once_a_render(monkeypatch):
     urls = "{% for key in keys %}{% url 'petitions:detail' key %} {% endfor %}"
     assert rows == Template(urls).render(Context({"keys": keys}))
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        date(2026, 1, 5),
+        date(999, 12, 31),  # Django's Y pads to four digits: so does dmy
+        datetime(2026, 3, 9, 8, 30),
+        # Aware, 31/12 20:00 UTC: 01/01 03:00 in Hà Nội, the day the page must show.
+        datetime(2025, 12, 31, 20, 0, tzinfo=UTC),
+        None,
+        "",
+        "not a date",
+    ],
+)
+def test_dmy_writes_what_djangos_date_filter_writes(value):
+    context = Context({"value": value})
+    with timezone.override("Asia/Ho_Chi_Minh"):
+        ours = Template("{% load ui %}{{ value|dmy }}").render(context)
+        djangos = Template('{{ value|date:"d/m/Y" }}').render(context)
+    assert ours == djangos
+
+
+def test_no_template_formats_a_date_the_slow_way():
+    """Every page writes dd/mm/yyyy with |dmy (see its docstring), so that a page added later
+    does not bring the slow filter back into a list's rows."""
+    templates = Path(settings.BASE_DIR) / "templates"
+    slow = [
+        str(path.relative_to(templates))
+        for path in sorted(templates.rglob("*"))
+        if path.is_file() and '|date:"d/m/Y"' in path.read_text(encoding="utf-8")
+    ]
+    assert slow == []
