@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator
 from django.db import connections, models
-from django.db.models import Func, Lookup, Q, Value
+from django.db.models import Func, Lookup, Q
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
@@ -156,25 +156,32 @@ class SearchWord(models.Model):
     def containing(cls, terms: list[str], *, using: str = "default") -> dict[str, list[str] | None]:
         """The known words containing each term, in one query; None for a term found in too
         many words to be worth it, or shorter than a trigram (the dictionary's own index
-        cannot serve it)."""
+        cannot serve it). PostgreSQL only (the word indexes are)."""
         found: dict[str, list[str] | None] = dict.fromkeys(terms)
         looked_up = [term for term in dict.fromkeys(terms) if len(term) >= 3]
         if not looked_up:
             return found
-        queries = [
-            cls.objects.using(using)
-            .filter(word__contains=term)
-            .annotate(term=Value(index))
-            .order_by()
-            .values_list("term", "word")
-            .distinct()[: SEARCH_WORDS_PER_TERM + 1]
-            for index, term in enumerate(looked_up)
-        ]
-        words: dict[int, list[str]] = {index: [] for index in range(len(looked_up))}
-        for index, word in queries[0].union(*queries[1:], all=True):
-            words[index].append(word)
-        for index, term in enumerate(looked_up):
-            found[term] = None if len(words[index]) > SEARCH_WORDS_PER_TERM else words[index]
+        connection = connections[using]
+        # LIKE '%term%' as the ORM's `word__contains` writes it (the term's own % _ \ escaped),
+        # served by the dictionary's trigram index for each term in turn. Written as SQL: the
+        # same statement built from one queryset per term and their UNION took ~1.5 ms of
+        # Python on every search of a large list, longer than the lookup itself (0.7 ms).
+        patterns = [f"%{connection.ops.prep_for_like_query(term)}%" for term in looked_up]
+        sql = (
+            "SELECT term.number, known.word"
+            " FROM unnest(%s::text[]) WITH ORDINALITY AS term (pattern, number)"
+            " CROSS JOIN LATERAL ("
+            f"  SELECT DISTINCT word FROM {connection.ops.quote_name(cls._meta.db_table)}"
+            "   WHERE word LIKE term.pattern LIMIT %s"
+            " ) AS known"
+        )
+        words: dict[int, list[str]] = {number: [] for number in range(1, len(looked_up) + 1)}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [patterns, SEARCH_WORDS_PER_TERM + 1])
+            for number, word in cursor.fetchall():
+                words[number].append(word)
+        for number, term in enumerate(looked_up, start=1):
+            found[term] = None if len(words[number]) > SEARCH_WORDS_PER_TERM else words[number]
         return found
 
 

@@ -109,6 +109,17 @@ def test_a_word_in_too_many_dictionary_words_is_left_to_the_like(opinions, monke
     assert "core_search_words" not in search
 
 
+def test_the_dictionary_reads_a_query_words_wildcards_as_letters(opinions):
+    """LIKE's % and _ in what was typed are letters to look for, as in the search's own LIKE:
+    "d_ong" is no word (the unescaped pattern would find "duong"), "%" no part of any."""
+    SearchWord.objects.create(word="l%_lo")  # a word holding both (an odd one, as typed)
+    looked_up = SearchWord.containing(["d_ong", "den", "%_l", "uong"])
+    assert looked_up["d_ong"] == [] and looked_up["%_l"] == ["l%_lo"]
+    assert looked_up["den"] == ["den"]
+    assert sorted(looked_up["uong"]) == ["duong", "truong"]
+    assert found("d_ong") == set() == like_only("d_ong")
+
+
 def test_other_tables_and_plain_searches_are_not_narrowed(ward):
     from accounts.models import OrgUnit
 
