@@ -8,6 +8,39 @@ serve both databases without makemigrations seeing a difference.
 
 from django.db import migrations
 
+# Every search index (GIN) is written to directly, without GIN's pending list ("fast
+# update"): with it, rows inserted since the last VACUUM wait in an unsorted list that every
+# search reads whole. Autovacuum of a two-million-row table comes after ~400,000 inserts, so
+# the list grows to gin_pending_list_limit (4 MB) and is then merged by whichever insert
+# fills it. Measured on the national data after 10,000 new opinions (10,000 entries waiting in
+# each index): "den duong" 9.7 → 14.0 ms for the word index's lookup, the dictionary's lookup
+# 0.26 → 2.4 ms. The price is paid by each insert instead (its words and trigrams put in
+# place): ~1–3 ms a row.
+GIN_OPTIONS = "fastupdate = off"
+
+
+def GinWithoutPendingList(*indexes: str) -> migrations.RunPython:  # noqa: N802
+    """Set GIN_OPTIONS on indexes made before them, and move the entries already waiting into
+    the index now (gin_clean_pending_list), not at the next vacuum. A missing index (a
+    database migrated while the index was being made elsewhere) is skipped."""
+
+    def apply(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name in indexes:
+            schema_editor.execute(f'ALTER INDEX IF EXISTS "{name}" SET ({GIN_OPTIONS})')
+            schema_editor.execute(
+                "SELECT gin_clean_pending_list(to_regclass(%s)) WHERE to_regclass(%s) IS NOT NULL",
+                [name, name],
+            )
+
+    def revert(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for name in indexes:
+                schema_editor.execute(f'ALTER INDEX IF EXISTS "{name}" RESET (fastupdate)')
+
+    return migrations.RunPython(apply, revert, elidable=False)
+
 
 def TrigramIndex(*, table: str, column: str = "search_text") -> migrations.RunPython:  # noqa: N802
     name = f"{table}_{column}_trgm"[:63]
@@ -16,6 +49,7 @@ def TrigramIndex(*, table: str, column: str = "search_text") -> migrations.RunPy
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(
                 f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{column}" gin_trgm_ops)'
+                f" WITH ({GIN_OPTIONS})"
             )
 
     def drop(apps, schema_editor):
@@ -91,7 +125,7 @@ def SearchWordFunctions(*, indexed_length: int) -> migrations.RunPython:  # noqa
             )
             schema_editor.execute(
                 "CREATE INDEX IF NOT EXISTS core_searchword_word_trgm ON core_searchword "
-                "USING gin (word gin_trgm_ops)"
+                f"USING gin (word gin_trgm_ops) WITH ({GIN_OPTIONS})"
             )
 
     def drop(apps, schema_editor):
@@ -127,7 +161,7 @@ def SearchWordIndex(*, table: str) -> migrations.RunPython:  # noqa: N802
         schema_editor.execute(remember_words_sql(f'"{table}"'))
         schema_editor.execute(
             f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{table}_search_words" ON "{table}" '
-            "USING gin (core_search_words(search_text))"
+            f"USING gin (core_search_words(search_text)) WITH ({GIN_OPTIONS})"
         )
 
     def drop(apps, schema_editor):

@@ -243,3 +243,21 @@ def test_a_rare_search_page_reads_its_rows_by_the_keys_of_the_lookup(opinions, m
         rows, keys = sql.split(" IN (SELECT ", 1)
         assert "LIKE" not in rows and "core_search_words" not in rows and "accounts_orgunit" in rows
         assert "LIKE" in keys and "core_search_words" in keys and "LIMIT 3" in keys
+
+
+def test_no_search_index_keeps_a_pending_list():
+    """Every GIN index of the database, today's and any added later, is written to directly
+    (core.migration_ops.GIN_OPTIONS): a pending list would be read whole by every search."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT index.relname, coalesce(index.reloptions, '{}')
+            FROM pg_class AS index
+            JOIN pg_am AS method ON method.oid = index.relam
+            JOIN pg_namespace AS schema ON schema.oid = index.relnamespace
+            WHERE method.amname = 'gin' AND schema.nspname = current_schema()
+            """
+        )
+        indexes = dict(cursor.fetchall())
+    assert {"petitions_petition_search_words", "core_searchword_word_trgm"} <= set(indexes)
+    assert {name: options for name, options in indexes.items() if "fastupdate=off" not in options} == {}
