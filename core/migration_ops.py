@@ -15,7 +15,8 @@ from django.db import migrations
 # fills it. Measured on the national data after 10,000 new opinions (10,000 entries waiting in
 # each index): "den duong" 9.7 → 14.0 ms for the word index's lookup, the dictionary's lookup
 # 0.26 → 2.4 ms. The price is paid by each insert instead (its words and trigrams put in
-# place): ~1–3 ms a row.
+# place): 0.75 ms a row inserted alone instead of 0.1, 1,000 rows at once 0.26–0.51 s instead
+# of 0.06–0.08 s (both indexes, a scratch table of recent opinions' text).
 GIN_OPTIONS = "fastupdate = off"
 
 
