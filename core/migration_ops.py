@@ -22,8 +22,8 @@ GIN_OPTIONS = "fastupdate = off"
 
 def GinWithoutPendingList(*indexes: str) -> migrations.RunPython:  # noqa: N802
     """Set GIN_OPTIONS on indexes made before them, and move the entries already waiting into
-    the index now (gin_clean_pending_list), not at the next vacuum. A missing index (a
-    database migrated while the index was being made elsewhere) is skipped."""
+    the index now (gin_clean_pending_list), not at the next vacuum. An index that is not
+    there (dropped by hand on some server) is skipped rather than failing the deploy."""
 
     def apply(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
