@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.test import Client
@@ -78,6 +79,26 @@ def media(settings, tmp_path):
 def unsigned(media, settings):
     """Issued documents go out unsigned (no signing backend), their files kept by `media`."""
     settings.DOCUMENT_SIGNING_BACKEND = ""
+
+
+_settings_media_root: list = []  # MEDIA_ROOT as the settings give it (pytest_configure)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_by_other_tests(request, settings):
+    """Nothing a test or an earlier run leaves behind reaches the next test:
+
+    - stored files go to a directory of the test's own, so an upload keeps its name (a name
+      already taken gets Django's "_a1B2c3d" suffix, and a page test looking for the file by
+      name failed on the second run in one checkout). A module that shares its stored files
+      between its tests (the denouncer crawler's case) overrides MEDIA_ROOT for the module,
+      and keeps it;
+    - the cache starts empty: it is Redis, shared by every run on the machine, and the public
+      tracking page's rate limit counts there (a page test was refused its lookup because a
+      run a few minutes before had used the limit up), as do the cached dashboards."""
+    if _settings_media_root[0] == settings.MEDIA_ROOT:  # not overridden for the module
+        settings.MEDIA_ROOT = request.getfixturevalue("tmp_path") / "media"
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -202,6 +223,7 @@ def pytest_configure(config):
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" not in engine or not settings.REDIS_URL:
         pytest.exit("The tests run on PostgreSQL and Redis: use `make test` (see README).", returncode=2)
+    _settings_media_root.append(settings.MEDIA_ROOT)
 
 
 # The modules whose tests take the longest (`--durations`, docs/ARCHITECTURE.md "Tests"), longest
