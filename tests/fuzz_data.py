@@ -6,24 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-from django.core.cache import cache
-
 from accounts.models import OrgUnit
 from conclusions import services as conclusion_services
 from petitions import services as petition_services
 from tests.conclusions.helpers import assign, draft_notice, held_conference, leader_of
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.petitions.written_helpers import clerk_of, denunciation, letter
-
-
-@pytest.fixture
-def fresh_cache():
-    """The fuzzers look codes up on the public tracking page thousands of times: its rate
-    limit (counted in the shared cache) would still refuse the tests that run after them."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def fuzz_world(ward, other_ward) -> dict:

@@ -41,14 +41,12 @@ from petitions.models import IdentityDisclosure
 from tests.conclusions.helpers import draft_notice, held_conference, leader_of
 from tests.conftest import data_shared_by_the_module
 from tests.factories import OrgUnitFactory, UserFactory, petition_for, ward_with_bodies
-from tests.fuzz_data import fresh_cache  # noqa: F401 (a fixture)
 from tests.petitions.written_helpers import DENOUNCER, clerk_of, denunciation
 
 # One worker takes the whole module (`make test`'s --dist loadgroup): its data and the
 # superuser's answers (~18 s) are then built once rather than in each worker.
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.usefixtures("fresh_cache"),
     pytest.mark.xdist_group("denouncer"),
 ]
 
@@ -297,7 +295,7 @@ def pages(case, django_db_blocker) -> dict:
     role. {"urls": every URL filled from the data, "responses": the superuser's answers}."""
     quiet = logging.getLogger("django.request")
     level, quiet.level = quiet.level, logging.CRITICAL  # hundreds of 403/404/405 lines
-    cache.clear()  # the public tracking page's rate limit counts in it (as fresh_cache does)
+    cache.clear()  # the public tracking page's rate limit counts in it (each test starts with it empty too: tests/conftest.py)
     try:
         with django_db_blocker.unblock():
             urls = reachable_urls(case["ids"], case["letter"].tracking_code)

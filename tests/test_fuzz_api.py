@@ -28,9 +28,9 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.modes import GenerationMode
 
 from config.wsgi import application
-from tests.fuzz_data import fresh_cache, fuzz_world  # noqa: F401 (fresh_cache: a fixture)
+from tests.fuzz_data import fuzz_world
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("FUZZ_API_EXAMPLES", "15"))
 ROLES = ("ward clerk", "ward leader", "city clerk", "city leader")

@@ -23,10 +23,10 @@ from django.urls import NoReverseMatch, reverse
 
 from tests.conftest import data_shared_by_the_module
 from tests.factories import OrgUnitFactory, ward_with_bodies
-from tests.fuzz_data import fresh_cache, fuzz_world  # noqa: F401 (fresh_cache: a fixture)
+from tests.fuzz_data import fuzz_world
 from tests.test_denouncer_protection import named_patterns
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+pytestmark = pytest.mark.django_db
 
 NASTY = (
     "\x00",
